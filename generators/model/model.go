@@ -1,0 +1,38 @@
+// Package model writes the resolved topology, out/topology.json: every
+// member, vote, host and subnet as the compiler decided them. Reviewers read
+// it to see what a topology edit means; `topogen diff` reads the committed
+// copy back to describe a change in topology terms.
+package model
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/topogen/topogen/generators"
+	"github.com/topogen/topogen/schema"
+)
+
+// Path of the resolved topology in the output directory.
+const Path = "topology.json"
+
+// Generate renders out/topology.json.
+func Generate(t *schema.Topology) ([]generators.File, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(t); err != nil {
+		return nil, fmt.Errorf("encoding the resolved topology: %w", err)
+	}
+	return []generators.File{{Path: Path, Data: buf.Bytes()}}, nil
+}
+
+// Decode reads a topology.json written by Generate.
+func Decode(b []byte) (*schema.Topology, error) {
+	var t schema.Topology
+	if err := json.Unmarshal(b, &t); err != nil {
+		return nil, fmt.Errorf("%s: %w", Path, err)
+	}
+	return &t, nil
+}

@@ -1,0 +1,80 @@
+// Package names holds the names several targets must agree on: Kubernetes
+// object names the GitOps and Prometheus targets refer to, the IAM roles the
+// Terraform target creates and the manifests annotate, bucket names, ports.
+// One place, so a rename cannot break the link between two targets.
+package names
+
+import (
+	"github.com/topogen/topogen/schema"
+)
+
+const (
+	// ExporterPort is the Percona mongodb_exporter's metrics port.
+	ExporterPort = 9216
+	// ExporterService is the Service in front of the exporter sidecars; the
+	// ServiceMonitor keeps it as the job label, so series carry
+	// job="mongodb-exporter".
+	ExporterService = "mongodb-exporter"
+	// ExporterJob is the job label of the exporter's series.
+	ExporterJob = ExporterService
+	// BackupServiceAccount runs the backup CronJob (IRSA).
+	BackupServiceAccount = "mongodb-backup"
+	// BackupCronJob is the backup CronJob's name in every region.
+	BackupCronJob = "mongodb-backup"
+	// InitJob initiates the replica set in the preferred region.
+	InitJob = "mongodb-init-replset"
+	// ExternalDNSServiceAccount and ExternalDNSNamespace: the external-dns
+	// deployment (installed by the platform) whose IAM role may write the
+	// region's private zone.
+	ExternalDNSServiceAccount = "external-dns"
+	ExternalDNSNamespace      = "external-dns"
+	// RegionLabel is the label carrying the topology's region name on every
+	// object, and on every federated series.
+	RegionLabel = "topogen.io/region"
+	// FederationJobPrefix: the global Prometheus's job for region r is
+	// FederationJobPrefix + r.
+	FederationJobPrefix = "federate-"
+)
+
+// StatefulSet is the region's MongoDB StatefulSet: "<replica set>-<region>".
+func StatefulSet(t *schema.Topology, r schema.Region) string {
+	return schema.StatefulSetName(t.ReplicaSet.Name, r.Name)
+}
+
+// HeadlessService governs the StatefulSet.
+func HeadlessService(t *schema.Topology, r schema.Region) string {
+	return StatefulSet(t, r) + "-headless"
+}
+
+// BackupBucket is the region's S3 backup bucket (globally unique names, so
+// the topology name is part of it).
+func BackupBucket(t *schema.Topology, r schema.Region) string {
+	return t.Terraform.BackupBucketPrefix + "-" + t.Name + "-" + r.Name
+}
+
+// BackupRole is the IAM role the backup ServiceAccount assumes.
+func BackupRole(t *schema.Topology, r schema.Region) string {
+	return t.Name + "-" + r.Name + "-mongodb-backup"
+}
+
+// BackupRoleARN is BackupRole's ARN, annotated on the ServiceAccount.
+func BackupRoleARN(t *schema.Topology, r schema.Region) string {
+	return "arn:aws:iam::" + t.Terraform.AccountID + ":role/" + BackupRole(t, r)
+}
+
+// ExternalDNSRole is the IAM role external-dns assumes to write the region's
+// private zone.
+func ExternalDNSRole(t *schema.Topology, r schema.Region) string {
+	return t.Name + "-" + r.Name + "-external-dns"
+}
+
+// EKSCluster is the region's EKS cluster name.
+func EKSCluster(t *schema.Topology, r schema.Region) string {
+	return t.Name + "-" + r.Name
+}
+
+// FederationJob is the global Prometheus's scrape job for region r.
+func FederationJob(r schema.Region) string { return FederationJobPrefix + r.Name }
+
+// KubernetesDir is the region's tree under the output directory.
+func KubernetesDir(r schema.Region) string { return "kubernetes/" + r.Name }

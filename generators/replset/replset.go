@@ -1,0 +1,20 @@
+package replset
+
+import (
+	"github.com/topogen/topogen/generators"
+	"github.com/topogen/topogen/schema"
+)
+
+// Paths of the generated files, relative to the output directory.
+const (
+	InitiatePath   = "replset/rs-initiate.json"
+	InitScriptPath = "replset/init-replset.js"
+)
+
+// Generate renders out/replset/.
+func Generate(t *schema.Topology) ([]generators.File, error) {
+	return []generators.File{
+		{Path: InitiatePath, Data: MarshalConfig(InitiateConfig(t))},
+		{Path: InitScriptPath, Data: InitScript(t)},
+	}, nil
+}

@@ -1,0 +1,173 @@
+package schema
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing/fstest"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/cuecontext"
+	"cuelang.org/go/cue/load"
+)
+
+// schemaFiles is the topology language, compiled into the binary so that a
+// topology directory needs nothing but its own files.
+//
+//go:embed *.cue
+var schemaFiles embed.FS
+
+// ModulePath is the CUE module the schema package belongs to; topologies
+// import "github.com/topogen/topogen/schema".
+const ModulePath = "github.com/topogen/topogen"
+
+// moduleFile mirrors cue.mod/module.cue at the repository root.
+const moduleFile = `module: "github.com/topogen/topogen@v0"
+language: version: "v0.17.0"
+`
+
+// Virtual layout the loader builds: the module root holds the schema
+// package and the user's topology package side by side.
+const (
+	virtSchemaDir   = "schema"
+	virtTopologyDir = "topology"
+)
+
+// Load reads the topology package in dir (its *.cue files, not
+// subdirectories), validates it and resolves the model. Diagnostics hold
+// every problem found, errors and warnings; the topology is nil when any is
+// an error.
+func Load(dir string) (*Topology, Diagnostics) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, Diagnostics{{
+			Pos:     Pos{File: filepath.ToSlash(dir)},
+			Summary: "cannot read topology directory: " + unwrapPathError(err),
+			Fix:     "pass the directory holding the topology's .cue files with -t, or create one with `topogen init DIR`",
+		}}
+	}
+	files := map[string][]byte{}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".cue") {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, Diagnostics{{Pos: Pos{File: displayPath(dir, e.Name())}, Summary: "cannot read file: " + unwrapPathError(err)}}
+		}
+		files[e.Name()] = b
+	}
+	return LoadFiles(dir, files)
+}
+
+// LoadFiles is Load over in-memory files, keyed by base name; dir is only
+// used to name files in diagnostics.
+func LoadFiles(dir string, files map[string][]byte) (*Topology, Diagnostics) {
+	if len(files) == 0 {
+		return nil, Diagnostics{{
+			Pos:     Pos{File: filepath.ToSlash(dir)},
+			Summary: "no .cue files found",
+			Fix:     "point -t at a topology directory, or create one with `topogen init DIR`",
+		}}
+	}
+	v, diags := build(dir, files)
+	if diags.HasErrors() {
+		return nil, diags.Sort()
+	}
+	userFiles := map[string]bool{}
+	for n := range files {
+		userFiles[displayPath(dir, n)] = true
+	}
+	return resolve(v, dir, userFiles)
+}
+
+// build loads the package, unifies it with #Topology and checks it is
+// concrete. Every CUE error becomes a Diagnostic.
+func build(dir string, files map[string][]byte) (cue.Value, Diagnostics) {
+	mfs := fstest.MapFS{
+		"cue.mod/module.cue": {Data: []byte(moduleFile)},
+	}
+	schemaNames, _ := fs.Glob(schemaFiles, "*.cue")
+	for _, n := range schemaNames {
+		b, _ := schemaFiles.ReadFile(n)
+		mfs[path.Join(virtSchemaDir, n)] = &fstest.MapFile{Data: b}
+	}
+	for n, b := range files {
+		mfs[path.Join(virtTopologyDir, n)] = &fstest.MapFile{Data: b}
+	}
+	fromFS := func(p string) string {
+		p = strings.TrimPrefix(p, "/")
+		if rest, ok := strings.CutPrefix(p, virtTopologyDir+"/"); ok {
+			return displayPath(dir, rest)
+		}
+		return p // schema/*.cue: the embedded schema, named as in the repository
+	}
+	cfg := &load.Config{
+		FS:         mfs,
+		ModuleRoot: "/",
+		Dir:        "/" + virtTopologyDir,
+		FromFSPath: fromFS,
+	}
+	insts := load.Instances([]string{"."}, cfg)
+	if len(insts) != 1 {
+		return cue.Value{}, Diagnostics{{Pos: Pos{File: filepath.ToSlash(dir)}, Summary: fmt.Sprintf("expected one CUE package, found %d", len(insts)), Fix: "give every .cue file in the directory the same package clause"}}
+	}
+	if err := insts[0].Err; err != nil {
+		return cue.Value{}, cueDiagnostics(err, fromFS)
+	}
+	ctx := cuecontext.New()
+	v := ctx.BuildInstance(insts[0])
+	if err := v.Err(); err != nil {
+		return cue.Value{}, cueDiagnostics(err, fromFS)
+	}
+	// Unify with #Topology even when the package embeds it already, so a
+	// topology that forgot the import is still held to the schema.
+	schemaInst := load.Instances([]string{"/" + virtSchemaDir}, &load.Config{FS: mfs, ModuleRoot: "/", Dir: "/", FromFSPath: fromFS})
+	if err := schemaInst[0].Err; err != nil {
+		return cue.Value{}, Diagnostics{{Summary: "internal error: the embedded schema does not load: " + err.Error()}}
+	}
+	def := ctx.BuildInstance(schemaInst[0]).LookupPath(cue.ParsePath("#Topology"))
+	v = def.Unify(v)
+	if err := v.Validate(cue.Concrete(true), cue.Final()); err != nil {
+		return cue.Value{}, cueDiagnostics(err, fromFS)
+	}
+	return v, nil
+}
+
+func displayPath(dir, name string) string {
+	return filepath.ToSlash(filepath.Join(dir, name))
+}
+
+func unwrapPathError(err error) string {
+	var pe *fs.PathError
+	if ok := asPathError(err, &pe); ok {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func asPathError(err error, target **fs.PathError) bool {
+	pe, ok := err.(*fs.PathError)
+	if ok {
+		*target = pe
+	}
+	return ok
+}
+
+// SchemaFiles returns the embedded schema's file names and contents, for
+// `topogen init` and documentation.
+func SchemaFiles() map[string][]byte {
+	out := map[string][]byte{}
+	names, _ := fs.Glob(schemaFiles, "*.cue")
+	slices.Sort(names)
+	for _, n := range names {
+		b, _ := schemaFiles.ReadFile(n)
+		out[n] = b
+	}
+	return out
+}

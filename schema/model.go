@@ -1,0 +1,270 @@
+package schema
+
+import (
+	"net/netip"
+	"time"
+)
+
+// Topology is the resolved, validated model every generator reads. It holds no
+// CUE values: generators import this package for its types only.
+type Topology struct {
+	Name       string
+	ReplicaSet ReplicaSet
+	MongoDB    MongoDB
+	DNS        DNS
+	// Regions in lexical order of their names, the order every per-region
+	// list in the output follows so that adding a region is a local diff.
+	Regions []Region
+	// Members in _id order.
+	Members    []Member
+	SLO        SLO
+	Backup     Backup
+	Kubernetes Kubernetes
+	Terraform  Terraform
+	Monitoring Monitoring
+	Delivery   Delivery
+	Analysis   Analysis
+}
+
+// ReplicaSet is the replica set's name and settings.
+type ReplicaSet struct {
+	Name     string
+	Settings ReplicaSetSettings
+	// MultiRegionAckRegions is how many distinct regions the "multiRegion"
+	// write-concern mode requires (getLastErrorModes); 0 when the topology has
+	// one region and the mode is not emitted.
+	MultiRegionAckRegions int
+}
+
+// ReplicaSetSettings are the rs.initiate() settings keys (mongodb-facts.md §1.2).
+type ReplicaSetSettings struct {
+	ElectionTimeoutMillis   int
+	HeartbeatIntervalMillis int
+	HeartbeatTimeoutSecs    int
+	CatchUpTimeoutMillis    int
+	ChainingAllowed         bool
+}
+
+// MongoDB selects images and server options.
+type MongoDB struct {
+	Version       string
+	Image         string
+	ExporterImage string
+	Port          int
+	OplogSizeMB   int
+}
+
+// DNS names the zones.
+type DNS struct {
+	Domain          string
+	PublicZone      string
+	APIRecord       string
+	HealthCheckPath string
+}
+
+// Region is one cloud region holding part of the replica set.
+type Region struct {
+	Name string
+	// ID numbers the region's members: member _id = 100*ID + ordinal. Stable
+	// when other regions are added or reordered (mongod rejects a reconfig
+	// that gives a host a new _id, mongodb-facts.md §1.8).
+	ID          int
+	CloudRegion string
+	CIDR        netip.Prefix
+	Zones       []string
+	// Priority is the region's primary preference (0: never primary).
+	Priority int
+	Members  int
+	// Voters is how many of the region's members vote.
+	Voters int
+	// Sizing of each member.
+	Sizing Sizing
+	// Continents and Countries routed here by geolocation DNS, sorted.
+	Continents   []string
+	Countries    []string
+	Jurisdiction string
+	Cluster      Cluster
+	// Prometheus is host:port of the regional Prometheus.
+	Prometheus string
+	// DNSZone is the private hosted zone holding this region's member hosts,
+	// "<region>.<domain>".
+	DNSZone string
+	// Subnets: one private and one public subnet per zone, carved from CIDR
+	// (see subnets.go for the scheme).
+	Subnets []Subnet
+}
+
+// Sizing of a member; quantities in Kubernetes notation.
+type Sizing struct {
+	CPU             string
+	CPULimit        string // empty: no CPU limit
+	Memory          string
+	MemoryLimit     string
+	MemoryLimitBytes int64
+	StorageSize     string
+	StorageClass    string
+	InstanceType    string
+	AppInstanceType string
+}
+
+// Cluster names a region's Kubernetes cluster for GitOps tools.
+type Cluster struct {
+	ArgoCDName       string
+	Server           string // empty: use ArgoCDName
+	KubeConfigSecret string
+}
+
+// SubnetTier tells private from public subnets.
+type SubnetTier string
+
+const (
+	Private SubnetTier = "private"
+	Public  SubnetTier = "public"
+)
+
+// Subnet is one subnet of a region's VPC.
+type Subnet struct {
+	Zone string
+	Tier SubnetTier
+	CIDR netip.Prefix
+}
+
+// Member is one replica-set member (mongodb-facts.md §1.1).
+type Member struct {
+	ID      int
+	Region  string
+	Ordinal int
+	// Pod is the StatefulSet pod name, "<replica set>-<region>-<ordinal>".
+	Pod string
+	// Host is "<pod>.<region>.<domain>": a name every region's cluster
+	// resolves through the private hosted zones, never svc.cluster.local.
+	Host string
+	Port int
+	// Zone is the availability zone the member is spread to (ordinal modulo
+	// the region's zones).
+	Zone     string
+	Votes    int
+	Priority int
+}
+
+// HostPort is the member's "host:port" as written in the replica-set config.
+func (m Member) HostPort() string { return m.Host + ":" + itoa(m.Port) }
+
+// SLO holds the objectives.
+type SLO struct {
+	// Availability in percent, e.g. 99.999.
+	Availability float64
+	Period       time.Duration
+	RPO          time.Duration
+	RTO          time.Duration
+	LocalRead       time.Duration
+	CrossRegionRead time.Duration
+	PrimaryWrite    time.Duration
+}
+
+// Backup schedule and retention.
+type Backup struct {
+	Every         time.Duration
+	Minute        int
+	RetentionDays int
+	// Schedule is the cron expression derived from Every and Minute.
+	Schedule string
+}
+
+// Kubernetes settings shared by every region.
+type Kubernetes struct {
+	Namespace           string
+	AppNamespace        string
+	MonitoringNamespace string
+	TLSIssuerName       string
+	TLSIssuerKind       string
+	ExternalSecrets     ExternalSecrets
+}
+
+// ExternalSecrets configures optional ExternalSecret objects.
+type ExternalSecrets struct {
+	Enabled   bool
+	Store     string
+	StoreKind string
+	KeyPrefix string
+}
+
+// Terraform settings.
+type Terraform struct {
+	AccountID          string
+	EKSVersion         string
+	StateBucket        string
+	StateKey           string
+	StateRegion        string
+	BackupBucketPrefix string
+}
+
+// Monitoring settings.
+type Monitoring struct {
+	RunbookBaseURL string
+	Alertmanagers  []string
+	ScrapeInterval time.Duration
+}
+
+// Delivery settings for Argo CD and Flux.
+type Delivery struct {
+	RepoURL         string
+	Revision        string
+	Path            string
+	ArgoCDNamespace string
+}
+
+// Analysis inputs.
+type Analysis struct {
+	// RTTMillis overrides, by cloud region pair (both directions filled).
+	RTTMillis map[string]map[string]float64
+	// Accept maps an SLO name to the reason it is knowingly not met.
+	Accept map[string]string
+	// Acknowledge maps a region name to the reason a destructive change to
+	// it is intended.
+	Acknowledge map[string]string
+}
+
+// Region returns the region with that name.
+func (t *Topology) Region(name string) (Region, bool) {
+	for _, r := range t.Regions {
+		if r.Name == name {
+			return r, true
+		}
+	}
+	return Region{}, false
+}
+
+// PreferredRegions returns the regions in primary-preference order: highest
+// priority first, ties (only possible at priority 0) by name.
+func (t *Topology) PreferredRegions() []Region {
+	out := append([]Region(nil), t.Regions...)
+	sortRegionsByPreference(out)
+	return out
+}
+
+// Preferred is the region where the primary normally runs.
+func (t *Topology) Preferred() Region { return t.PreferredRegions()[0] }
+
+// Voters is the number of voting members.
+func (t *Topology) Voters() int {
+	n := 0
+	for _, m := range t.Members {
+		n += m.Votes
+	}
+	return n
+}
+
+// Majority is the number of votes an election or a w:majority write needs.
+func (t *Topology) Majority() int { return t.Voters()/2 + 1 }
+
+// RegionMembers returns the members of one region in ordinal order.
+func (t *Topology) RegionMembers(region string) []Member {
+	var out []Member
+	for _, m := range t.Members {
+		if m.Region == region {
+			out = append(out, m)
+		}
+	}
+	return out
+}

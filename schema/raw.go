@@ -1,0 +1,144 @@
+package schema
+
+// raw* mirror the CUE schema one to one; they are what cue.Value.Decode
+// fills before the semantic checks turn them into the model.
+
+type rawTopology struct {
+	Name       string                `json:"name"`
+	ReplicaSet rawReplicaSet         `json:"replicaSet"`
+	MongoDB    rawMongoDB            `json:"mongodb"`
+	DNS        rawDNS                `json:"dns"`
+	Regions    map[string]rawRegion  `json:"regions"`
+	SLO        rawSLO                `json:"slo"`
+	Backup     rawBackup             `json:"backup"`
+	Kubernetes rawKubernetes         `json:"kubernetes"`
+	Terraform  rawTerraform          `json:"terraform"`
+	Monitoring rawMonitoring         `json:"monitoring"`
+	Delivery   rawDelivery           `json:"delivery"`
+	Analysis   rawAnalysis           `json:"analysis"`
+}
+
+type rawReplicaSet struct {
+	Name     string `json:"name"`
+	Settings struct {
+		ElectionTimeoutMillis   int  `json:"electionTimeoutMillis"`
+		HeartbeatIntervalMillis int  `json:"heartbeatIntervalMillis"`
+		HeartbeatTimeoutSecs    int  `json:"heartbeatTimeoutSecs"`
+		CatchUpTimeoutMillis    int  `json:"catchUpTimeoutMillis"`
+		ChainingAllowed         bool `json:"chainingAllowed"`
+	} `json:"settings"`
+}
+
+type rawMongoDB struct {
+	Version       string `json:"version"`
+	Image         string `json:"image"`
+	ExporterImage string `json:"exporterImage"`
+	Port          int    `json:"port"`
+	OplogSizeMB   int    `json:"oplogSizeMB"`
+}
+
+type rawDNS struct {
+	Domain          string `json:"domain"`
+	PublicZone      string `json:"publicZone"`
+	APIRecord       string `json:"apiRecord"`
+	HealthCheckPath string `json:"healthCheckPath"`
+}
+
+type rawRegion struct {
+	ID          *int     `json:"id"`
+	CloudRegion string   `json:"cloudRegion"`
+	CIDR        string   `json:"cidr"`
+	Zones       []string `json:"zones"`
+	Priority    int      `json:"priority"`
+	Members     int      `json:"members"`
+	Voters      *int     `json:"voters"`
+	Sizing      struct {
+		CPU             string `json:"cpu"`
+		CPULimit        string `json:"cpuLimit"`
+		Memory          string `json:"memory"`
+		MemoryLimit     string `json:"memoryLimit"`
+		StorageSize     string `json:"storageSize"`
+		StorageClass    string `json:"storageClass"`
+		InstanceType    string `json:"instanceType"`
+		AppInstanceType string `json:"appInstanceType"`
+	} `json:"sizing"`
+	Serves struct {
+		Continents []string `json:"continents"`
+		Countries  []string `json:"countries"`
+	} `json:"serves"`
+	Jurisdiction string `json:"jurisdiction"`
+	Cluster      struct {
+		ArgoCDCluster    string `json:"argocdCluster"`
+		Server           string `json:"server"`
+		KubeConfigSecret string `json:"kubeConfigSecret"`
+	} `json:"cluster"`
+	Prometheus string `json:"prometheus"`
+}
+
+type rawSLO struct {
+	Availability float64 `json:"availability"`
+	Period       string  `json:"period"`
+	RPO          string  `json:"rpo"`
+	RTO          string  `json:"rto"`
+	Latency      struct {
+		LocalRead       string `json:"localRead"`
+		CrossRegionRead string `json:"crossRegionRead"`
+		PrimaryWrite    string `json:"primaryWrite"`
+	} `json:"latency"`
+}
+
+type rawBackup struct {
+	Every         string `json:"every"`
+	Minute        int    `json:"minute"`
+	RetentionDays int    `json:"retentionDays"`
+}
+
+type rawKubernetes struct {
+	Namespace           string `json:"namespace"`
+	AppNamespace        string `json:"appNamespace"`
+	MonitoringNamespace string `json:"monitoringNamespace"`
+	TLSIssuer           struct {
+		Name string `json:"name"`
+		Kind string `json:"kind"`
+	} `json:"tlsIssuer"`
+	ExternalSecrets struct {
+		Enabled   bool   `json:"enabled"`
+		Store     string `json:"store"`
+		StoreKind string `json:"storeKind"`
+		KeyPrefix string `json:"keyPrefix"`
+	} `json:"externalSecrets"`
+}
+
+type rawDelivery struct {
+	RepoURL         string `json:"repoURL"`
+	Revision        string `json:"revision"`
+	Path            string `json:"path"`
+	ArgoCDNamespace string `json:"argocdNamespace"`
+}
+
+type rawTerraform struct {
+	AccountID  string `json:"accountId"`
+	EKSVersion string `json:"eksVersion"`
+	State      struct {
+		Bucket string `json:"bucket"`
+		Key    string `json:"key"`
+		Region string `json:"region"`
+	} `json:"state"`
+	BackupBucketPrefix string `json:"backupBucketPrefix"`
+}
+
+type rawMonitoring struct {
+	RunbookBaseURL string   `json:"runbookBaseURL"`
+	Alertmanagers  []string `json:"alertmanagers"`
+	ScrapeInterval string   `json:"scrapeInterval"`
+}
+
+type rawAnalysis struct {
+	RTTMillis   map[string]map[string]float64 `json:"rttMillis"`
+	Accept      map[string]rawReason          `json:"accept"`
+	Acknowledge map[string]rawReason          `json:"acknowledge"`
+}
+
+type rawReason struct {
+	Reason string `json:"reason"`
+}
