@@ -96,15 +96,15 @@ type Region struct {
 
 // Sizing of a member; quantities in Kubernetes notation.
 type Sizing struct {
-	CPU             string
-	CPULimit        string // empty: no CPU limit
-	Memory          string
-	MemoryLimit     string
+	CPU              string
+	CPULimit         string // empty: no CPU limit
+	Memory           string
+	MemoryLimit      string
 	MemoryLimitBytes int64
-	StorageSize     string
-	StorageClass    string
-	InstanceType    string
-	AppInstanceType string
+	StorageSize      string
+	StorageClass     string
+	InstanceType     string
+	AppInstanceType  string
 }
 
 // Cluster names a region's Kubernetes cluster for GitOps tools.
@@ -153,10 +153,10 @@ func (m Member) HostPort() string { return m.Host + ":" + itoa(m.Port) }
 // SLO holds the objectives.
 type SLO struct {
 	// Availability in percent, e.g. 99.999.
-	Availability float64
-	Period       time.Duration
-	RPO          time.Duration
-	RTO          time.Duration
+	Availability    float64
+	Period          time.Duration
+	RPO             time.Duration
+	RTO             time.Duration
 	LocalRead       time.Duration
 	CrossRegionRead time.Duration
 	PrimaryWrite    time.Duration

@@ -4,18 +4,18 @@ package schema
 // fills before the semantic checks turn them into the model.
 
 type rawTopology struct {
-	Name       string                `json:"name"`
-	ReplicaSet rawReplicaSet         `json:"replicaSet"`
-	MongoDB    rawMongoDB            `json:"mongodb"`
-	DNS        rawDNS                `json:"dns"`
-	Regions    map[string]rawRegion  `json:"regions"`
-	SLO        rawSLO                `json:"slo"`
-	Backup     rawBackup             `json:"backup"`
-	Kubernetes rawKubernetes         `json:"kubernetes"`
-	Terraform  rawTerraform          `json:"terraform"`
-	Monitoring rawMonitoring         `json:"monitoring"`
-	Delivery   rawDelivery           `json:"delivery"`
-	Analysis   rawAnalysis           `json:"analysis"`
+	Name       string               `json:"name"`
+	ReplicaSet rawReplicaSet        `json:"replicaSet"`
+	MongoDB    rawMongoDB           `json:"mongodb"`
+	DNS        rawDNS               `json:"dns"`
+	Regions    map[string]rawRegion `json:"regions"`
+	SLO        rawSLO               `json:"slo"`
+	Backup     rawBackup            `json:"backup"`
+	Kubernetes rawKubernetes        `json:"kubernetes"`
+	Terraform  rawTerraform         `json:"terraform"`
+	Monitoring rawMonitoring        `json:"monitoring"`
+	Delivery   rawDelivery          `json:"delivery"`
+	Analysis   rawAnalysis          `json:"analysis"`
 }
 
 type rawReplicaSet struct {

@@ -230,17 +230,17 @@ func (c *checker) resolveRegions(t *Topology, raw rawTopology) {
 				"region name %q is too long: pod name %s-%s-NN must be a DNS label of at most 63 characters", name, t.ReplicaSet.Name, name)
 		}
 		reg := Region{
-			Name:        name,
-			ID:          i,
-			CloudRegion: r.CloudRegion,
-			Zones:       r.Zones,
-			Priority:    r.Priority,
-			Members:     r.Members,
-			Continents:  slices.Sorted(slices.Values(r.Serves.Continents)),
-			Countries:   slices.Sorted(slices.Values(r.Serves.Countries)),
+			Name:         name,
+			ID:           i,
+			CloudRegion:  r.CloudRegion,
+			Zones:        r.Zones,
+			Priority:     r.Priority,
+			Members:      r.Members,
+			Continents:   slices.Sorted(slices.Values(r.Serves.Continents)),
+			Countries:    slices.Sorted(slices.Values(r.Serves.Countries)),
 			Jurisdiction: r.Jurisdiction,
-			DNSZone:     name + "." + t.DNS.Domain,
-			Prometheus:  cmp.Or(r.Prometheus, "prometheus."+name+"."+t.DNS.Domain+":9090"),
+			DNSZone:      name + "." + t.DNS.Domain,
+			Prometheus:   cmp.Or(r.Prometheus, "prometheus."+name+"."+t.DNS.Domain+":9090"),
 			Cluster: Cluster{
 				ArgoCDName:       cmp.Or(r.Cluster.ArgoCDCluster, t.Name+"-"+name),
 				Server:           r.Cluster.Server,
