@@ -24,6 +24,12 @@ type Topology struct {
 	Monitoring Monitoring
 	Delivery   Delivery
 	Analysis   Analysis
+
+	// PosOf returns the source position of a topology field, e.g.
+	// PosOf("slo", "latency", "primaryWrite"), for diagnostics raised after
+	// loading (SLO feasibility, change impact). Nil for a topology decoded
+	// from out/topology.json.
+	PosOf func(path ...string) Pos `json:"-"`
 }
 
 // ReplicaSet is the replica set's name and settings.

@@ -133,6 +133,7 @@ func resolve(v cue.Value, dir string, userFiles map[string]bool) (*Topology, Dia
 	if c.diags.HasErrors() {
 		return nil, c.diags.Sort()
 	}
+	t.PosOf = c.pos
 	return t, c.diags.Sort()
 }
 

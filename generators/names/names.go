@@ -29,8 +29,12 @@ const (
 	ExternalDNSServiceAccount = "external-dns"
 	ExternalDNSNamespace      = "external-dns"
 	// RegionLabel is the label carrying the topology's region name on every
-	// object, and on every federated series.
+	// Kubernetes object.
 	RegionLabel = "topogen.io/region"
+	// SeriesRegionLabel is the label carrying the region name on every
+	// MongoDB series: added by the ServiceMonitor's relabeling in the region
+	// and by the global Prometheus's federation job.
+	SeriesRegionLabel = "region"
 	// FederationJobPrefix: the global Prometheus's job for region r is
 	// FederationJobPrefix + r.
 	FederationJobPrefix = "federate-"
