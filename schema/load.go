@@ -79,11 +79,7 @@ func LoadFiles(dir string, files map[string][]byte) (*Topology, Diagnostics) {
 	if diags.HasErrors() {
 		return nil, diags.Sort()
 	}
-	userFiles := map[string]bool{}
-	for n := range files {
-		userFiles[displayPath(dir, n)] = true
-	}
-	return resolve(v, dir, userFiles)
+	return resolve(v, dir, userFileSet(dir, files))
 }
 
 // build loads the package, unifies it with #Topology and checks it is
@@ -121,10 +117,9 @@ func build(dir string, files map[string][]byte) (cue.Value, Diagnostics) {
 		return cue.Value{}, cueDiagnostics(err, fromFS)
 	}
 	ctx := cuecontext.New()
+	// No early v.Err(): it holds only the first error; Validate(All) below
+	// reports every one.
 	v := ctx.BuildInstance(insts[0])
-	if err := v.Err(); err != nil {
-		return cue.Value{}, cueDiagnostics(err, fromFS)
-	}
 	// Unify with #Topology even when the package embeds it already, so a
 	// topology that forgot the import is still held to the schema.
 	schemaInst := load.Instances([]string{"/" + virtSchemaDir}, &load.Config{FS: mfs, ModuleRoot: "/", Dir: "/", FromFSPath: fromFS})
@@ -133,8 +128,17 @@ func build(dir string, files map[string][]byte) (cue.Value, Diagnostics) {
 	}
 	def := ctx.BuildInstance(schemaInst[0]).LookupPath(cue.ParsePath("#Topology"))
 	v = def.Unify(v)
-	if err := v.Validate(cue.Concrete(true), cue.Final()); err != nil {
-		return cue.Value{}, cueDiagnostics(err, fromFS)
+	if err := v.Validate(cue.Concrete(true), cue.Final(), cue.All()); err != nil {
+		diags := cueDiagnostics(err, fromFS)
+		// A missing field is reported at the schema's declaration; point at
+		// the closest enclosing value the user wrote instead.
+		c := &checker{v: v, dir: dir, userFiles: userFileSet(dir, files)}
+		for i, d := range diags {
+			if !c.userFiles[d.Pos.File] && d.Path != "" {
+				diags[i].Pos = c.pos(splitPath(d.Path)...)
+			}
+		}
+		return cue.Value{}, diags.Sort()
 	}
 	return v, nil
 }
@@ -168,6 +172,40 @@ func SchemaFiles() map[string][]byte {
 	for _, n := range names {
 		b, _ := schemaFiles.ReadFile(n)
 		out[n] = b
+	}
+	return out
+}
+
+// userFileSet holds the display names of the topology's own files.
+func userFileSet(dir string, files map[string][]byte) map[string]bool {
+	m := map[string]bool{}
+	for n := range files {
+		m[displayPath(dir, n)] = true
+	}
+	return m
+}
+
+// splitPath splits a dotted CUE path as printed in diagnostics; quoted
+// labels ("../x") and list indexes ("zones[2]") are handled.
+func splitPath(p string) []string {
+	var out []string
+	for p != "" {
+		if strings.HasPrefix(p, "\"") {
+			end := strings.Index(p[1:], "\"")
+			if end < 0 {
+				return append(out, p)
+			}
+			out = append(out, p[1:end+1])
+			p = strings.TrimPrefix(p[end+2:], ".")
+			continue
+		}
+		seg, rest, _ := strings.Cut(p, ".")
+		if name, idx, ok := strings.Cut(seg, "["); ok {
+			out = append(out, name, strings.TrimSuffix(idx, "]"))
+		} else {
+			out = append(out, seg)
+		}
+		p = rest
 	}
 	return out
 }

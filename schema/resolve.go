@@ -32,27 +32,63 @@ type checker struct {
 	diags     Diagnostics
 }
 
+// sel builds a CUE path; all-digit elements after a list field are
+// indexes (e.g. "zones", "2").
 func sel(path ...string) cue.Path {
 	s := make([]cue.Selector, len(path))
 	for i, p := range path {
-		s[i] = cue.Str(p)
+		if n, err := strconv.Atoi(p); err == nil && i > 0 && isListField(path[i-1]) {
+			s[i] = cue.Index(n)
+		} else {
+			s[i] = cue.Str(p)
+		}
 	}
 	return cue.MakePath(s...)
 }
 
+func isListField(name string) bool {
+	switch name {
+	case "zones", "continents", "countries", "alertmanagers":
+		return true
+	}
+	return false
+}
+
 // pos is the position of the value at path in the user's files, falling back
-// to the closest parent the user wrote (a defaulted value sits in the schema).
+// to the closest parent the user wrote (a defaulted value sits in the schema),
+// or to the first field under it the user wrote (for "regions").
 func (c *checker) pos(path ...string) Pos {
+	if len(path) == 1 && path[0] == "regions" {
+		// The regions map spans files; point at the first region's file.
+		if it, err := c.v.LookupPath(sel("regions")).Fields(); err == nil && it.Next() {
+			return c.pos("regions", it.Selector().Unquoted(), "cloudRegion")
+		}
+	}
 	for n := len(path); n >= 0; n-- {
 		val := c.v.LookupPath(sel(path[:n]...))
 		if !val.Exists() {
 			continue
 		}
-		if p := val.Pos(); p.IsValid() && c.userFiles[p.Filename()] {
-			return Pos{File: p.Filename(), Line: p.Line(), Col: p.Column()}
+		if p, ok := c.userPos(val); ok {
+			return p
+		}
+		if it, err := val.Fields(); err == nil {
+			for it.Next() {
+				if p, ok := c.userPos(it.Value()); ok {
+					return p
+				}
+			}
 		}
 	}
 	return Pos{File: filepath.ToSlash(c.dir)}
+}
+
+func (c *checker) userPos(v cue.Value) (Pos, bool) {
+	p := v.Pos()
+	if p.IsValid() && c.userFiles[p.Filename()] {
+		return Pos{File: p.Filename(), Line: p.Line(), Col: p.Column()}, true
+	}
+	return Pos{}, false
 }
 
 // pathString renders a field path the way CUE prints it (quoting names that

@@ -142,6 +142,10 @@ func (c *checker) checkVotes(t *Topology, raw rawTopology) {
 	case len(t.Regions) >= 3:
 		for _, r := range t.Regions {
 			if voters-r.Voters < majority {
+				at := at
+				if raw.Regions[r.Name].Voters != nil {
+					at = []string{"regions", r.Name, "voters"}
+				}
 				c.errorf(at, "move votes out of that region (at most "+strconv.Itoa((voters-1)/2)+" per region), or drop voters and let topogen assign them",
 					"losing region %q leaves %d of %d votes, less than the majority of %d (%s)", r.Name, voters-r.Voters, voters, majority, layout)
 			}

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path"
+
+	"github.com/spf13/cobra"
+	"github.com/topogen/topogen/outdir"
+)
+
+func newCheckCmd(stdout, stderr io.Writer) *cobra.Command {
+	var topo, out string
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Fail when the output directory is not what gen would write",
+		Long: `check renders the topology in memory and compares it with the output directory,
+writing nothing. It exits 0 when they are equal, and 1 listing every added,
+changed and removed file otherwise (like gofmt -l). CI runs it on every
+pull request.`,
+		Example: `  topogen check
+  topogen check -t regions -o out || echo "run topogen gen and commit out/"`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, tree, err := render(topo, stderr, stderr)
+			if err != nil {
+				return err
+			}
+			changes, err := outdir.Compare(out, tree)
+			if err != nil {
+				fmt.Fprintf(stderr, "topogen: %v\n", err)
+				return exitError{exitInvalid}
+			}
+			if len(changes) == 0 {
+				fmt.Fprintf(stdout, "%s is up to date with %s (%d files)\n", out, topo, tree.Len())
+				return nil
+			}
+			for _, c := range changes {
+				fmt.Fprintf(stdout, "%-8s %s\n", c.Status, path.Join(out, c.Path))
+			}
+			a, c, r := outdir.Count(changes)
+			fmt.Fprintf(stdout, "%s is stale: %d added, %d changed, %d removed; run topogen gen\n", out, a, c, r)
+			return exitError{exitChanges}
+		},
+	}
+	addTopologyFlag(cmd, &topo)
+	addOutFlag(cmd, &out)
+	return cmd
+}

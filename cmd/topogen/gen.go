@@ -1,0 +1,48 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+	"github.com/topogen/topogen/outdir"
+)
+
+func newGenCmd(stdout, stderr io.Writer) *cobra.Command {
+	var topo, out string
+	cmd := &cobra.Command{
+		Use:   "gen",
+		Short: "Validate the topology and rewrite the output directory",
+		Long: `gen validates the topology and renders every target into a temporary directory
+beside the output directory, then swaps it in. Files no longer generated
+disappear; nothing outside the output directory is touched. On any error the
+output directory stays exactly as it was.
+
+gen refuses to replace a non-empty directory it did not write (one without
+` + outdir.ManifestPath + `).`,
+		Example: `  topogen gen                       # regions/ → out/
+  topogen gen -t golden/two-regions/input -o /tmp/out`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			_, tree, err := render(topo, stderr, stderr)
+			if err != nil {
+				return err
+			}
+			changes, err := outdir.Write(out, tree)
+			if err != nil {
+				fmt.Fprintf(stderr, "topogen: %v\n", err)
+				return exitError{exitInvalid}
+			}
+			if len(changes) == 0 {
+				fmt.Fprintf(stdout, "%s is up to date (%d files)\n", out, tree.Len())
+				return nil
+			}
+			a, c, r := outdir.Count(changes)
+			fmt.Fprintf(stdout, "wrote %s: %d added, %d changed, %d removed (%d files)\n", out, a, c, r, tree.Len())
+			return nil
+		},
+	}
+	addTopologyFlag(cmd, &topo)
+	addOutFlag(cmd, &out)
+	return cmd
+}

@@ -1,0 +1,169 @@
+package compile
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/topogen/topogen/generators"
+	"github.com/topogen/topogen/outdir"
+	"github.com/topogen/topogen/schema"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden trees under golden/")
+
+// goldenRoot holds one directory per case: input/ (the topology) and either
+// out/ (the exact expected tree) or error.txt (the exact expected
+// diagnostics). vet.txt holds the warnings of a valid topology, if any.
+const goldenRoot = "../golden"
+
+// loadCase loads a case's input with display names relative to the case
+// ("input/eu.cue"), so diagnostics in error.txt do not depend on where the
+// test runs.
+func loadCase(t testing.TB, dir string) (*schema.Topology, schema.Diagnostics) {
+	t.Helper()
+	entries, err := os.ReadDir(filepath.Join(dir, "input"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, e := range entries {
+		if e.IsDir() || filepath.Ext(e.Name()) != ".cue" {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "input", e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[e.Name()] = b
+	}
+	topo, diags := schema.LoadFiles("input", files)
+	if topo != nil {
+		diags = append(diags, Check(topo)...).Sort()
+	}
+	return topo, diags
+}
+
+func TestGolden(t *testing.T) {
+	cases, err := os.ReadDir(goldenRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		if !c.IsDir() {
+			continue
+		}
+		dir := filepath.Join(goldenRoot, c.Name())
+		t.Run(c.Name(), func(t *testing.T) {
+			topo, diags := loadCase(t, dir)
+			if diags.HasErrors() {
+				compareFile(t, filepath.Join(dir, "error.txt"), []byte(diags.Error()+"\n"))
+				if *update {
+					os.RemoveAll(filepath.Join(dir, "out"))
+					os.Remove(filepath.Join(dir, "vet.txt"))
+				}
+				if _, err := os.Stat(filepath.Join(dir, "out")); err == nil {
+					t.Errorf("%s: invalid topology but an out/ tree exists", dir)
+				}
+				return
+			}
+			if _, err := os.Stat(filepath.Join(dir, "error.txt")); err == nil {
+				t.Fatalf("%s/error.txt expects an error, but the topology is valid", dir)
+			}
+			warnings := ""
+			if len(diags) > 0 {
+				warnings = diags.Error() + "\n"
+			}
+			compareOptionalFile(t, filepath.Join(dir, "vet.txt"), warnings)
+
+			tree, err := Compile(topo)
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := Compile(topo)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(treeMap(tree), treeMap(again)); d != "" {
+				t.Fatalf("two renders of the same topology differ (non-deterministic output):\n%s", d)
+			}
+			compareTree(t, filepath.Join(dir, "out"), tree)
+		})
+	}
+}
+
+func treeMap(tree *generators.Tree) map[string]string {
+	m := map[string]string{}
+	for _, f := range tree.Files() {
+		m[f.Path] = string(f.Data)
+	}
+	return m
+}
+
+func compareTree(t *testing.T, dir string, tree *generators.Tree) {
+	t.Helper()
+	if *update {
+		if err := os.RemoveAll(dir); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := outdir.Write(dir, tree); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := outdir.ReadTree(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantS := map[string]string{}
+	for p, b := range want {
+		wantS[p] = string(b)
+	}
+	if d := cmp.Diff(wantS, treeMap(tree)); d != "" {
+		t.Errorf("%s differs from the generated tree (-golden +generated); run go test ./compile -run TestGolden -update and read the diff:\n%s", dir, d)
+	}
+}
+
+func compareFile(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it); got:\n%s", err, got)
+	}
+	if !bytes.Equal(want, got) {
+		t.Errorf("%s differs (-want +got):\n%s", path, cmp.Diff(string(want), string(got)))
+	}
+}
+
+// compareOptionalFile compares a file that exists only when want is
+// non-empty.
+func compareOptionalFile(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if got == "" {
+			os.Remove(path)
+			return
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil && got == "" {
+		return
+	}
+	if d := cmp.Diff(string(want), got); d != "" {
+		t.Errorf("%s differs (-want +got):\n%s", path, strings.TrimSpace(d))
+	}
+}
