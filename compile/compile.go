@@ -6,9 +6,16 @@ package compile
 import (
 	"fmt"
 
+	"github.com/topogen/topogen/analysis"
 	"github.com/topogen/topogen/generators"
+	"github.com/topogen/topogen/generators/failover"
+	"github.com/topogen/topogen/generators/gitops"
+	"github.com/topogen/topogen/generators/kubernetes"
 	"github.com/topogen/topogen/generators/model"
+	"github.com/topogen/topogen/generators/prometheus"
 	"github.com/topogen/topogen/generators/replset"
+	"github.com/topogen/topogen/generators/terraform"
+	"github.com/topogen/topogen/impact"
 	"github.com/topogen/topogen/outdir"
 	"github.com/topogen/topogen/schema"
 )
@@ -23,10 +30,62 @@ type Target struct {
 var Targets = []Target{
 	{Name: "model", Generate: model.Generate},
 	{Name: "replset", Generate: replset.Generate},
+	{Name: "failover", Generate: failover.Generate},
+	{Name: "gitops", Generate: gitops.Generate},
+	{Name: "kubernetes", Generate: kubernetes.Generate},
+	{Name: "terraform", Generate: terraform.Generate},
+	{Name: "prometheus", Generate: prometheus.Generate},
+}
+
+// Options carry what the output directory held before this run: the
+// topology it was generated from and the base of a pending reconfig plan.
+// The zero value is a first generation.
+type Options struct {
+	// Previous is the topology out/topology.json was written from; nil when
+	// there is none.
+	Previous *schema.Topology
+	// ReconfigBase is the topology a pending reconfig plan in
+	// out/replset/reconfig starts from; nil when there is none.
+	ReconfigBase *schema.Topology
+}
+
+// ReconfigBasePath holds the topology the reconfig steps start from, so that
+// the steps stay in out/ (and `topogen check` stays green) after gen has
+// rewritten out/topology.json, until the next topology change replaces them.
+const ReconfigBasePath = impact.ReconfigDir + "/base-topology.json"
+
+// PreviousFrom reads Options from the files of an existing output
+// directory (as read by outdir.ReadTree). Unreadable snapshots are errors:
+// the change analysis would silently miss changes.
+func PreviousFrom(existing map[string][]byte) (Options, error) {
+	var opts Options
+	if b, ok := existing[model.Path]; ok {
+		t, err := model.Decode(b)
+		if err != nil {
+			return opts, err
+		}
+		opts.Previous = t
+	}
+	if b, ok := existing[ReconfigBasePath]; ok {
+		t, err := model.Decode(b)
+		if err != nil {
+			return opts, err
+		}
+		opts.ReconfigBase = t
+	}
+	return opts, nil
+}
+
+// Changes lists the topology-level changes since the previous generation.
+func Changes(t *schema.Topology, opts Options) []impact.Change {
+	if opts.Previous == nil {
+		return nil
+	}
+	return impact.Compare(opts.Previous, t)
 }
 
 // Compile renders every target into one tree. It does no I/O.
-func Compile(t *schema.Topology) (*generators.Tree, error) {
+func Compile(t *schema.Topology, opts Options) (*generators.Tree, error) {
 	tree := generators.NewTree()
 	for _, target := range Targets {
 		files, err := target.Generate(t)
@@ -37,6 +96,9 @@ func Compile(t *schema.Topology) (*generators.Tree, error) {
 			return nil, fmt.Errorf("%s: %w", target.Name, err)
 		}
 	}
+	if err := addReconfigSteps(tree, t, opts); err != nil {
+		return nil, err
+	}
 	// The manifest marks the directory as topogen's and lists its files.
 	if err := tree.Add(generators.File{Path: outdir.ManifestPath, Data: outdir.Manifest(tree)}); err != nil {
 		return nil, err
@@ -44,8 +106,42 @@ func Compile(t *schema.Topology) (*generators.Tree, error) {
 	return tree, nil
 }
 
-// Check runs the checks that need the resolved model (SLO feasibility and
-// the like) and returns their diagnostics; vet and gen both run it.
+// addReconfigSteps plans the reconfigs from the previous topology (or, when
+// it is unchanged, from the pending plan's base) to t, when more than one is
+// needed (mongodb-facts.md §1.8).
+func addReconfigSteps(tree *generators.Tree, t *schema.Topology, opts Options) error {
+	base := opts.ReconfigBase
+	if opts.Previous != nil {
+		prev, err := model.Generate(opts.Previous)
+		if err != nil {
+			return err
+		}
+		cur, _ := tree.Get(model.Path)
+		if string(prev[0].Data) != string(cur) {
+			base = opts.Previous // a new change: plan from what is deployed
+		}
+	}
+	if base == nil {
+		return nil
+	}
+	steps := impact.ReconfigSteps(base, t)
+	if len(steps) == 0 {
+		return nil
+	}
+	snapshot, err := model.Generate(base)
+	if err != nil {
+		return err
+	}
+	snapshot[0].Path = ReconfigBasePath
+	return tree.Add(append(steps, snapshot...)...)
+}
+
+// Check runs the checks that need the resolved model and returns their
+// diagnostics; vet, gen, check and diff all run it: SLO feasibility
+// (analysis) and user patches that match no object (kubernetes).
 func Check(t *schema.Topology) schema.Diagnostics {
-	return nil
+	var ds schema.Diagnostics
+	ds = append(ds, analysis.Check(t)...)
+	ds = append(ds, kubernetes.CheckPatches(t)...)
+	return ds.Sort()
 }

@@ -80,11 +80,11 @@ func TestGolden(t *testing.T) {
 			}
 			compareOptionalFile(t, filepath.Join(dir, "vet.txt"), warnings)
 
-			tree, err := Compile(topo)
+			tree, err := Compile(topo, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			again, err := Compile(topo)
+			again, err := Compile(topo, Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

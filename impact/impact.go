@@ -1,8 +1,21 @@
 // Package impact classifies what a topology change means for the running
 // deployment: safe, rolling restart, replica-set reconfig or destructive.
+// `topogen diff` and the GitOps markdown diff compare the committed
+// out/topology.json (decoded with generators/model.Decode) with the
+// topology being compiled.
 package impact
 
-import "github.com/topogen/topogen/schema"
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/topogen/topogen/schema"
+)
 
 // Class of a change, from harmless to destructive.
 type Class string
@@ -26,8 +39,323 @@ type Change struct {
 	Summary string
 }
 
-// Compare lists the changes from old to new in a stable order.
-// STUB: the domain-analysis work fills it in.
+// Compare lists the changes from old to new in a stable order: global
+// fields in the schema's order (name, replicaSet, mongodb, dns), then each
+// region by name (added, removed, changed), then slo, backup, kubernetes,
+// terraform, monitoring and delivery. Analysis inputs (rttMillis, accept,
+// acknowledge) change nothing that runs and are not reported.
 func Compare(old, new *schema.Topology) []Change {
-	return nil
+	c := &comparer{}
+	c.global(old, new)
+	c.regions(old, new)
+	c.rest(old, new)
+	return c.out
+}
+
+type comparer struct{ out []Change }
+
+func (c *comparer) add(class Class, region, path, format string, args ...any) {
+	c.out = append(c.out, Change{Class: class, Region: region, Path: path, Summary: fmt.Sprintf(format, args...)})
+}
+
+// field reports one global scalar field.
+func field[T comparable](c *comparer, class Class, path string, old, new T, why string) {
+	if old == new {
+		return
+	}
+	c.add(class, "", path, "%s %v → %v (%s)", path, show(old), show(new), why)
+}
+
+func show(v any) string {
+	switch x := v.(type) {
+	case string:
+		if x == "" {
+			return `""`
+		}
+		return x
+	case time.Duration:
+		return durationString(x)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return fmt.Sprint(v)
+}
+
+func (c *comparer) global(old, new *schema.Topology) {
+	field(c, Destructive, "name", old.Name, new.Name,
+		"destructive: cloud resources named after the topology, such as backup buckets and IAM roles, are replaced")
+	field(c, Destructive, "replicaSet.name", old.ReplicaSet.Name, new.ReplicaSet.Name,
+		"destructive: a different replica set; pods, volumes and members are re-created and the new set is initiated empty")
+	so, sn := old.ReplicaSet.Settings, new.ReplicaSet.Settings
+	const rc = "replica-set reconfig"
+	field(c, Reconfig, "replicaSet.settings.electionTimeoutMillis", so.ElectionTimeoutMillis, sn.ElectionTimeoutMillis, rc)
+	field(c, Reconfig, "replicaSet.settings.heartbeatIntervalMillis", so.HeartbeatIntervalMillis, sn.HeartbeatIntervalMillis, rc)
+	field(c, Reconfig, "replicaSet.settings.heartbeatTimeoutSecs", so.HeartbeatTimeoutSecs, sn.HeartbeatTimeoutSecs, rc)
+	field(c, Reconfig, "replicaSet.settings.catchUpTimeoutMillis", so.CatchUpTimeoutMillis, sn.CatchUpTimeoutMillis, rc)
+	field(c, Reconfig, "replicaSet.settings.chainingAllowed", so.ChainingAllowed, sn.ChainingAllowed, rc)
+
+	mo, mn := old.MongoDB, new.MongoDB
+	why := "rolling restart"
+	if major(mo.Version) != major(mn.Version) {
+		why = "rolling restart, one member at a time; after every member runs " + major(mn.Version) +
+			", run setFeatureCompatibilityVersion; downgrades need the reverse order"
+	}
+	field(c, Rolling, "mongodb.version", mo.Version, mn.Version, why)
+	if !(mo.Image == "mongo:"+mo.Version && mn.Image == "mongo:"+mn.Version) {
+		// An image that merely follows the version is reported once, above.
+		field(c, Rolling, "mongodb.image", mo.Image, mn.Image, "rolling restart")
+	}
+	field(c, Rolling, "mongodb.exporterImage", mo.ExporterImage, mn.ExporterImage, "rolling restart of the exporter sidecars")
+	field(c, Reconfig, "mongodb.port", mo.Port, mn.Port, "rolling restart and replica-set reconfig: every member's host:port changes")
+	field(c, Rolling, "mongodb.oplogSizeMB", mo.OplogSizeMB, mn.OplogSizeMB, "rolling restart (or replSetResizeOplog on each member)")
+
+	field(c, Reconfig, "dns.domain", old.DNS.Domain, new.DNS.Domain,
+		"replica-set reconfig: every member's host name changes; new private zones are created")
+	field(c, Safe, "dns.publicZone", old.DNS.PublicZone, new.DNS.PublicZone, "safe: public DNS records move")
+	field(c, Safe, "dns.apiRecord", old.DNS.APIRecord, new.DNS.APIRecord, "safe: public DNS records move")
+	field(c, Safe, "dns.healthCheckPath", old.DNS.HealthCheckPath, new.DNS.HealthCheckPath, "safe: health checks change")
+}
+
+func major(v string) string {
+	parts := strings.SplitN(v, ".", 3)
+	if len(parts) < 2 {
+		return v
+	}
+	return parts[0] + "." + parts[1]
+}
+
+func (c *comparer) regions(old, new *schema.Topology) {
+	names := map[string]bool{}
+	for _, r := range old.Regions {
+		names[r.Name] = true
+	}
+	for _, r := range new.Regions {
+		names[r.Name] = true
+	}
+	for _, name := range slices.Sorted(maps.Keys(names)) {
+		o, inOld := old.Region(name)
+		n, inNew := new.Region(name)
+		p := "regions." + name
+		switch {
+		case !inOld:
+			c.add(Reconfig, name, p, "%s: region added in %s, %d members, %d voting (new VPC and cluster; replica-set reconfig adding its members, one voter per reconfig)",
+				name, n.CloudRegion, n.Members, n.Voters)
+		case !inNew:
+			c.add(Destructive, name, p, "%s: region removed (destructive: drops its %d members and their data, its VPC %s, cluster and backup bucket)",
+				name, o.Members, o.CIDR)
+		default:
+			c.region(o, n)
+		}
+	}
+}
+
+func (c *comparer) region(o, n schema.Region) {
+	name, p := n.Name, "regions."+n.Name+"."
+	if o.CloudRegion != n.CloudRegion {
+		c.add(Destructive, name, p+"cloudRegion", "%s: cloud region %s → %s (destructive: the VPC, cluster, volumes and members are re-created in the new region; their data re-syncs from other regions)",
+			name, o.CloudRegion, n.CloudRegion)
+	}
+	if o.CIDR != n.CIDR {
+		c.add(Destructive, name, p+"cidr", "%s: CIDR %s → %s (destructive: replaces the VPC, its subnets, the cluster's nodes and the members' volumes)",
+			name, o.CIDR, n.CIDR)
+	}
+	if o.ID != n.ID {
+		c.add(Reconfig, name, p+"id", "%s: region id %d → %d, member _ids %d.. → %d.. (replica-set reconfig: mongod rejects a new _id for an existing host, so each member is removed and re-added, one voter per reconfig)",
+			name, o.ID, n.ID, 100*o.ID, 100*n.ID)
+	}
+	if o.Members != n.Members {
+		verb := "added"
+		if n.Members < o.Members {
+			verb = "removed"
+		}
+		c.add(Reconfig, name, p+"members", "%s: members %d → %d (replica-set reconfig: %d members %s, voters %d → %d)",
+			name, o.Members, n.Members, abs(n.Members-o.Members), verb, o.Voters, n.Voters)
+	} else if o.Voters != n.Voters {
+		c.add(Reconfig, name, p+"voters", "%s: voters %d → %d (replica-set reconfig, one voter per reconfig)", name, o.Voters, n.Voters)
+	}
+	if o.Priority != n.Priority {
+		c.add(Reconfig, name, p+"priority", "%s: member priority %d → %d (replica-set reconfig)", name, o.Priority, n.Priority)
+	}
+	if !slices.Equal(o.Zones, n.Zones) {
+		c.add(Rolling, name, p+"zones", "%s: zones %s → %s (rolling: members move between zones; subnets are added or removed)",
+			name, strings.Join(o.Zones, ","), strings.Join(n.Zones, ","))
+	}
+	if d := sizingDiff(o.Sizing, n.Sizing); d != "" {
+		why := "rolling restart"
+		if o.Sizing.StorageSize != n.Sizing.StorageSize || o.Sizing.StorageClass != n.Sizing.StorageClass {
+			why = "rolling: volumes are resized or re-created one member at a time (StatefulSet volume claims are immutable)"
+		}
+		c.add(Rolling, name, p+"sizing", "%s: sizing %s (%s)", name, d, why)
+	}
+	if !slices.Equal(o.Continents, n.Continents) || !slices.Equal(o.Countries, n.Countries) {
+		c.add(Safe, name, p+"serves", "%s: geo-routing %s → %s (safe: DNS records)", name, serves(o), serves(n))
+	}
+	if o.Jurisdiction != n.Jurisdiction {
+		c.add(Safe, name, p+"jurisdiction", "%s: jurisdiction %s → %s (safe: checked by vet)", name, show(o.Jurisdiction), show(n.Jurisdiction))
+	}
+	if o.Cluster != n.Cluster {
+		c.add(Safe, name, p+"cluster", "%s: cluster %s → %s (safe: GitOps destination)", name, clusterString(o.Cluster), clusterString(n.Cluster))
+	}
+	if o.Prometheus != n.Prometheus {
+		c.add(Safe, name, p+"prometheus", "%s: prometheus %s → %s (safe: federation target)", name, o.Prometheus, n.Prometheus)
+	}
+}
+
+func sizingDiff(o, n schema.Sizing) string {
+	var parts []string
+	for _, f := range []struct{ name, o, n string }{
+		{"cpu", o.CPU, n.CPU}, {"cpuLimit", o.CPULimit, n.CPULimit},
+		{"memory", o.Memory, n.Memory}, {"memoryLimit", o.MemoryLimit, n.MemoryLimit},
+		{"storageSize", o.StorageSize, n.StorageSize}, {"storageClass", o.StorageClass, n.StorageClass},
+		{"instanceType", o.InstanceType, n.InstanceType}, {"appInstanceType", o.AppInstanceType, n.AppInstanceType},
+	} {
+		if f.o != f.n {
+			parts = append(parts, fmt.Sprintf("%s %s → %s", f.name, show(f.o), show(f.n)))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func serves(r schema.Region) string {
+	s := strings.Join(append(slices.Clone(r.Continents), r.Countries...), ",")
+	return cmp.Or(s, "nothing")
+}
+
+func clusterString(c schema.Cluster) string {
+	return cmp.Or(c.Server, c.ArgoCDName) + " (" + c.KubeConfigSecret + ")"
+}
+
+func (c *comparer) rest(old, new *schema.Topology) {
+	so, sn := old.SLO, new.SLO
+	const safe = "safe: SLO target"
+	field(c, Safe, "slo.availability", so.Availability, sn.Availability, safe)
+	field(c, Safe, "slo.period", so.Period, sn.Period, safe)
+	field(c, Safe, "slo.rpo", so.RPO, sn.RPO, safe)
+	field(c, Safe, "slo.rto", so.RTO, sn.RTO, safe)
+	field(c, Safe, "slo.latency.localRead", so.LocalRead, sn.LocalRead, safe)
+	field(c, Safe, "slo.latency.crossRegionRead", so.CrossRegionRead, sn.CrossRegionRead, safe)
+	field(c, Safe, "slo.latency.primaryWrite", so.PrimaryWrite, sn.PrimaryWrite, safe)
+
+	field(c, Safe, "backup.schedule", old.Backup.Schedule, new.Backup.Schedule, "safe: CronJob schedule")
+	field(c, Safe, "backup.retentionDays", old.Backup.RetentionDays, new.Backup.RetentionDays, "safe: bucket lifecycle rule")
+
+	ko, kn := old.Kubernetes, new.Kubernetes
+	field(c, Destructive, "kubernetes.namespace", ko.Namespace, kn.Namespace,
+		"destructive: the StatefulSets and their volumes are re-created in the new namespace in every region at once")
+	field(c, Safe, "kubernetes.appNamespace", ko.AppNamespace, kn.AppNamespace, "safe: network policy")
+	field(c, Safe, "kubernetes.monitoringNamespace", ko.MonitoringNamespace, kn.MonitoringNamespace, "safe: network policy and monitors")
+	field(c, Rolling, "kubernetes.tlsIssuer.name", ko.TLSIssuerName, kn.TLSIssuerName, "rolling: certificates are re-issued and members restart")
+	field(c, Rolling, "kubernetes.tlsIssuer.kind", ko.TLSIssuerKind, kn.TLSIssuerKind, "rolling: certificates are re-issued and members restart")
+	if ko.ExternalSecrets != kn.ExternalSecrets {
+		c.add(Safe, "", "kubernetes.externalSecrets", "kubernetes.externalSecrets changed (safe: where credentials come from; check the secret store holds them first)")
+	}
+
+	to, tn := old.Terraform, new.Terraform
+	field(c, Destructive, "terraform.accountId", to.AccountID, tn.AccountID, "destructive: every cloud resource moves to another account")
+	field(c, Rolling, "terraform.eksVersion", to.EKSVersion, tn.EKSVersion, "rolling: control plane upgrade, then node groups are replaced")
+	field(c, Safe, "terraform.state.bucket", to.StateBucket, tn.StateBucket, "safe: run terraform init -migrate-state")
+	field(c, Safe, "terraform.state.key", to.StateKey, tn.StateKey, "safe: run terraform init -migrate-state")
+	field(c, Safe, "terraform.state.region", to.StateRegion, tn.StateRegion, "safe: run terraform init -migrate-state")
+	field(c, Destructive, "terraform.backupBucketPrefix", to.BackupBucketPrefix, tn.BackupBucketPrefix, "destructive: backup buckets are replaced and old backups dropped")
+
+	mo, mn := old.Monitoring, new.Monitoring
+	field(c, Safe, "monitoring.runbookBaseURL", mo.RunbookBaseURL, mn.RunbookBaseURL, "safe: alert annotations")
+	if !slices.Equal(mo.Alertmanagers, mn.Alertmanagers) {
+		c.add(Safe, "", "monitoring.alertmanagers", "monitoring.alertmanagers %s → %s (safe: Prometheus configuration)",
+			strings.Join(mo.Alertmanagers, ","), strings.Join(mn.Alertmanagers, ","))
+	}
+	field(c, Safe, "monitoring.scrapeInterval", mo.ScrapeInterval, mn.ScrapeInterval, "safe: Prometheus configuration")
+
+	do, dn := old.Delivery, new.Delivery
+	field(c, Safe, "delivery.repoURL", do.RepoURL, dn.RepoURL, "safe: GitOps source")
+	field(c, Safe, "delivery.revision", do.Revision, dn.Revision, "safe: GitOps source")
+	field(c, Safe, "delivery.path", do.Path, dn.Path, "safe: GitOps source")
+	field(c, Safe, "delivery.argocdNamespace", do.ArgoCDNamespace, dn.ArgoCDNamespace, "safe: GitOps objects move")
+}
+
+// durationString renders a duration as the topology writes it ("50ms",
+// "5m", "30d").
+func durationString(d time.Duration) string {
+	switch {
+	case d == 0:
+		return "0s"
+	case d%(24*time.Hour) == 0:
+		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
+	case d%time.Hour == 0:
+		return strconv.FormatInt(int64(d/time.Hour), 10) + "h"
+	case d%time.Minute == 0:
+		return strconv.FormatInt(int64(d/time.Minute), 10) + "m"
+	case d%time.Second == 0:
+		return strconv.FormatInt(int64(d/time.Second), 10) + "s"
+	}
+	return strconv.FormatInt(int64(d/time.Millisecond), 10) + "ms"
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// AckKey is the analysis.acknowledge key that acknowledges a destructive
+// change: its region, or for a global change its field path (e.g.
+// "kubernetes.namespace", written quoted in CUE).
+func AckKey(c Change) string { return cmp.Or(c.Region, c.Path) }
+
+// Unacknowledged reports the destructive changes: an error (exit 2) for
+// each one whose key (AckKey) has no analysis.acknowledge entry in t, the
+// new topology, saying what is destroyed and how to acknowledge it; a
+// warning quoting the reason for each acknowledged one; and a warning for
+// each acknowledgement no destructive change uses (remove it once the
+// change is applied, so it cannot approve a later one).
+func Unacknowledged(changes []Change, t *schema.Topology) schema.Diagnostics {
+	pos := func(path ...string) schema.Pos {
+		if t.PosOf == nil {
+			return schema.Pos{}
+		}
+		return t.PosOf(path...)
+	}
+	var ds schema.Diagnostics
+	used := map[string]bool{}
+	for _, c := range changes {
+		if c.Class != Destructive {
+			continue
+		}
+		key := AckKey(c)
+		used[key] = true
+		if reason, ok := t.Analysis.Acknowledge[key]; ok {
+			ds = append(ds, schema.Diagnostic{
+				Severity: schema.Warning,
+				Pos:      pos("analysis", "acknowledge", key),
+				Path:     "analysis.acknowledge." + key,
+				Summary:  fmt.Sprintf("destructive change acknowledged (%q): %s", reason, c.Summary),
+				Fix:      "remove the acknowledgement once the change is applied",
+			})
+			continue
+		}
+		label := key
+		if strings.Contains(key, ".") {
+			label = strconv.Quote(key)
+		}
+		ds = append(ds, schema.Diagnostic{
+			Severity: schema.Error,
+			Pos:      pos(strings.Split(c.Path, ".")...),
+			Path:     c.Path,
+			Summary:  "unacknowledged destructive change: " + c.Summary,
+			Fix:      fmt.Sprintf("if this is intended, add analysis: acknowledge: %s: reason: \"...\" (at least 10 characters); otherwise revert it", label),
+		})
+	}
+	for _, key := range slices.Sorted(maps.Keys(t.Analysis.Acknowledge)) {
+		if !used[key] {
+			ds = append(ds, schema.Diagnostic{
+				Severity: schema.Warning,
+				Pos:      pos("analysis", "acknowledge", key),
+				Path:     "analysis.acknowledge." + key,
+				Summary:  fmt.Sprintf("no destructive change to %s is pending", key),
+				Fix:      "remove the acknowledgement so it cannot approve a later change",
+			})
+		}
+	}
+	return ds.Sort()
 }

@@ -62,7 +62,16 @@ func Load(dir string) (*Topology, Diagnostics) {
 		}
 		files[e.Name()] = b
 	}
-	return LoadFiles(dir, files)
+	t, diags := LoadFiles(dir, files)
+	if t == nil {
+		return t, diags
+	}
+	patches, pdiags := loadPatches(dir, t)
+	if pdiags.HasErrors() {
+		return nil, append(diags, pdiags...).Sort()
+	}
+	t.Patches = patches
+	return t, diags
 }
 
 // LoadFiles is Load over in-memory files, keyed by base name; dir is only

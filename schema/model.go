@@ -24,6 +24,9 @@ type Topology struct {
 	Monitoring Monitoring
 	Delivery   Delivery
 	Analysis   Analysis
+	// Patches are the user's kustomize patches (patches/<region|all>/*.yaml
+	// beside the topology), applied by the Kubernetes target.
+	Patches []Patch `json:",omitempty"`
 
 	// PosOf returns the source position of a topology field, e.g.
 	// PosOf("slo", "latency", "primaryWrite"), for diagnostics raised after

@@ -157,7 +157,7 @@ func (c *checker) checkVotes(t *Topology, raw rawTopology) {
 				big = r
 			}
 		}
-		c.warnf([]string{"regions"}, "add a third region (even one member) to survive the loss of any region",
+		c.warnf([]string{"regions", big.Name}, "add a third region (even one member) to survive the loss of any region",
 			"two regions (%s): losing region %q leaves %d of %d votes, so the set cannot elect a primary and writes stop until it returns or a forced reconfig", layout, big.Name, voters-big.Voters, voters)
 	case len(t.Regions) == 1:
 		c.warnf([]string{"regions"}, "add regions to survive a regional outage",

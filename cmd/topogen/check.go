@@ -22,24 +22,24 @@ pull request.`,
   topogen check -t regions -o out || echo "run topogen gen and commit out/"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, tree, err := render(topo, stderr, stderr)
+			r, err := render(topo, out, stderr, nil)
 			if err != nil {
 				return err
 			}
-			changes, err := outdir.Compare(out, tree)
+			changes, err := outdir.Compare(out, r.tree)
 			if err != nil {
 				fmt.Fprintf(stderr, "topogen: %v\n", err)
 				return exitError{exitInvalid}
 			}
 			if len(changes) == 0 {
-				fmt.Fprintf(stdout, "%s is up to date with %s (%d files)\n", out, topo, tree.Len())
+				fmt.Fprintf(stdout, "%s is up to date with %s (%d files)\n", out, topo, r.tree.Len())
 				return nil
 			}
 			for _, c := range changes {
 				fmt.Fprintf(stdout, "%-8s %s\n", c.Status, path.Join(out, c.Path))
 			}
-			a, c, r := outdir.Count(changes)
-			fmt.Fprintf(stdout, "%s is stale: %d added, %d changed, %d removed; run topogen gen\n", out, a, c, r)
+			added, changed, removed := outdir.Count(changes)
+			fmt.Fprintf(stdout, "%s is stale: %d added, %d changed, %d removed; run topogen gen\n", out, added, changed, removed)
 			return exitError{exitChanges}
 		},
 	}

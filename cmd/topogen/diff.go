@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/topogen/topogen/outdir"
+	"github.com/topogen/topogen/report"
 )
 
 func newDiffCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -17,25 +18,48 @@ func newDiffCmd(stdout, stderr io.Writer) *cobra.Command {
 nothing. It exits 0 when there is nothing to change and 1 otherwise.
 
 Formats:
-  text      unified diffs, one per file (default)`,
+  text      unified diffs, one per file (default)
+  markdown  a pull-request comment: files per target, each topology change in
+            plain words (destructive, replica-set reconfig, rolling restart,
+            safe), then every file's diff folded
+  json      the same as markdown, for tools`,
 		Example: `  topogen diff
-  topogen diff -o out | less`,
+  topogen diff --format markdown > comment.md
+  topogen diff -o base/out --format json   # against another checkout's out/`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "text" {
-				return usageError{fmt.Errorf("unknown --%s %q: want text", flagFormat, format)}
+			switch format {
+			case "text", "markdown", "json":
+			default:
+				return usageError{fmt.Errorf("unknown --%s %q: want text, markdown or json", flagFormat, format)}
 			}
-			_, tree, err := render(topo, stderr, stderr)
+			r, err := render(topo, out, stderr, nil)
 			if err != nil {
 				return err
 			}
-			changes, err := outdir.Compare(out, tree)
+			changes, err := outdir.Compare(out, r.tree)
 			if err != nil {
 				fmt.Fprintf(stderr, "topogen: %v\n", err)
 				return exitError{exitInvalid}
 			}
-			for _, c := range changes {
-				io.WriteString(stdout, outdir.UnifiedDiff(out, c))
+			switch format {
+			case "text":
+				for _, c := range changes {
+					io.WriteString(stdout, outdir.UnifiedDiff(out, c))
+				}
+			default:
+				files := make([]report.FileChange, len(changes))
+				for i, c := range changes {
+					files[i] = report.FileChange{Path: c.Path, Status: string(c.Status), Diff: outdir.UnifiedDiff("", c)}
+				}
+				var b []byte
+				if format == "markdown" {
+					b = report.Markdown(files, r.changes)
+				} else if b, err = report.JSON(files, r.changes); err != nil {
+					fmt.Fprintf(stderr, "topogen: %v\n", err)
+					return exitError{exitInvalid}
+				}
+				stdout.Write(b)
 			}
 			if len(changes) > 0 {
 				return exitError{exitChanges}
@@ -45,6 +69,6 @@ Formats:
 	}
 	addTopologyFlag(cmd, &topo)
 	addOutFlag(cmd, &out)
-	cmd.Flags().StringVar(&format, flagFormat, "text", "output format: text")
+	cmd.Flags().StringVar(&format, flagFormat, "text", "output format: text, markdown or json")
 	return cmd
 }

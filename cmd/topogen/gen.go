@@ -24,21 +24,21 @@ gen refuses to replace a non-empty directory it did not write (one without
   topogen gen -t golden/two-regions/input -o /tmp/out`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, tree, err := render(topo, stderr, stderr)
+			r, err := render(topo, out, stderr, nil)
 			if err != nil {
 				return err
 			}
-			changes, err := outdir.Write(out, tree)
+			changes, err := outdir.Write(out, r.tree)
 			if err != nil {
 				fmt.Fprintf(stderr, "topogen: %v\n", err)
 				return exitError{exitInvalid}
 			}
 			if len(changes) == 0 {
-				fmt.Fprintf(stdout, "%s is up to date (%d files)\n", out, tree.Len())
+				fmt.Fprintf(stdout, "%s is up to date (%d files)\n", out, r.tree.Len())
 				return nil
 			}
-			a, c, r := outdir.Count(changes)
-			fmt.Fprintf(stdout, "wrote %s: %d added, %d changed, %d removed (%d files)\n", out, a, c, r, tree.Len())
+			added, changed, removed := outdir.Count(changes)
+			fmt.Fprintf(stdout, "wrote %s: %d added, %d changed, %d removed (%d files)\n", out, added, changed, removed, r.tree.Len())
 			return nil
 		},
 	}

@@ -98,6 +98,7 @@ or usage.`,
 		newCheckCmd(stdout, stderr),
 		newDiffCmd(stdout, stderr),
 		newVetCmd(stdout, stderr),
+		newExplainCmd(stdout, stderr),
 		newInitCmd(stdout, stderr),
 		newVersionCmd(stdout),
 	)

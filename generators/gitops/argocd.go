@@ -1,0 +1,255 @@
+package gitops
+
+import (
+	"github.com/topogen/topogen/schema"
+)
+
+const argoAPIVersion = "argoproj.io/v1alpha1"
+
+type appProjectSpec struct {
+	Description              string        `json:"description"`
+	SourceRepos              []string      `json:"sourceRepos"`
+	Destinations             []destination `json:"destinations"`
+	ClusterResourceWhitelist []groupKind   `json:"clusterResourceWhitelist"`
+}
+
+type destination struct {
+	Name      string `json:"name,omitempty"`
+	Server    string `json:"server,omitempty"`
+	Namespace string `json:"namespace,omitempty"`
+}
+
+type groupKind struct {
+	Group string `json:"group"`
+	Kind  string `json:"kind"`
+}
+
+type applicationSetSpec struct {
+	GoTemplate        bool                `json:"goTemplate"`
+	GoTemplateOptions []string            `json:"goTemplateOptions"`
+	Generators        []appSetGenerator   `json:"generators"`
+	SyncPolicy        appSetSyncPolicy    `json:"syncPolicy"`
+	Template          applicationTemplate `json:"template"`
+}
+
+type appSetGenerator struct {
+	List listGenerator `json:"list"`
+}
+
+type listGenerator struct {
+	Elements []ListElement `json:"elements"`
+}
+
+// ListElement is one region in the ApplicationSet's list generator; its
+// json keys are the template's parameters.
+type ListElement struct {
+	Region string `json:"region"`
+	// Cluster is the region's Argo CD cluster name.
+	Cluster string `json:"cluster"`
+	// Server is the API server URL, empty when Argo CD finds the cluster by
+	// name; the template sets exactly one of destination name and server,
+	// as Argo CD rejects a destination with both.
+	Server string `json:"server"`
+	// Path of the region's tree in the repository.
+	Path string `json:"path"`
+}
+
+type appSetSyncPolicy struct {
+	PreserveResourcesOnDeletion bool `json:"preserveResourcesOnDeletion"`
+}
+
+type applicationTemplate struct {
+	Metadata meta            `json:"metadata"`
+	Spec     applicationSpec `json:"spec"`
+}
+
+type applicationSpec struct {
+	Project           string             `json:"project"`
+	Source            appSource          `json:"source"`
+	Destination       destination        `json:"destination"`
+	SyncPolicy        appSyncPolicy      `json:"syncPolicy"`
+	IgnoreDifferences []ignoreDifference `json:"ignoreDifferences"`
+}
+
+type appSource struct {
+	RepoURL        string `json:"repoURL"`
+	TargetRevision string `json:"targetRevision"`
+	Path           string `json:"path"`
+}
+
+type appSyncPolicy struct {
+	Automated   automated `json:"automated"`
+	SyncOptions []string  `json:"syncOptions"`
+	Retry       retry     `json:"retry"`
+}
+
+type automated struct {
+	Prune    bool `json:"prune"`
+	SelfHeal bool `json:"selfHeal"`
+}
+
+type retry struct {
+	Limit   int     `json:"limit"`
+	Backoff backoff `json:"backoff"`
+}
+
+type backoff struct {
+	Duration    string `json:"duration"`
+	Factor      int    `json:"factor"`
+	MaxDuration string `json:"maxDuration"`
+}
+
+type ignoreDifference struct {
+	Group             string   `json:"group"`
+	Kind              string   `json:"kind"`
+	JQPathExpressions []string `json:"jqPathExpressions"`
+}
+
+// Template expressions of the ApplicationSet (goTemplate: true). A region
+// whose element has a server URL gets destination.server; one without gets
+// destination.name.
+const (
+	tmplPath       = "{{ .path }}"
+	tmplRegion     = "{{ .region }}"
+	tmplDestName   = `{{ if eq .server "" }}{{ .cluster }}{{ end }}`
+	tmplDestServer = "{{ .server }}"
+)
+
+func argoObjects(t *schema.Topology) []commented {
+	return []commented{appProject(t), applicationSet(t)}
+}
+
+// ClusterDestination is region r's cluster as an Argo CD destination: by
+// server URL when the topology gives one, else by cluster name.
+func ClusterDestination(r schema.Region) destination {
+	if r.Cluster.Server != "" {
+		return destination{Server: r.Cluster.Server}
+	}
+	return destination{Name: r.Cluster.ArgoCDName}
+}
+
+func appProject(t *schema.Topology) commented {
+	var dests []destination
+	for _, r := range t.Regions {
+		for _, ns := range Namespaces(t) {
+			d := ClusterDestination(r)
+			d.Namespace = ns
+			dests = append(dests, d)
+		}
+	}
+	return commented{
+		comment: `The project confines what the ApplicationSet's Applications may do: read
+this repository only, deploy only to the regions' clusters and namespaces,
+and create no cluster-scoped object but the region's Namespace. A
+hand-edited Application pointing elsewhere fails instead of syncing.`,
+		obj: object{
+			APIVersion: argoAPIVersion,
+			Kind:       "AppProject",
+			Metadata:   meta{Name: t.Name, Namespace: t.Delivery.ArgoCDNamespace},
+			Spec: appProjectSpec{
+				Description:              "topogen: MongoDB replica set " + t.ReplicaSet.Name + ", one Application per region",
+				SourceRepos:              []string{t.Delivery.RepoURL},
+				Destinations:             dests,
+				ClusterResourceWhitelist: []groupKind{{Group: "", Kind: "Namespace"}},
+			},
+		},
+	}
+}
+
+// Elements are the list generator's elements, one per region in the
+// model's region order.
+func Elements(t *schema.Topology) []ListElement {
+	var els []ListElement
+	for _, r := range t.Regions {
+		els = append(els, ListElement{
+			Region:  r.Name,
+			Cluster: r.Cluster.ArgoCDName,
+			Server:  r.Cluster.Server,
+			Path:    RegionPath(t, r),
+		})
+	}
+	return els
+}
+
+func applicationSet(t *schema.Topology) commented {
+	return commented{
+		comment: `One Application per region: the list generator has one element per region,
+each pointing at that region's tree and cluster.
+
+Ordering inside a region comes from argocd.argoproj.io/sync-wave annotations
+the Kubernetes target puts on the objects of the tree:
+  -2  Namespace
+  -1  ConfigMaps, Secrets / ExternalSecrets, cert-manager Certificate,
+      ServiceAccount: what the pods mount
+   0  StatefulSet (the members), Services, PodDisruptionBudget,
+      NetworkPolicies
+   1  backup CronJob, ServiceMonitor, PrometheusRule
+and the replica-set init Job is a PostSync hook: it runs once every wave is
+synced and healthy, and fails, to be retried, until the other regions'
+members answer rs.initiate()'s quorum check.
+
+preserveResourcesOnDeletion: removing a region from the topology (or this
+ApplicationSet) deletes its Application but leaves the StatefulSet, volumes
+and Namespace running; deleting a region's data is a deliberate step, never
+a side effect of a merge. Inside a region, prune removes objects the tree
+no longer has, last (PruneLast).
+
+ServerSideApply: the StatefulSet and CRD objects are large and other
+controllers own some of their fields; CreateNamespace=false because the tree
+carries its own Namespace object (wave -2). RespectIgnoreDifferences keeps
+selfHeal from fighting the controllers over the ignored fields:
+volumeClaimTemplates gain apiVersion, kind and status from the API server
+(argoproj/argo-cd#11143), and the AWS Load Balancer Controller's webhook
+sets loadBalancerClass on LoadBalancer Services.`,
+		obj: object{
+			APIVersion: argoAPIVersion,
+			Kind:       "ApplicationSet",
+			Metadata:   meta{Name: t.Name, Namespace: t.Delivery.ArgoCDNamespace},
+			Spec: applicationSetSpec{
+				GoTemplate:        true,
+				GoTemplateOptions: []string{"missingkey=error"},
+				Generators:        []appSetGenerator{{List: listGenerator{Elements: Elements(t)}}},
+				SyncPolicy:        appSetSyncPolicy{PreserveResourcesOnDeletion: true},
+				Template: applicationTemplate{
+					Metadata: meta{
+						Name:   t.Name + "-" + tmplRegion,
+						Labels: regionLabels(tmplRegion),
+					},
+					Spec: applicationSpec{
+						Project: t.Name,
+						Source: appSource{
+							RepoURL:        t.Delivery.RepoURL,
+							TargetRevision: t.Delivery.Revision,
+							Path:           tmplPath,
+						},
+						Destination: destination{
+							Name:      tmplDestName,
+							Server:    tmplDestServer,
+							Namespace: t.Kubernetes.Namespace,
+						},
+						SyncPolicy: appSyncPolicy{
+							Automated: automated{Prune: true, SelfHeal: true},
+							SyncOptions: []string{
+								"CreateNamespace=false",
+								"PruneLast=true",
+								"RespectIgnoreDifferences=true",
+								"ServerSideApply=true",
+							},
+							Retry: retry{Limit: 5, Backoff: backoff{Duration: "10s", Factor: 2, MaxDuration: "5m"}},
+						},
+						IgnoreDifferences: []ignoreDifference{
+							{Group: "apps", Kind: "StatefulSet", JQPathExpressions: []string{
+								".spec.volumeClaimTemplates[]?.apiVersion",
+								".spec.volumeClaimTemplates[]?.kind",
+								".spec.volumeClaimTemplates[]?.status",
+							}},
+							{Group: "", Kind: "Service", JQPathExpressions: []string{
+								".spec.loadBalancerClass",
+							}},
+						},
+					},
+				},
+			},
+		},
+	}
+}

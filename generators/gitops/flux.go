@@ -1,0 +1,147 @@
+package gitops
+
+import (
+	"strings"
+
+	"github.com/topogen/topogen/generators/names"
+	"github.com/topogen/topogen/schema"
+)
+
+// Flux v1 APIs: the CRDs at kustomize-controller v1.9 / source-controller
+// v1.9 serve only v1 (shared/crds/README.md).
+const (
+	fluxSourceAPIVersion    = "source.toolkit.fluxcd.io/v1"
+	fluxKustomizeAPIVersion = "kustomize.toolkit.fluxcd.io/v1"
+)
+
+type gitRepositorySpec struct {
+	Interval string `json:"interval"`
+	URL      string `json:"url"`
+	Ref      gitRef `json:"ref"`
+	Ignore   string `json:"ignore"`
+}
+
+type gitRef struct {
+	Branch string `json:"branch"`
+}
+
+type kustomizationSpec struct {
+	Interval       string        `json:"interval"`
+	RetryInterval  string        `json:"retryInterval"`
+	Timeout        string        `json:"timeout"`
+	SourceRef      sourceRef     `json:"sourceRef"`
+	Path           string        `json:"path"`
+	Prune          bool          `json:"prune"`
+	DeletionPolicy string        `json:"deletionPolicy"`
+	Wait           bool          `json:"wait"`
+	HealthChecks   []healthCheck `json:"healthChecks"`
+	KubeConfig     kubeConfig    `json:"kubeConfig"`
+}
+
+type sourceRef struct {
+	Kind string `json:"kind"`
+	Name string `json:"name"`
+}
+
+type healthCheck struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Name       string `json:"name"`
+	Namespace  string `json:"namespace"`
+}
+
+type kubeConfig struct {
+	SecretRef secretRef `json:"secretRef"`
+}
+
+type secretRef struct {
+	Name string `json:"name"`
+}
+
+func fluxObjects(t *schema.Topology) []commented {
+	objs := []commented{gitRepository(t)}
+	for _, r := range t.Regions {
+		objs = append(objs, kustomization(t, r))
+	}
+	return objs
+}
+
+// FluxURL is the repository URL as Flux accepts it: the CRD allows only
+// http(s):// and ssh:// URLs, so the scp-like "git@host:owner/repo.git" the
+// topology also accepts becomes "ssh://git@host/owner/repo.git".
+func FluxURL(u string) string {
+	if strings.HasPrefix(u, "git@") {
+		if host, p, ok := strings.Cut(u, ":"); ok && !strings.Contains(host, "/") {
+			return "ssh://" + host + "/" + strings.TrimPrefix(p, "/")
+		}
+	}
+	return u
+}
+
+func gitRepository(t *schema.Topology) commented {
+	return commented{
+		comment: `The repository and branch holding the generated tree. Only the regions'
+Kubernetes trees go into the artifact the Kustomizations read.`,
+		obj: object{
+			APIVersion: fluxSourceAPIVersion,
+			Kind:       "GitRepository",
+			Metadata:   meta{Name: t.Name, Namespace: FluxNamespace},
+			Spec: gitRepositorySpec{
+				Interval: "1m",
+				URL:      FluxURL(t.Delivery.RepoURL),
+				Ref:      gitRef{Branch: t.Delivery.Revision},
+				Ignore:   "/*\n!/" + strings.Trim(t.Delivery.Path, "/") + "/kubernetes/\n",
+			},
+		},
+	}
+}
+
+// KustomizationPath is region r's tree as a Flux path: relative to the
+// repository root, written with a leading "./".
+func KustomizationPath(t *schema.Topology, r schema.Region) string {
+	return "./" + RegionPath(t, r)
+}
+
+func kustomization(t *schema.Topology, r schema.Region) commented {
+	return commented{
+		comment: `Applies region ` + r.Name + `'s tree to its cluster through the kubeconfig in
+Secret ` + FluxNamespace + `/` + r.Cluster.KubeConfigSecret + `.
+
+wait: Flux checks the health of every object it applied (the StatefulSet's
+rollout, Certificates, the init Job's completion) before reporting Ready;
+while wait is true kustomize-controller ignores healthChecks, which names the
+StatefulSet so the check stays if wait is ever turned off.
+
+No dependsOn: each region's tree is complete on its own (own Namespace,
+Secrets, certificate), and the one cross-region step, the init Job's
+rs.initiate(), retries until every member answers. A dependsOn chain would
+let one region's outage stop the others' reconciliation, the opposite of
+what a multi-region replica set is for.
+
+deletionPolicy Orphan: deleting this Kustomization (a region removed from
+the topology) leaves the members and their volumes running; prune still
+removes objects the tree no longer has.`,
+		obj: object{
+			APIVersion: fluxKustomizeAPIVersion,
+			Kind:       "Kustomization",
+			Metadata:   meta{Name: AppName(t, r), Namespace: FluxNamespace, Labels: regionLabels(r.Name)},
+			Spec: kustomizationSpec{
+				Interval:       "10m",
+				RetryInterval:  "2m",
+				Timeout:        "15m",
+				SourceRef:      sourceRef{Kind: "GitRepository", Name: t.Name},
+				Path:           KustomizationPath(t, r),
+				Prune:          true,
+				DeletionPolicy: "Orphan",
+				Wait:           true,
+				HealthChecks: []healthCheck{{
+					APIVersion: "apps/v1",
+					Kind:       "StatefulSet",
+					Name:       names.StatefulSet(t, r),
+					Namespace:  t.Kubernetes.Namespace,
+				}},
+				KubeConfig: kubeConfig{SecretRef: secretRef{Name: r.Cluster.KubeConfigSecret}},
+			},
+		},
+	}
+}

@@ -1,0 +1,185 @@
+package kubernetes
+
+import (
+	"net/url"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/topogen/topogen/generators/names"
+	"github.com/topogen/topogen/schema"
+)
+
+// Credentials live in Secrets the manifests reference by name only; with
+// kubernetes.externalSecrets enabled, ExternalSecrets create them from the
+// cloud secret store. Users are the same in every region (the set
+// replicates admin.system.users), so the names are too.
+const (
+	secretAdmin    = "mongodb-admin"    // root user the image entrypoint creates
+	secretExporter = "mongodb-exporter" // clusterMonitor user for the exporter
+	secretBackup   = "mongodb-backup"   // backup-role user for mongodump
+	keyUsername    = "username"
+	keyPassword    = "password"
+
+	// ConnectionConfigMap holds MONGODB_URI for applications.
+	ConnectionConfigMap = "mongodb-connection"
+)
+
+var secrets = []string{secretAdmin, secretBackup, secretExporter}
+
+func configMapMongod(t *schema.Topology, r schema.Region) string {
+	return names.StatefulSet(t, r) + "-config"
+}
+
+func tlsSecret(t *schema.Topology, r schema.Region) string { return names.StatefulSet(t, r) + "-tls" }
+
+func buildNamespace(t *schema.Topology) object {
+	m := meta("Namespace", t.Kubernetes.Namespace, "", "", nil)
+	// Every pod here meets the restricted Pod Security Standard (non-root,
+	// no privilege escalation, all capabilities dropped, RuntimeDefault
+	// seccomp); enforcing it keeps patches from weakening that.
+	m.Labels = map[string]string{
+		"pod-security.kubernetes.io/enforce": "restricted",
+		"pod-security.kubernetes.io/audit":   "restricted",
+		"pod-security.kubernetes.io/warn":    "restricted",
+	}
+	ns := corev1.Namespace{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Namespace"},
+		ObjectMeta: m,
+	}
+	return object{kind: "Namespace", name: t.Kubernetes.Namespace, v: ns}
+}
+
+func buildMongodConfigMap(t *schema.Topology, r schema.Region, conf []byte) object {
+	name := configMapMongod(t, r)
+	cm := corev1.ConfigMap{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+		ObjectMeta: meta("ConfigMap", name, t.Kubernetes.Namespace, componentMongod, nil),
+		Data:       map[string]string{mongodConfK: string(conf)},
+	}
+	return object{kind: "ConfigMap", name: name, v: cm}
+}
+
+// ConnectionURI is the application connection string for region r, without
+// credentials: every member (own region first), TLS, reads from the nearest
+// member of the own region with any member as the fallback tag set, and
+// majority writes (mongodb-facts.md §6; the seed's MultiRegionMongoClient
+// settings).
+func ConnectionURI(t *schema.Topology, r schema.Region) string {
+	q := []string{
+		"replicaSet=" + url.QueryEscape(t.ReplicaSet.Name),
+		"tls=true",
+		"authSource=admin",
+		"readPreference=nearest",
+		"readPreferenceTags=region:" + r.Name,
+		"readPreferenceTags=",
+		"w=majority",
+		"retryWrites=true",
+		"retryReads=true",
+		"compressors=snappy,zstd",
+	}
+	return "mongodb://" + strings.Join(hostPorts(t, r.Name), ",") + "/?" + strings.Join(q, "&")
+}
+
+func buildConnectionConfigMap(t *schema.Topology, r schema.Region) object {
+	cm := corev1.ConfigMap{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+		ObjectMeta: meta("ConfigMap", ConnectionConfigMap, t.Kubernetes.Namespace, "client", nil),
+		Data: map[string]string{
+			"MONGODB_URI":         ConnectionURI(t, r),
+			"MONGODB_REPLICA_SET": t.ReplicaSet.Name,
+			"MONGODB_REGION":      r.Name,
+			// Applications verify members with the CA of the member
+			// certificates; the TLS Secret's ca.crt holds it.
+			"MONGODB_TLS_CA_SECRET": tlsSecret(t, r),
+		},
+	}
+	return object{kind: "ConfigMap", name: ConnectionConfigMap, v: cm}
+}
+
+// buildExternalSecrets pulls each credential from the store entry
+// <keyPrefix><secret name> with properties username and password.
+func buildExternalSecrets(t *schema.Topology) []object {
+	es := t.Kubernetes.ExternalSecrets
+	if !es.Enabled {
+		return nil
+	}
+	var out []object
+	for _, s := range secrets {
+		var data []any
+		for _, k := range []string{keyUsername, keyPassword} {
+			data = append(data, map[string]any{
+				"secretKey": k,
+				"remoteRef": map[string]any{"key": es.KeyPrefix + s, "property": k},
+			})
+		}
+		out = append(out, object{kind: "ExternalSecret", name: s, v: map[string]any{
+			"apiVersion": "external-secrets.io/v1",
+			"kind":       "ExternalSecret",
+			"metadata":   meta("ExternalSecret", s, t.Kubernetes.Namespace, "credentials", nil),
+			"spec": map[string]any{
+				"refreshInterval": "1h",
+				"secretStoreRef":  map[string]any{"name": es.Store, "kind": es.StoreKind},
+				"target":          map[string]any{"name": s, "creationPolicy": "Owner"},
+				"data":            data,
+			},
+		}})
+	}
+	return out
+}
+
+// buildCertificate issues the region's member certificate. Its dnsNames are
+// every host the region's members are known by: the rs-initiate.json hosts
+// (mongodb-facts.md §2 "x509 member certs": every members[].host must be in
+// the SAN) and the in-cluster names of this region only. The subject's O and
+// OU are the same in every region: x509 cluster authentication accepts a
+// peer whose O/OU/DC match its own. Both usages: a member is a TLS server to
+// clients and a TLS client to the other members.
+func buildCertificate(t *schema.Topology, r schema.Region) object {
+	ns := t.Kubernetes.Namespace
+	headless := names.HeadlessService(t, r)
+	var dns []string
+	for _, m := range t.RegionMembers(r.Name) {
+		dns = append(dns, m.Host)
+	}
+	for _, m := range t.RegionMembers(r.Name) {
+		dns = append(dns,
+			m.Pod+"."+headless+"."+ns+".svc.cluster.local",
+			m.Pod+"."+headless+"."+ns+".svc",
+			m.Pod+"."+ns+".svc.cluster.local", // the per-pod Service
+		)
+	}
+	dns = append(dns, headless+"."+ns+".svc.cluster.local", headless+"."+ns+".svc")
+	name := names.StatefulSet(t, r)
+	return object{kind: "Certificate", name: name, v: map[string]any{
+		"apiVersion": "cert-manager.io/v1",
+		"kind":       "Certificate",
+		"metadata":   meta("Certificate", name, ns, componentMongod, nil),
+		"spec": map[string]any{
+			"secretName": tlsSecret(t, r),
+			"issuerRef":  map[string]any{"name": t.Kubernetes.TLSIssuerName, "kind": t.Kubernetes.TLSIssuerKind, "group": "cert-manager.io"},
+			"commonName": name,
+			"subject": map[string]any{
+				"organizations":       []string{t.Name},
+				"organizationalUnits": []string{t.ReplicaSet.Name},
+			},
+			"dnsNames":    dns,
+			"duration":    "2160h",
+			"renewBefore": "720h",
+			"privateKey":  map[string]any{"algorithm": "RSA", "size": 2048, "rotationPolicy": "Always"},
+			"usages":      []string{"server auth", "client auth", "digital signature", "key encipherment"},
+		},
+	}}
+}
+
+// buildBackupServiceAccount is the backup CronJob's identity; the IAM role
+// (created by the Terraform target) may write the region's bucket (IRSA).
+func buildBackupServiceAccount(t *schema.Topology, r schema.Region) object {
+	sa := corev1.ServiceAccount{
+		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
+		ObjectMeta: meta("ServiceAccount", names.BackupServiceAccount, t.Kubernetes.Namespace, componentBackup,
+			map[string]string{"eks.amazonaws.com/role-arn": names.BackupRoleARN(t, r)}),
+	}
+	return object{kind: "ServiceAccount", name: names.BackupServiceAccount, v: sa}
+}

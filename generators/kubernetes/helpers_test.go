@@ -1,0 +1,152 @@
+package kubernetes
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"sigs.k8s.io/kustomize/kyaml/kio"
+	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
+
+	"github.com/topogen/topogen/generators"
+	"github.com/topogen/topogen/schema"
+)
+
+// Loading and rendering are memoized: the tests only read the results
+// (TestSizingChangeIsLocal mutates a fresh copy from loadFresh).
+var (
+	loaded   = map[string]*schema.Topology{}
+	rendered = map[*schema.Topology][]generators.File{}
+)
+
+func load(t *testing.T, dir string) *schema.Topology {
+	t.Helper()
+	if topo, ok := loaded[dir]; ok {
+		return topo
+	}
+	topo := loadFresh(t, dir)
+	loaded[dir] = topo
+	return topo
+}
+
+func loadFresh(t *testing.T, dir string) *schema.Topology {
+	t.Helper()
+	topo, diags := schema.Load(dir)
+	if diags.HasErrors() {
+		t.Fatalf("%s: %v", dir, diags)
+	}
+	return topo
+}
+
+// loadWith loads dir's .cue files plus extra ones (for settings no golden
+// topology uses).
+func loadWith(t *testing.T, dir string, extra map[string]string) *schema.Topology {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".cue") {
+			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			files[e.Name()] = b
+		}
+	}
+	for n, s := range extra {
+		files[n] = []byte(s)
+	}
+	topo, diags := schema.LoadFiles(dir, files)
+	if diags.HasErrors() {
+		t.Fatalf("%s: %v", dir, diags)
+	}
+	return topo
+}
+
+// externalSecretsCUE turns ExternalSecrets on in a topology package.
+const externalSecretsCUE = "package %s\n\nkubernetes: externalSecrets: enabled: true\n"
+
+func withExternalSecrets(t *testing.T, dir string) *schema.Topology {
+	t.Helper()
+	if topo, ok := loaded["es:"+dir]; ok {
+		return topo
+	}
+	pkg := "regions"
+	if !strings.HasSuffix(dir, "regions") {
+		b, err := os.ReadFile(filepath.Join(dir, "global.cue"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			if p, ok := strings.CutPrefix(l, "package "); ok {
+				pkg = strings.TrimSpace(p)
+				break
+			}
+		}
+	}
+	topo := loadWith(t, dir, map[string]string{"zz_external_secrets.cue": strings.Replace(externalSecretsCUE, "%s", pkg, 1)})
+	loaded["es:"+dir] = topo
+	return topo
+}
+
+func generate(t *testing.T, topo *schema.Topology) []generators.File {
+	t.Helper()
+	if files, ok := rendered[topo]; ok {
+		return files
+	}
+	files, err := Generate(topo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rendered[topo] = files
+	return files
+}
+
+// parsed is one generated object.
+type parsed struct {
+	path string
+	node *kyaml.RNode
+}
+
+// objectsIn parses every manifest of one region (kustomization.yaml aside).
+func objectsIn(t *testing.T, files []generators.File, region string) []parsed {
+	t.Helper()
+	var out []parsed
+	prefix := "kubernetes/" + region + "/"
+	for _, f := range files {
+		if !strings.HasPrefix(f.Path, prefix) || strings.HasSuffix(f.Path, "/"+KustomizationFile) {
+			continue
+		}
+		nodes, err := kio.FromBytes(f.Data)
+		if err != nil {
+			t.Fatalf("%s: %v", f.Path, err)
+		}
+		if len(nodes) != 1 {
+			t.Fatalf("%s holds %d objects, want 1", f.Path, len(nodes))
+		}
+		out = append(out, parsed{f.Path, nodes[0]})
+	}
+	return out
+}
+
+func find(objs []parsed, kind, name string) *kyaml.RNode {
+	for _, o := range objs {
+		if o.node.GetKind() == kind && o.node.GetName() == name {
+			return o.node
+		}
+	}
+	return nil
+}
+
+func mustString(t *testing.T, n *kyaml.RNode, path ...string) string {
+	t.Helper()
+	v, err := n.Pipe(kyaml.Lookup(path...))
+	if err != nil || v == nil {
+		t.Fatalf("%s/%s: no %v", n.GetKind(), n.GetName(), path)
+	}
+	return kyaml.GetValue(v)
+}

@@ -1,0 +1,104 @@
+// Package kubernetes generates out/kubernetes/<region>/: the manifests
+// Argo CD or Flux sync into each region's cluster, one file per object plus
+// a kustomization.yaml listing them. The objects are assembled with the
+// kustomize API over an in-memory filesystem: a base holding what every
+// region shares and a per-region overlay carrying what differs and the
+// user's patches (patches/<region|all>/ beside the topology).
+package kubernetes
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"path"
+
+	appsv1 "k8s.io/api/apps/v1"
+
+	"github.com/topogen/topogen/generators"
+	"github.com/topogen/topogen/generators/names"
+	"github.com/topogen/topogen/generators/prometheus"
+	"github.com/topogen/topogen/schema"
+)
+
+// KustomizationFile lists a region's objects.
+const KustomizationFile = "kustomization.yaml"
+
+// annConfigHash rolls the members when mongod.conf changes (a ConfigMap
+// change alone restarts nothing).
+const annConfigHash = "topogen.io/mongod-conf-sha256"
+
+// Generate renders every region's tree.
+func Generate(t *schema.Topology) ([]generators.File, error) {
+	var out []generators.File
+	for _, r := range t.Regions {
+		files, err := Region(t, r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, files...)
+	}
+	return out, nil
+}
+
+// Region renders out/kubernetes/<region>/.
+func Region(t *schema.Topology, r schema.Region) ([]generators.File, error) {
+	base, overlay, err := objects(t, r)
+	if err != nil {
+		return nil, err
+	}
+	rule, err := prometheus.PrometheusRule(t, r)
+	if err != nil {
+		return nil, fmt.Errorf("region %s: PrometheusRule: %w", r.Name, err)
+	}
+	built, err := build(t, r, base, overlay, rule)
+	if err != nil {
+		return nil, fmt.Errorf("region %s: %w", r.Name, err)
+	}
+	dir := names.KubernetesDir(r)
+	var files []generators.File
+	var list []string
+	for _, f := range built {
+		files = append(files, generators.File{Path: path.Join(dir, f.Path), Data: f.Data})
+		list = append(list, f.Path)
+	}
+	files = append(files, generators.File{Path: path.Join(dir, KustomizationFile), Data: outputKustomization(list)})
+	return files, nil
+}
+
+// objects builds the region's objects: base (the same in every region)
+// and overlay (region-specific).
+func objects(t *schema.Topology, r schema.Region) (base, overlay []object, err error) {
+	base = append(base, buildNamespace(t))
+	base = append(base, buildExternalSecrets(t)...)
+
+	conf, err := buildMongodConf(t, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	sts := buildStatefulSet(t, r)
+	sum := sha256.Sum256(conf)
+	set := sts.v.(appsv1.StatefulSet)
+	set.Spec.Template.Annotations = map[string]string{annConfigHash: hex.EncodeToString(sum[:])}
+	sts.v = set
+
+	backup, err := buildBackupCronJob(t, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	overlay = append(overlay,
+		buildMongodConfigMap(t, r, conf),
+		buildConnectionConfigMap(t, r),
+		buildCertificate(t, r),
+		buildBackupServiceAccount(t, r),
+		buildHeadless(t, r),
+		buildExporterService(t, r),
+	)
+	overlay = append(overlay, buildMemberServices(t, r)...)
+	overlay = append(overlay, sts, buildPDB(t, r))
+	overlay = append(overlay, buildNetworkPolicies(t, r)...)
+	overlay = append(overlay, backup, buildServiceMonitor(t, r))
+	if t.Preferred().Name == r.Name {
+		overlay = append(overlay, buildInitScripts(t), buildInitJob(t, r))
+	}
+	return base, overlay, nil
+}

@@ -1,0 +1,281 @@
+package kubernetes
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/resmap"
+	"sigs.k8s.io/kustomize/api/types"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
+	"sigs.k8s.io/kustomize/kyaml/kio"
+	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
+	"sigs.k8s.io/yaml"
+
+	"github.com/topogen/topogen/schema"
+)
+
+// file is one output file relative to the region's directory.
+type file struct {
+	Path string
+	Data []byte
+}
+
+const (
+	baseDir    = "/base"
+	overlayDir = "/overlay"
+)
+
+// options are krusty's defaults (no managed-by label of kustomize's own),
+// with kustomize's fixed kind order so that the Namespace comes first; the
+// written kustomization asks for the same order (sortOptions).
+func options() *krusty.Options {
+	o := krusty.MakeDefaultOptions()
+	o.Reorder = krusty.ReorderOptionLegacy
+	return o
+}
+
+// fileName is the stable name of an object's file: "<kind>-<name>.yaml".
+func fileName(kind, name string) string {
+	return strings.ToLower(kind) + "-" + name + ".yaml"
+}
+
+func writeObjects(fs filesys.FileSystem, dir string, objs []object) ([]string, error) {
+	var list []string
+	for _, o := range objs {
+		b, err := render(o)
+		if err != nil {
+			return nil, err
+		}
+		n := fileName(o.kind, o.name)
+		if slices.Contains(list, n) {
+			return nil, fmt.Errorf("internal error: two objects named %s", n)
+		}
+		if err := fs.WriteFile(dir+"/"+n, b); err != nil {
+			return nil, err
+		}
+		list = append(list, n)
+	}
+	slices.Sort(list)
+	return list, nil
+}
+
+func labelsOf(m map[string]string) []types.Label {
+	// includeTemplates: pod templates carry the labels too, so pods are
+	// found by region and part-of; selectors are left alone (immutable on
+	// a StatefulSet, set by the builders from stable labels only).
+	return []types.Label{{Pairs: m, IncludeTemplates: true}}
+}
+
+func writeKustomization(fs filesys.FileSystem, dir string, k types.Kustomization) error {
+	k.APIVersion = types.KustomizationVersion
+	k.Kind = types.KustomizationKind
+	b, err := yaml.Marshal(k)
+	if err != nil {
+		return err
+	}
+	return fs.WriteFile(dir+"/"+KustomizationFile, b)
+}
+
+// build runs krusty over base + overlay (+ the user's patches) and splits
+// the result into one file per object, in kustomize's legacy kind order.
+func build(t *schema.Topology, r schema.Region, base, overlay []object, rule []byte) ([]file, error) {
+	fs := filesys.MakeFsInMemory()
+	baseList, err := writeObjects(fs, baseDir, base)
+	if err != nil {
+		return nil, err
+	}
+	if err := writeKustomization(fs, baseDir, types.Kustomization{
+		Resources: baseList,
+		Labels:    labelsOf(commonLabels(t)),
+	}); err != nil {
+		return nil, err
+	}
+	overlayList, err := writeObjects(fs, overlayDir, overlay)
+	if err != nil {
+		return nil, err
+	}
+	if len(rule) > 0 {
+		// The Prometheus target's rules, in the wave after the workload.
+		nodes, err := kio.FromBytes(rule)
+		if err != nil {
+			return nil, fmt.Errorf("PrometheusRule: %w", err)
+		}
+		for _, n := range nodes {
+			if err := n.PipeE(kyaml.SetAnnotation(annSyncWave, wave(n.GetKind()))); err != nil {
+				return nil, fmt.Errorf("PrometheusRule: %w", err)
+			}
+			f := "extra-" + fileName(n.GetKind(), n.GetName())
+			if err := fs.WriteFile(overlayDir+"/"+f, []byte(n.MustString())); err != nil {
+				return nil, err
+			}
+			overlayList = append(overlayList, f)
+		}
+		slices.Sort(overlayList)
+	}
+	labels := commonLabels(t)
+	maps.Copy(labels, regionLabels(r))
+	k := types.Kustomization{
+		Resources: append([]string{".." + baseDir}, overlayList...),
+		Labels:    labelsOf(labels),
+	}
+	if err := writeKustomization(fs, overlayDir, k); err != nil {
+		return nil, err
+	}
+	kz := krusty.MakeKustomizer(options())
+	m, err := kz.Run(fs, overlayDir)
+	if err != nil {
+		return nil, fmt.Errorf("kustomize: %w", err)
+	}
+
+	patches := t.RegionPatches(r.Name)
+	if len(patches) > 0 {
+		for _, p := range patches {
+			docs, err := patchDocs(p)
+			if err != nil {
+				return nil, err
+			}
+			for _, d := range docs {
+				d, err := checkPatchTarget(m, p, d)
+				if err != nil {
+					return nil, err
+				}
+				k.Patches = append(k.Patches, types.Patch{Patch: d})
+			}
+		}
+		if err := writeKustomization(fs, overlayDir, k); err != nil {
+			return nil, err
+		}
+		if m, err = kz.Run(fs, overlayDir); err != nil {
+			var files []string
+			for _, p := range patches {
+				files = append(files, p.File)
+			}
+			return nil, &PatchError{File: strings.Join(files, ", "), Msg: "kustomize cannot apply the patches: " + err.Error(), Fix: "fix the patch"}
+		}
+	}
+	return split(m)
+}
+
+// split writes each object of the build as its own file.
+func split(m resmap.ResMap) ([]file, error) {
+	var out []file
+	seen := map[string]bool{}
+	for _, res := range m.Resources() {
+		b, err := res.AsYAML()
+		if err != nil {
+			return nil, err
+		}
+		n := fileName(res.GetKind(), res.GetName())
+		if seen[n] {
+			return nil, fmt.Errorf("two objects would be written to %s", n)
+		}
+		seen[n] = true
+		out = append(out, file{Path: n, Data: b})
+	}
+	return out, nil
+}
+
+// outputKustomization lists the files in build order and asks for the same
+// legacy order, so `kubectl kustomize` reproduces exactly the objects.
+func outputKustomization(list []string) []byte {
+	var b bytes.Buffer
+	b.WriteString("# Generated by topogen from the topology; do not edit.\n")
+	b.WriteString("apiVersion: " + types.KustomizationVersion + "\nkind: " + types.KustomizationKind + "\n")
+	b.WriteString("sortOptions:\n  order: legacy\n")
+	b.WriteString("resources:\n")
+	for _, f := range list {
+		b.WriteString("- " + f + "\n")
+	}
+	return b.Bytes()
+}
+
+// patchDocs splits a patch file into its YAML documents; each must be a
+// strategic-merge patch naming its target (apiVersion, kind, metadata.name).
+func patchDocs(p schema.Patch) ([]string, error) {
+	nodes, err := kio.FromBytes(p.Data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p.File, err)
+	}
+	var docs []string
+	for _, n := range nodes {
+		if n.IsNilOrEmpty() {
+			continue
+		}
+		if n.YNode().Kind != kyaml.MappingNode || n.GetKind() == "" || n.GetName() == "" {
+			return nil, &PatchError{File: p.File, Msg: "not a strategic-merge patch", Fix: "write the target's apiVersion, kind and metadata.name and the fields to change"}
+		}
+		s, err := n.String()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p.File, err)
+		}
+		docs = append(docs, s)
+	}
+	if len(docs) == 0 {
+		return nil, &PatchError{File: p.File, Msg: "the patch file is empty", Fix: "remove it"}
+	}
+	return docs, nil
+}
+
+// checkPatchTarget fails when a patch matches no generated object, naming
+// the file: kustomize's own message names neither file nor region. A patch
+// without a namespace gets its target's, so users need not repeat it.
+func checkPatchTarget(m resmap.ResMap, p schema.Patch, doc string) (string, error) {
+	n, err := kyaml.Parse(doc)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", p.File, err)
+	}
+	kind, name, ns := n.GetKind(), n.GetName(), n.GetNamespace()
+	for _, res := range m.Resources() {
+		if res.GetKind() == kind && res.GetName() == name && (ns == "" || ns == res.GetNamespace()) {
+			if ns == "" && res.GetNamespace() != "" {
+				if err := n.SetNamespace(res.GetNamespace()); err != nil {
+					return "", fmt.Errorf("%s: %w", p.File, err)
+				}
+				return n.MustString(), nil
+			}
+			return doc, nil
+		}
+	}
+	return "", &PatchError{File: p.File, Msg: fmt.Sprintf("the patch for %s %q matches no generated object", kind, name),
+		Fix: "name an object of out/" + "kubernetes/<region>/ (kind and metadata.name), or remove the patch"}
+}
+
+// PatchError is a user patch that cannot be applied.
+type PatchError struct {
+	File, Msg, Fix string
+}
+
+func (e *PatchError) Error() string { return e.File + ": " + e.Msg }
+
+// CheckPatches applies the user's patches to every region and reports the
+// ones that fail as diagnostics on their files, for `topogen vet`/`gen` to
+// print with the invalid-input exit code.
+func CheckPatches(t *schema.Topology) schema.Diagnostics {
+	if len(t.Patches) == 0 {
+		return nil
+	}
+	var diags schema.Diagnostics
+	seen := map[string]bool{}
+	for _, r := range t.Regions {
+		if len(t.RegionPatches(r.Name)) == 0 {
+			continue
+		}
+		if _, err := Region(t, r); err != nil {
+			var pe *PatchError
+			d := schema.Diagnostic{Summary: err.Error()}
+			if errors.As(err, &pe) {
+				d = schema.Diagnostic{Pos: schema.Pos{File: pe.File}, Summary: pe.Msg + " in region " + r.Name, Fix: pe.Fix}
+			}
+			if !seen[d.String()] {
+				seen[d.String()] = true
+				diags = append(diags, d)
+			}
+		}
+	}
+	return diags
+}

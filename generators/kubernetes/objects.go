@@ -1,0 +1,138 @@
+package kubernetes
+
+import (
+	"encoding/json"
+	"fmt"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
+
+	"github.com/topogen/topogen/generators/names"
+	"github.com/topogen/topogen/schema"
+)
+
+// Label keys every object carries (https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/).
+const (
+	labelName       = "app.kubernetes.io/name"
+	labelInstance   = "app.kubernetes.io/instance"
+	labelComponent  = "app.kubernetes.io/component"
+	labelPartOf     = "app.kubernetes.io/part-of"
+	labelManagedBy  = "app.kubernetes.io/managed-by"
+	labelReplicaSet = "topogen.io/replica-set"
+
+	appName = "mongodb"
+)
+
+// Argo CD sync waves (agreed with the GitOps target): the Namespace first,
+// then what pods mount (config, credentials, certificates, the backup
+// ServiceAccount), then the workload and its Services and policies, then
+// what observes or uses the running set. The init Job is a PostSync hook.
+const (
+	annSyncWave = "argocd.argoproj.io/sync-wave"
+	annHook     = "argocd.argoproj.io/hook"
+	waveNS      = "-2"
+	waveConfig  = "-1"
+	waveWork    = "0"
+	waveAfter   = "1"
+)
+
+// wave is the sync wave of a kind.
+func wave(kind string) string {
+	switch kind {
+	case "Namespace":
+		return waveNS
+	case "ConfigMap", "Secret", "ExternalSecret", "Certificate", "ServiceAccount":
+		return waveConfig
+	case "CronJob", "ServiceMonitor", "PrometheusRule":
+		return waveAfter
+	default:
+		return waveWork
+	}
+}
+
+// commonLabels go on every object of every region (applied by the base and
+// overlay kustomizations, not by the builders).
+func commonLabels(t *schema.Topology) map[string]string {
+	return map[string]string{
+		labelName:       appName,
+		labelPartOf:     t.Name,
+		labelManagedBy:  "topogen",
+		labelReplicaSet: t.ReplicaSet.Name,
+	}
+}
+
+// regionLabels are added by the region's overlay.
+func regionLabels(r schema.Region) map[string]string {
+	return map[string]string{names.RegionLabel: r.Name}
+}
+
+// object is one Kubernetes object before kustomize: a typed k8s.io/api
+// value or a map for custom resources.
+type object struct {
+	kind, name string
+	v          any
+}
+
+// meta builds metadata: name, namespace (empty for cluster-scoped kinds),
+// the component label and the kind's sync wave (none on hooks).
+func meta(kind, name, namespace, component string, ann map[string]string) metav1.ObjectMeta {
+	m := metav1.ObjectMeta{Name: name, Namespace: namespace, Annotations: map[string]string{}}
+	if component != "" {
+		m.Labels = map[string]string{labelComponent: component}
+	}
+	for k, v := range ann {
+		m.Annotations[k] = v
+	}
+	if _, hook := ann[annHook]; !hook {
+		m.Annotations[annSyncWave] = wave(kind)
+	}
+	return m
+}
+
+// render turns an object into YAML: typed values go through JSON so that
+// their json tags (and omitempty) decide the fields; server-populated
+// fields that a typed value always carries (status) are dropped.
+func render(o object) ([]byte, error) {
+	b, err := json.Marshal(o.v)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", o.kind, o.name, err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("%s %s: %w", o.kind, o.name, err)
+	}
+	clean(m)
+	delete(m, "status")
+	if spec, ok := m["spec"].(map[string]any); ok && len(spec) == 0 {
+		delete(m, "spec") // Namespace: an empty spec says nothing
+	}
+	if spec, ok := m["spec"].(map[string]any); ok {
+		if vcts, ok := spec["volumeClaimTemplates"].([]any); ok {
+			for _, v := range vcts {
+				if vm, ok := v.(map[string]any); ok {
+					delete(vm, "status")
+				}
+			}
+		}
+	}
+	return yaml.Marshal(m)
+}
+
+// clean drops null values, which typed values emit for unset pointers
+// without omitempty.
+func clean(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if e == nil {
+				delete(x, k)
+				continue
+			}
+			clean(e)
+		}
+	case []any:
+		for _, e := range x {
+			clean(e)
+		}
+	}
+}

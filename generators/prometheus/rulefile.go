@@ -1,0 +1,113 @@
+package prometheus
+
+import (
+	"bytes"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// ruleFile is the Prometheus rule-file format (model/rulefmt). Structs, not
+// maps, so the keys come out in a fixed, readable order; the only maps
+// (labels, annotations) are sorted by the encoder.
+type ruleFile struct {
+	Groups []ruleGroup `yaml:"groups" json:"groups"`
+}
+
+type ruleGroup struct {
+	Name     string `yaml:"name" json:"name"`
+	Interval string `yaml:"interval,omitempty" json:"interval,omitempty"`
+	Rules    []rule `yaml:"rules" json:"rules"`
+}
+
+type rule struct {
+	Record      string            `yaml:"record,omitempty" json:"record,omitempty"`
+	Alert       string            `yaml:"alert,omitempty" json:"alert,omitempty"`
+	Expr        string            `yaml:"expr" json:"expr"`
+	For         string            `yaml:"for,omitempty" json:"for,omitempty"`
+	Labels      map[string]string `yaml:"labels,omitempty" json:"labels,omitempty"`
+	Annotations map[string]string `yaml:"annotations,omitempty" json:"annotations,omitempty"`
+}
+
+// marshalYAML renders v with two-space indentation; multi-line strings
+// (long PromQL) come out as literal blocks.
+func marshalYAML(header string, v any) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString(header)
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// comment turns text into a YAML comment block.
+func comment(lines ...string) string {
+	var b strings.Builder
+	for _, l := range lines {
+		for _, ll := range strings.Split(l, "\n") {
+			if ll == "" {
+				b.WriteString("#\n")
+				continue
+			}
+			b.WriteString("# " + ll + "\n")
+		}
+	}
+	return b.String()
+}
+
+// promDuration formats d in the largest unit that divides it (Prometheus
+// duration syntax: 30s, 5m, 6h, 1d).
+func promDuration(d time.Duration) string {
+	switch {
+	case d == 0:
+		return "0s"
+	case d%(24*time.Hour) == 0:
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	case d%time.Hour == 0:
+		return fmt.Sprintf("%dh", d/time.Hour)
+	case d%time.Minute == 0:
+		return fmt.Sprintf("%dm", d/time.Minute)
+	case d%time.Second == 0:
+		return fmt.Sprintf("%ds", d/time.Second)
+	default:
+		return fmt.Sprintf("%dms", d/time.Millisecond)
+	}
+}
+
+// kebab turns an alert name into its runbook slug:
+// MongoDBReplicationLagAboveRPO -> mongodb-replication-lag-above-rpo.
+func kebab(name string) string {
+	name = strings.ReplaceAll(name, "MongoDB", "Mongodb")
+	rs := []rune(name)
+	var b strings.Builder
+	for i, r := range rs {
+		if i > 0 && unicode.IsUpper(r) {
+			prevLower := unicode.IsLower(rs[i-1]) || unicode.IsDigit(rs[i-1])
+			nextLower := i+1 < len(rs) && unicode.IsLower(rs[i+1])
+			if prevLower || (unicode.IsUpper(rs[i-1]) && nextLower) {
+				b.WriteByte('-')
+			}
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
+}
+
+// fmtFloat prints a threshold the way a reader would write it (1e-05,
+// 0.001, 14.4), never with binary noise.
+func fmtFloat(f float64) string {
+	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		return strconv.FormatFloat(f, 'f', 0, 64)
+	}
+	return strings.TrimSuffix(fmt.Sprintf("%.10g", f), ".")
+}

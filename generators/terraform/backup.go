@@ -1,0 +1,173 @@
+package terraform
+
+import (
+	"github.com/topogen/topogen/generators/names"
+	"github.com/topogen/topogen/schema"
+)
+
+// noncurrentDays keeps a dump for a week after it stops being current
+// (expired by retention, overwritten or deleted), so an accidental or
+// malicious delete can still be undone.
+const noncurrentDays = 7
+
+// backup renders backup.tf: per region the KMS-encrypted, versioned,
+// private backup bucket with retention, its replication to the next region
+// (lexical order, wrapping) so a region's dumps survive the region, and
+// the IRSA role of the backup CronJob's ServiceAccount.
+func backup(t *schema.Topology, f *file) {
+	for i, r := range t.Regions {
+		backupRegion(t, r, f)
+		if len(t.Regions) > 1 {
+			replication(t, r, t.Regions[(i+1)%len(t.Regions)], f)
+		}
+		backupRole(t, r, f)
+	}
+}
+
+func bucketRef(r schema.Region, attr string) string {
+	return "aws_s3_bucket." + rid(r) + "_backup." + attr
+}
+func keyARN(r schema.Region) string { return "aws_kms_key." + rid(r) + "_backup.arn" }
+
+func backupRegion(t *schema.Topology, r schema.Region, f *file) {
+	id := rid(r)
+	p := id
+	bucket := names.BackupBucket(t, r)
+	f.comment("Region " + r.Name + ": backups in s3://" + bucket)
+
+	k := f.resource("aws_kms_key", id+"_backup", p)
+	k.str("description", "MongoDB backups of "+t.Name+" in region "+r.Name)
+	k.boolean("enable_key_rotation", true)
+	k.num("deletion_window_in_days", 30)
+	k.tags("Name", bucket)
+
+	a := f.resource("aws_kms_alias", id+"_backup", p)
+	a.str("name", "alias/"+bucket)
+	a.ref("target_key_id", "aws_kms_key."+id+"_backup.key_id")
+
+	b := f.resource("aws_s3_bucket", id+"_backup", p)
+	b.str("bucket", bucket)
+	b.tags("Name", bucket)
+
+	v := f.resource("aws_s3_bucket_versioning", id+"_backup", p)
+	v.ref("bucket", bucketRef(r, "id"))
+	v.block("versioning_configuration").str("status", "Enabled")
+
+	sse := f.resource("aws_s3_bucket_server_side_encryption_configuration", id+"_backup", p)
+	sse.ref("bucket", bucketRef(r, "id"))
+	rule := sse.block("rule")
+	def := rule.block("apply_server_side_encryption_by_default")
+	def.str("sse_algorithm", "aws:kms")
+	def.ref("kms_master_key_id", keyARN(r))
+	rule.boolean("bucket_key_enabled", true)
+
+	pab := f.resource("aws_s3_bucket_public_access_block", id+"_backup", p)
+	pab.ref("bucket", bucketRef(r, "id"))
+	pab.boolean("block_public_acls", true)
+	pab.boolean("block_public_policy", true)
+	pab.boolean("ignore_public_acls", true)
+	pab.boolean("restrict_public_buckets", true)
+
+	lc := f.resource("aws_s3_bucket_lifecycle_configuration", id+"_backup", p)
+	lc.ref("bucket", bucketRef(r, "id"))
+	lr := lc.block("rule")
+	lr.str("id", "retention")
+	lr.str("status", "Enabled")
+	lr.block("filter")
+	lr.block("expiration").num("days", t.Backup.RetentionDays)
+	lr.block("noncurrent_version_expiration").num("noncurrent_days", noncurrentDays)
+	lr.block("abort_incomplete_multipart_upload").num("days_after_initiation", 1)
+	lc.dependsOn("aws_s3_bucket_versioning." + id + "_backup")
+}
+
+// replication copies every dump of from's bucket to to's bucket, re-
+// encrypted with to's key. The destination's own lifecycle rule expires
+// the replicas after the same retention.
+func replication(t *schema.Topology, from, to schema.Region, f *file) {
+	id := rid(from)
+	p := id
+	name := id + "_backup_replication"
+
+	assumeRole(f, name+"_assume", p, "s3.amazonaws.com")
+	role := f.resource("aws_iam_role", name, p)
+	role.str("name", names.BackupBucket(t, from)+"-replication")
+	role.ref("assume_role_policy", "data.aws_iam_policy_document."+name+"_assume.json")
+
+	pol := f.data("aws_iam_policy_document", name, p)
+	src := pol.block("statement")
+	src.str("sid", "ReadSourceBucket")
+	src.strs("actions", "s3:GetReplicationConfiguration", "s3:ListBucket")
+	src.refs("resources", bucketRef(from, "arn"))
+	obj := pol.block("statement")
+	obj.str("sid", "ReadSourceObjects")
+	obj.strs("actions", "s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging")
+	obj.raw("resources", tupleOf(template(f.tr(bucketRef(from, "arn")), "/*")))
+	dst := pol.block("statement")
+	dst.str("sid", "WriteDestinationObjects")
+	dst.strs("actions", "s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags")
+	dst.raw("resources", tupleOf(template(f.tr(bucketRef(to, "arn")), "/*")))
+	dec := pol.block("statement")
+	dec.str("sid", "DecryptSource")
+	dec.strs("actions", "kms:Decrypt")
+	dec.refs("resources", keyARN(from))
+	enc := pol.block("statement")
+	enc.str("sid", "EncryptDestination")
+	enc.strs("actions", "kms:Encrypt", "kms:GenerateDataKey")
+	enc.refs("resources", keyARN(to))
+
+	rp := f.resource("aws_iam_role_policy", name, p)
+	rp.str("name", "replication")
+	rp.ref("role", "aws_iam_role."+name+".id")
+	rp.ref("policy", "data.aws_iam_policy_document."+name+".json")
+
+	rc := f.resource("aws_s3_bucket_replication_configuration", id+"_backup", p)
+	rc.ref("bucket", bucketRef(from, "id"))
+	rc.ref("role", "aws_iam_role."+name+".arn")
+	rule := rc.block("rule")
+	rule.str("id", "to-"+to.Name)
+	rule.str("status", "Enabled")
+	rule.block("filter")
+	// Deleting a dump in one region must not delete its copy.
+	rule.block("delete_marker_replication").str("status", "Disabled")
+	rule.block("source_selection_criteria").block("sse_kms_encrypted_objects").str("status", "Enabled")
+	d := rule.block("destination")
+	d.ref("bucket", bucketRef(to, "arn"))
+	d.str("storage_class", "STANDARD")
+	d.block("encryption_configuration").ref("replica_kms_key_id", keyARN(to))
+	// Replication requires versioning on both buckets first.
+	rc.dependsOn("aws_s3_bucket_versioning."+id+"_backup", "aws_s3_bucket_versioning."+rid(to)+"_backup")
+}
+
+// backupRole is the role the backup CronJob's ServiceAccount (names.
+// BackupServiceAccount in the MongoDB namespace) assumes: write, read and
+// delete dumps in the region's bucket, encrypt and decrypt with its key.
+func backupRole(t *schema.Topology, r schema.Region, f *file) {
+	id := rid(r)
+	p := id
+	irsaTrust(f, id+"_backup_assume", r, t.Kubernetes.Namespace, names.BackupServiceAccount)
+	role := f.resource("aws_iam_role", id+"_backup", p)
+	role.str("name", names.BackupRole(t, r))
+	role.ref("assume_role_policy", "data.aws_iam_policy_document."+id+"_backup_assume.json")
+
+	pol := f.data("aws_iam_policy_document", id+"_backup", p)
+	l := pol.block("statement")
+	l.str("sid", "ListBucket")
+	l.strs("actions", "s3:ListBucket")
+	l.refs("resources", bucketRef(r, "arn"))
+	o := pol.block("statement")
+	o.str("sid", "ReadWriteDumps")
+	// DeleteObject: the CronJob removes the object of a failed dump
+	// (generators/kubernetes/backup.go); AbortMultipartUpload: streamed
+	// uploads are multipart.
+	o.strs("actions", "s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload")
+	o.raw("resources", tupleOf(template(f.tr(bucketRef(r, "arn")), "/*")))
+	k := pol.block("statement")
+	k.str("sid", "UseKey")
+	k.strs("actions", "kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt")
+	k.refs("resources", keyARN(r))
+
+	rp := f.resource("aws_iam_role_policy", id+"_backup", p)
+	rp.str("name", "backup-bucket")
+	rp.ref("role", "aws_iam_role."+id+"_backup.id")
+	rp.ref("policy", "data.aws_iam_policy_document."+id+"_backup.json")
+}

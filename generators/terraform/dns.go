@@ -1,0 +1,179 @@
+package terraform
+
+import (
+	"strings"
+
+	"github.com/topogen/topogen/generators/names"
+	"github.com/topogen/topogen/schema"
+)
+
+// Route53 settings of the public API records and their health checks.
+const (
+	apiRecordTTL          = 60
+	healthCheckFailures   = 3
+	healthCheckInterval   = 30
+	healthCheckPort       = 443
+	healthCheckTypeHTTPS  = "HTTPS"
+	geoDefaultCountryCode = "*"
+)
+
+// regionalEndpoint is "<apiRecord>-<region>.<publicZone>", the region's own
+// API name: its health check probes it and the geolocation records point at
+// it. It is published by the region's ingress, outside this module.
+func regionalEndpoint(t *schema.Topology, r schema.Region) string {
+	return t.DNS.APIRecord + "-" + r.Name + "." + t.DNS.PublicZone
+}
+
+func apiName(t *schema.Topology) string { return t.DNS.APIRecord + "." + t.DNS.PublicZone }
+
+// dns renders dns.tf: the public zone with one health check per region and
+// the geolocation records of the API name, then per region the private
+// zone holding member host names and external-dns's role writing it.
+func dns(t *schema.Topology, f *file) {
+	f.comment("Public zone and geolocation routing of " + apiName(t))
+	z := f.resource("aws_route53_zone", "public", globalAlias)
+	z.str("name", t.DNS.PublicZone)
+	z.tags("Name", t.DNS.PublicZone)
+
+	owners := geoOwners(t)
+	for _, r := range t.Regions {
+		id := rid(r)
+		for _, loc := range lostLocations(r, owners) {
+			f.comment(r.Name+" also serves "+loc+", which "+owners[loc]+" answers for: Route53 allows one",
+				"record per location, and the region with the higher priority gets it.")
+		}
+		hc := f.resource("aws_route53_health_check", id, globalAlias)
+		hc.str("type", healthCheckTypeHTTPS)
+		hc.str("fqdn", regionalEndpoint(t, r))
+		hc.num("port", healthCheckPort)
+		hc.str("resource_path", t.DNS.HealthCheckPath)
+		hc.boolean("enable_sni", true)
+		hc.num("failure_threshold", healthCheckFailures)
+		hc.num("request_interval", healthCheckInterval)
+		hc.tags("Name", t.Name+"-"+r.Name)
+
+		for _, c := range r.Continents {
+			if owners["continent:"+c] == r.Name {
+				geoRecord(t, r, f, "continent", c)
+			}
+		}
+		for _, c := range r.Countries {
+			if owners["country:"+c] == r.Name {
+				geoRecord(t, r, f, "country", c)
+			}
+		}
+	}
+
+	// Clients whose location matches no record (or cannot be located) go
+	// to the preferred region. No health check: the default answer must
+	// always exist, and the preferred region is where the primary runs.
+	pref := t.Preferred()
+	d := f.resource("aws_route53_record", ident(t.DNS.APIRecord)+"_default", globalAlias)
+	d.ref("zone_id", "aws_route53_zone.public.zone_id")
+	d.str("name", apiName(t))
+	d.str("type", "CNAME")
+	d.num("ttl", apiRecordTTL)
+	d.strs("records", regionalEndpoint(t, pref))
+	d.str("set_identifier", "default")
+	d.block("geolocation_routing_policy").str("country", geoDefaultCountryCode)
+
+	for _, r := range t.Regions {
+		privateZone(t, r, f)
+	}
+}
+
+// geoOwners maps "continent:XX" and "country:XX" to the region answering
+// for it. Route53 allows one record per location for a name, so a location
+// two regions serve goes to the one preferred for the primary (highest
+// priority, then name).
+func geoOwners(t *schema.Topology) map[string]string {
+	owners := map[string]string{}
+	for _, r := range t.PreferredRegions() {
+		for _, c := range r.Continents {
+			if _, taken := owners["continent:"+c]; !taken {
+				owners["continent:"+c] = r.Name
+			}
+		}
+		for _, c := range r.Countries {
+			if _, taken := owners["country:"+c]; !taken {
+				owners["country:"+c] = r.Name
+			}
+		}
+	}
+	return owners
+}
+
+// lostLocations are the locations r serves that another region answers for.
+func lostLocations(r schema.Region, owners map[string]string) []string {
+	var out []string
+	for _, c := range r.Continents {
+		if owners["continent:"+c] != r.Name {
+			out = append(out, "continent:"+c)
+		}
+	}
+	for _, c := range r.Countries {
+		if owners["country:"+c] != r.Name {
+			out = append(out, "country:"+c)
+		}
+	}
+	return out
+}
+
+// geoRecord renders one geolocation record: a single routing policy per
+// record (the seed's record with two policies is rejected by Route53), a
+// set_identifier, and the region's health check so an unhealthy region's
+// clients fall through to the default record.
+func geoRecord(t *schema.Topology, r schema.Region, f *file, kind, code string) {
+	id := rid(r)
+	rec := f.resource("aws_route53_record", ident(t.DNS.APIRecord)+"_"+id+"_"+kind+"_"+strings.ToLower(code), globalAlias)
+	rec.ref("zone_id", "aws_route53_zone.public.zone_id")
+	rec.str("name", apiName(t))
+	rec.str("type", "CNAME")
+	rec.num("ttl", apiRecordTTL)
+	rec.strs("records", regionalEndpoint(t, r))
+	rec.str("set_identifier", r.Name+"-"+kind+"-"+code)
+	rec.ref("health_check_id", "aws_route53_health_check."+id+".id")
+	rec.block("geolocation_routing_policy").str(kind, code)
+}
+
+// privateZone renders the region's private hosted zone "<region>.<domain>"
+// associated with every region's VPC, so that every cluster resolves every
+// member's host name (never a cluster-local name), and the IAM role
+// external-dns uses to write the zone's records.
+//
+// The associations are inline vpc blocks rather than separate association
+// resources: one owner for the list, in region order, with no lifecycle
+// ignore to keep in sync.
+func privateZone(t *schema.Topology, r schema.Region, f *file) {
+	id := rid(r)
+	f.comment("Region " + r.Name + ": private zone " + r.DNSZone)
+	z := f.resource("aws_route53_zone", id+"_private", id)
+	z.str("name", r.DNSZone)
+	z.str("comment", "MongoDB member hosts of region "+r.Name+", resolvable from every region's VPC")
+	z.tags("Name", r.DNSZone)
+	for _, o := range t.Regions {
+		v := z.block("vpc")
+		v.ref("vpc_id", "aws_vpc."+rid(o)+".id")
+		v.str("vpc_region", o.CloudRegion)
+	}
+
+	irsaTrust(f, id+"_external_dns_assume", r, names.ExternalDNSNamespace, names.ExternalDNSServiceAccount)
+	role := f.resource("aws_iam_role", id+"_external_dns", id)
+	role.str("name", names.ExternalDNSRole(t, r))
+	role.ref("assume_role_policy", "data.aws_iam_policy_document."+id+"_external_dns_assume.json")
+
+	pol := f.data("aws_iam_policy_document", id+"_external_dns", id)
+	w := pol.block("statement")
+	w.str("sid", "WriteRegionZone")
+	w.strs("actions", "route53:ChangeResourceRecordSets")
+	w.refs("resources", "aws_route53_zone."+id+"_private.arn")
+	l := pol.block("statement")
+	l.str("sid", "List")
+	l.strs("actions", "route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource")
+	l.val("resources", strList("*"))
+
+	rp := f.resource("aws_iam_role_policy", id+"_external_dns", id)
+	rp.str("name", "route53-private-zone")
+	rp.ref("role", "aws_iam_role."+id+"_external_dns.id")
+	rp.ref("policy", "data.aws_iam_policy_document."+id+"_external_dns.json")
+}

@@ -1,0 +1,156 @@
+package terraform
+
+import (
+	"github.com/topogen/topogen/generators/names"
+	"github.com/topogen/topogen/schema"
+)
+
+// AWS managed policies the cluster and its nodes need.
+const (
+	policyCluster = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
+	policyWorker  = "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy"
+	policyCNI     = "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"
+	policyECR     = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
+)
+
+// Node group names, also the node label role=<name> of the MongoDB group.
+const (
+	mongodbNodeGroup = "mongodb"
+	appNodeGroup     = "application"
+)
+
+// eks renders eks.tf: per region the cluster and its IAM role, the node
+// role, the node groups and the OIDC provider IRSA roles trust.
+func eks(t *schema.Topology, f *file) {
+	for _, r := range t.Regions {
+		eksRegion(t, r, f)
+	}
+}
+
+func eksRegion(t *schema.Topology, r schema.Region, f *file) {
+	id := rid(r)
+	p := id
+	cluster := names.EKSCluster(t, r)
+	f.comment("Region " + r.Name + " (" + r.CloudRegion + ")")
+
+	assumeRole(f, id+"_eks_cluster_assume", p, "eks.amazonaws.com")
+	cr := f.resource("aws_iam_role", id+"_eks_cluster", p)
+	cr.str("name", cluster+"-eks-cluster")
+	cr.ref("assume_role_policy", "data.aws_iam_policy_document."+id+"_eks_cluster_assume.json")
+	attach(f, id+"_eks_cluster", p, id+"_eks_cluster", policyCluster)
+
+	c := f.resource("aws_eks_cluster", id, p)
+	c.str("name", cluster)
+	c.str("version", t.Terraform.EKSVersion)
+	c.ref("role_arn", "aws_iam_role."+id+"_eks_cluster.arn")
+	vc := c.block("vpc_config")
+	vc.refs("subnet_ids", subnetRefs(r, schema.Private)...)
+	// Nodes talk to the API server inside the VPC; the public endpoint
+	// stays for the platform team and the GitOps controllers.
+	vc.boolean("endpoint_private_access", true)
+	vc.boolean("endpoint_public_access", true)
+	c.dependsOn("aws_iam_role_policy_attachment." + id + "_eks_cluster")
+
+	assumeRole(f, id+"_eks_node_assume", p, "ec2.amazonaws.com")
+	nr := f.resource("aws_iam_role", id+"_eks_node", p)
+	nr.str("name", cluster+"-eks-node")
+	nr.ref("assume_role_policy", "data.aws_iam_policy_document."+id+"_eks_node_assume.json")
+	nodeAttachments := []struct{ suffix, arn string }{
+		{"worker", policyWorker},
+		{"cni", policyCNI},
+		{"ecr", policyECR},
+	}
+	var deps []string
+	for _, a := range nodeAttachments {
+		attach(f, id+"_eks_node_"+a.suffix, p, id+"_eks_node", a.arn)
+		deps = append(deps, "aws_iam_role_policy_attachment."+id+"_eks_node_"+a.suffix)
+	}
+
+	// The MongoDB group: one node per member (the StatefulSet's pods are
+	// spread one per node), one spare so a node replacement does not leave
+	// a member unscheduled. Tainted so only MongoDB pods, which tolerate
+	// dedicated=mongodb:NoSchedule and select role=mongodb, run there.
+	mg := nodeGroup(f, r, mongodbNodeGroup, r.Sizing.InstanceType, r.Members, r.Members, r.Members+1)
+	taint := mg.block("taint")
+	taint.str("key", "dedicated")
+	taint.str("value", mongodbNodeGroup)
+	taint.str("effect", "NO_SCHEDULE")
+	mg.block("update_config").num("max_unavailable", 1)
+	mg.dependsOn(deps...)
+
+	// The application group: one node per zone to start, room to triple.
+	zones := len(r.Zones)
+	ag := nodeGroup(f, r, appNodeGroup, r.Sizing.AppInstanceType, zones, zones, 3*zones)
+	ag.block("update_config").num("max_unavailable", 1)
+	ag.dependsOn(deps...)
+
+	// The IRSA identity provider. thumbprint_list is omitted: it is
+	// optional in the 5.x provider, and IAM trusts EKS's OIDC issuers
+	// through its own root CAs rather than a configured thumbprint.
+	oidc := f.resource("aws_iam_openid_connect_provider", id, p)
+	oidc.ref("url", "aws_eks_cluster."+id+".identity[0].oidc[0].issuer")
+	oidc.strs("client_id_list", "sts.amazonaws.com")
+	oidc.tags("Name", cluster)
+
+	// The issuer without its scheme: the prefix of the sub and aud
+	// condition keys in IRSA trust policies.
+	l := f.block("locals")
+	l.raw(oidcIssuerLocal(r), call("trimprefix", f.tr("aws_eks_cluster."+id+".identity[0].oidc[0].issuer"), lit("https://")))
+}
+
+func oidcIssuerLocal(r schema.Region) string { return rid(r) + "_oidc_issuer" }
+
+// nodeGroup renders a managed node group labelled role=<name>; the caller
+// adds blocks and depends_on.
+func nodeGroup(f *file, r schema.Region, name, instanceType string, min, desired, max int) body {
+	id := rid(r)
+	ng := f.resource("aws_eks_node_group", id+"_"+name, id)
+	ng.ref("cluster_name", "aws_eks_cluster."+id+".name")
+	ng.str("node_group_name", name)
+	ng.ref("node_role_arn", "aws_iam_role."+id+"_eks_node.arn")
+	ng.refs("subnet_ids", subnetRefs(r, schema.Private)...)
+	ng.strs("instance_types", instanceType)
+	ng.val("labels", strMap("role", name))
+	sc := ng.block("scaling_config")
+	sc.num("min_size", min)
+	sc.num("desired_size", desired)
+	sc.num("max_size", max)
+	return ng
+}
+
+// assumeRole renders the trust policy letting an AWS service assume a role.
+func assumeRole(f *file, name, provider, service string) {
+	d := f.data("aws_iam_policy_document", name, provider)
+	st := d.block("statement")
+	st.strs("actions", "sts:AssumeRole")
+	pr := st.block("principals")
+	pr.str("type", "Service")
+	pr.strs("identifiers", service)
+}
+
+// irsaTrust renders the trust policy letting one Kubernetes ServiceAccount
+// of region r assume a role through the cluster's OIDC provider (IRSA).
+func irsaTrust(f *file, name string, r schema.Region, namespace, serviceAccount string) {
+	id := rid(r)
+	issuer := f.tr("local." + oidcIssuerLocal(r))
+	d := f.data("aws_iam_policy_document", name, id)
+	st := d.block("statement")
+	st.strs("actions", "sts:AssumeRoleWithWebIdentity")
+	pr := st.block("principals")
+	pr.str("type", "Federated")
+	pr.refs("identifiers", "aws_iam_openid_connect_provider."+id+".arn")
+	sub := st.block("condition")
+	sub.str("test", "StringEquals")
+	sub.raw("variable", template(issuer, ":sub"))
+	sub.strs("values", "system:serviceaccount:"+namespace+":"+serviceAccount)
+	aud := st.block("condition")
+	aud.str("test", "StringEquals")
+	aud.raw("variable", template(issuer, ":aud"))
+	aud.strs("values", "sts.amazonaws.com")
+}
+
+func attach(f *file, name, provider, role, policyARN string) {
+	a := f.resource("aws_iam_role_policy_attachment", name, provider)
+	a.ref("role", "aws_iam_role."+role+".name")
+	a.str("policy_arn", policyARN)
+}

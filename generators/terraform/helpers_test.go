@@ -1,0 +1,58 @@
+package terraform
+
+import (
+	"sync"
+	"testing"
+
+	"github.com/topogen/topogen/generators"
+	"github.com/topogen/topogen/schema"
+)
+
+// goldenCases are the topologies every test runs over: the default one and
+// each golden input.
+var goldenCases = []struct{ name, input string }{
+	{"default", "../../regions"},
+	{"two-regions", "../../golden/two-regions/input"},
+	{"five-regions", "../../golden/five-regions/input"},
+	{"one-member", "../../golden/one-member/input"},
+	{"seven-by-seven", "../../golden/seven-by-seven/input"},
+}
+
+var (
+	loadMu sync.Mutex
+	loaded = map[string]*schema.Topology{}
+)
+
+// load loads a topology once per test binary (CUE evaluation dominates the
+// test time).
+func load(t *testing.T, dir string) *schema.Topology {
+	t.Helper()
+	loadMu.Lock()
+	defer loadMu.Unlock()
+	if topo, ok := loaded[dir]; ok {
+		return topo
+	}
+	topo, diags := schema.Load(dir)
+	if diags.HasErrors() {
+		t.Fatalf("load %s: %v", dir, diags)
+	}
+	loaded[dir] = topo
+	return topo
+}
+
+func generate(t *testing.T, topo *schema.Topology) map[string][]byte {
+	t.Helper()
+	files, err := Generate(topo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return byPath(files)
+}
+
+func byPath(files []generators.File) map[string][]byte {
+	m := map[string][]byte{}
+	for _, f := range files {
+		m[f.Path] = f.Data
+	}
+	return m
+}

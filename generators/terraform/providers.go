@@ -1,0 +1,79 @@
+package terraform
+
+import (
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/topogen/topogen/schema"
+)
+
+// Provider and backend constraints.
+const (
+	// requiredVersion: the S3 backend's use_lockfile (S3 native state
+	// locking, no DynamoDB table) is experimental in Terraform 1.10 and
+	// generally available from 1.11 (Terraform 1.10 and 1.11 upgrade guides).
+	requiredVersion = ">= 1.11"
+	// awsVersion: 5.100.0, the release the module is validated against (the
+	// machine image's provider mirror), and later 5.x; 6.0 is a major
+	// release with breaking changes.
+	awsVersion = "~> 5.100"
+)
+
+// globalAlias is the provider for global resources: the public hosted
+// zone, its health checks and records, and the health-check alarms.
+//
+// It is pinned to us-east-1 rather than to the preferred region because
+// Route53 health-check metrics are published to CloudWatch in us-east-1
+// only, so their alarms (and the topic the alarms notify) must live there,
+// and because a provider that does not depend on the regions means adding
+// a region or changing priorities never moves a global resource to another
+// provider. A region named "global" would take the same alias: providers
+// refuses it.
+const (
+	globalAlias  = "global"
+	globalRegion = "us-east-1"
+)
+
+// versions renders versions.tf: Terraform and provider constraints and the
+// S3 backend (native lock file, encrypted state).
+func versions(t *schema.Topology, f *file) {
+	tf := f.block("terraform")
+	tf.str("required_version", requiredVersion)
+	rp := tf.block("required_providers")
+	rp.val("aws", cty.ObjectVal(map[string]cty.Value{
+		"source":  cty.StringVal("hashicorp/aws"),
+		"version": cty.StringVal(awsVersion),
+	}))
+	be := tf.block("backend", "s3")
+	be.str("bucket", t.Terraform.StateBucket)
+	be.str("key", t.Terraform.StateKey)
+	be.str("region", t.Terraform.StateRegion)
+	be.boolean("encrypt", true)
+	be.boolean("use_lockfile", true)
+}
+
+// providers renders providers.tf: one aws provider per region, aliased by
+// the region's name, plus the global one. There is deliberately no default
+// (unaliased) provider, so a block that forgets `provider` fails validate
+// instead of landing in an arbitrary region.
+func providers(t *schema.Topology, f *file) {
+	for _, r := range t.Regions {
+		if rid(r) == globalAlias {
+			f.fail("region %q: its provider alias would clash with the global provider", r.Name)
+		}
+		provider(t, f, rid(r), r.CloudRegion, r.Name)
+	}
+	f.comment(
+		"Global resources (public zone, health checks, geolocation records, health-check",
+		"alarms) use this provider: Route53 health-check metrics exist only in us-east-1,",
+		"and a provider independent of the regions keeps them in place when regions change.",
+	)
+	provider(t, f, globalAlias, globalRegion, globalAlias)
+}
+
+func provider(t *schema.Topology, f *file, alias, cloudRegion, regionTag string) {
+	p := f.block("provider", "aws")
+	p.str("alias", alias)
+	p.str("region", cloudRegion)
+	dt := p.block("default_tags")
+	dt.tags("topology", t.Name, "region", regionTag, "managed-by", "topogen")
+}

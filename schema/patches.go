@@ -1,0 +1,91 @@
+package schema
+
+import (
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// PatchesDir is the topology subdirectory holding user kustomize patches:
+// patches/<region>/*.yaml apply to one region's Kubernetes tree,
+// patches/all/*.yaml to every region's.
+const PatchesDir = "patches"
+
+// PatchesAll is the patches/ subdirectory whose patches apply to every region.
+const PatchesAll = "all"
+
+// Patch is one user kustomize patch file, read at load time so that the
+// generators stay pure.
+type Patch struct {
+	// Region is a region name, or PatchesAll.
+	Region string
+	// File is the patch's path relative to the topology directory, with
+	// forward slashes, e.g. "patches/us/statefulset.yaml"; errors name it.
+	File string
+	Data []byte
+}
+
+// loadPatches reads dir/patches/<region|all>/*.yaml (and *.yml), sorted by
+// file so that the output never depends on directory order. A missing
+// patches/ directory is no patches.
+func loadPatches(dir string, t *Topology) ([]Patch, Diagnostics) {
+	root := filepath.Join(dir, PatchesDir)
+	subdirs, err := os.ReadDir(root)
+	if os.IsNotExist(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, Diagnostics{{Pos: Pos{File: filepath.ToSlash(root)}, Summary: "cannot read patches directory: " + unwrapPathError(err)}}
+	}
+	var out []Patch
+	var diags Diagnostics
+	for _, sd := range subdirs {
+		if !sd.IsDir() {
+			continue
+		}
+		region := sd.Name()
+		if _, ok := t.Region(region); !ok && region != PatchesAll {
+			diags = append(diags, Diagnostic{
+				Pos:     Pos{File: filepath.ToSlash(filepath.Join(root, region))},
+				Summary: "patches directory " + region + " names no region",
+				Fix:     "name it after a region of the topology, or \"" + PatchesAll + "\" for every region",
+			})
+			continue
+		}
+		entries, err := os.ReadDir(filepath.Join(root, region))
+		if err != nil {
+			diags = append(diags, Diagnostic{Pos: Pos{File: filepath.ToSlash(filepath.Join(root, region))}, Summary: "cannot read patches directory: " + unwrapPathError(err)})
+			continue
+		}
+		for _, e := range entries {
+			if e.IsDir() || !(strings.HasSuffix(e.Name(), ".yaml") || strings.HasSuffix(e.Name(), ".yml")) {
+				continue
+			}
+			b, err := os.ReadFile(filepath.Join(root, region, e.Name()))
+			if err != nil {
+				diags = append(diags, Diagnostic{Pos: Pos{File: filepath.ToSlash(filepath.Join(root, region, e.Name()))}, Summary: "cannot read patch: " + unwrapPathError(err)})
+				continue
+			}
+			out = append(out, Patch{Region: region, File: path.Join(PatchesDir, region, e.Name()), Data: b})
+		}
+	}
+	slices.SortFunc(out, func(a, b Patch) int { return strings.Compare(a.File, b.File) })
+	return out, diags
+}
+
+// RegionPatches returns the patches for one region: patches/all first, then
+// the region's own, each in file order.
+func (t *Topology) RegionPatches(region string) []Patch {
+	var all, own []Patch
+	for _, p := range t.Patches {
+		switch p.Region {
+		case PatchesAll:
+			all = append(all, p)
+		case region:
+			own = append(own, p)
+		}
+	}
+	return append(all, own...)
+}

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Validates generated Kubernetes trees with kubectl-validate (pinned in
+# tools/go.mod) against the Kubernetes 1.30 schemas and the CRDs of
+# cert-manager, prometheus-operator and external-secrets.
+#
+# usage: scripts/validate-kubernetes.sh DIR...
+#   DIR is out/kubernetes (every region below it), or one region's directory.
+# env:   CRDS_DIR  folder holding <project>/ CRD folders
+#                  (default: ../shared/crds relative to the repository root)
+#        K8S_VERSION  Kubernetes version to validate against (default 1.30,
+#                  the newest kubectl-validate v0.0.4 knows offline)
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+crds="${CRDS_DIR:-$root/../shared/crds}"
+version="${K8S_VERSION:-1.30}"
+
+if [ "$#" -eq 0 ]; then
+  echo "usage: $0 DIR..." >&2
+  exit 2
+fi
+
+if ! command -v go >/dev/null 2>&1; then
+  echo "SKIPPED: kubernetes validation: go not found, cannot run kubectl-validate" >&2
+  exit 0
+fi
+
+for p in cert-manager prometheus-operator external-secrets; do
+  if [ ! -d "$crds/$p" ]; then
+    # Validating custom resources without their CRDs would prove nothing.
+    echo "FAIL: CRD folder $crds/$p not found (set CRDS_DIR to the folder holding cert-manager/, prometheus-operator/, external-secrets/)" >&2
+    exit 1
+  fi
+done
+local_crds="$crds/cert-manager,$crds/prometheus-operator,$crds/external-secrets"
+
+# kubectl-validate builds from the module cache; building needs the Go module
+# proxy once (tools/go.sum pins every module).
+validate() {
+  (cd "$root" && go tool -modfile=tools/go.mod kubectl-validate "$@")
+}
+if ! validate --help >/dev/null 2>&1; then
+  echo "SKIPPED: kubernetes validation: kubectl-validate (tools/go.mod) does not build here" >&2
+  exit 0
+fi
+
+status=0
+for dir in "$@"; do
+  if [ ! -d "$dir" ]; then
+    echo "FAIL: $dir is not a directory" >&2
+    status=1
+    continue
+  fi
+  dir="$(cd "$dir" && pwd)"
+  # Every manifest except the kustomization files, which are not API objects.
+  mapfile -t files < <(find "$dir" -name '*.yaml' ! -name kustomization.yaml | LC_ALL=C sort)
+  if [ "${#files[@]}" -eq 0 ]; then
+    echo "FAIL: $dir holds no manifests" >&2
+    status=1
+    continue
+  fi
+  echo "kubectl-validate: $dir (${#files[@]} manifests, Kubernetes $version)"
+  if ! validate --version "$version" --local-crds "$local_crds" "${files[@]}"; then
+    status=1
+  fi
+  # kubectl kustomize must build every region directory (kubectl embeds
+  # kustomize); the Go tests prove it yields exactly the files.
+  if command -v kubectl >/dev/null 2>&1; then
+    while IFS= read -r k; do
+      if ! kubectl kustomize "$(dirname "$k")" >/dev/null; then
+        echo "FAIL: kubectl kustomize $(dirname "$k")" >&2
+        status=1
+      fi
+    done < <(find "$dir" -name kustomization.yaml | LC_ALL=C sort)
+  fi
+done
+exit "$status"
