@@ -5,6 +5,7 @@ package compile
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/topogen/topogen/analysis"
 	"github.com/topogen/topogen/generators"
@@ -86,13 +87,21 @@ func Changes(t *schema.Topology, opts Options) []impact.Change {
 
 // Compile renders every target into one tree. It does no I/O.
 func Compile(t *schema.Topology, opts Options) (*generators.Tree, error) {
+	// Targets are pure and independent: run them concurrently, collect in
+	// list order so errors and output do not depend on scheduling.
+	results := make([][]generators.File, len(Targets))
+	errs := make([]error, len(Targets))
+	var wg sync.WaitGroup
+	for i, target := range Targets {
+		wg.Go(func() { results[i], errs[i] = target.Generate(t) })
+	}
+	wg.Wait()
 	tree := generators.NewTree()
-	for _, target := range Targets {
-		files, err := target.Generate(t)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", target.Name, err)
+	for i, target := range Targets {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("%s: %w", target.Name, errs[i])
 		}
-		if err := tree.Add(files...); err != nil {
+		if err := tree.Add(results[i]...); err != nil {
 			return nil, fmt.Errorf("%s: %w", target.Name, err)
 		}
 	}
