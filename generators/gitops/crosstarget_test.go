@@ -27,7 +27,7 @@ func TestProjectAdmitsTrees(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, proj := decode[appProjectSpec](t, generate(t, topo), ArgoCDDir+"/argoproj.io_v1alpha1_appproject_"+topo.Name+".yaml")
+			_, proj := decode[appProjectSpec](t, generate(t, topo), ArgoCDDir+"/appproject-"+topo.Name+".yaml")
 			allowedNS := map[string][]string{} // destination → namespaces
 			for _, d := range proj.Destinations {
 				key := d.Name + d.Server

@@ -84,7 +84,7 @@ func render(dir string, objs []commented) ([]generators.File, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %w", o.obj.Kind, o.obj.Metadata.Name, err)
 		}
-		name := FileName(o.obj.APIVersion, o.obj.Kind, o.obj.Metadata.Name)
+		name := names.ObjectFile(o.obj.Kind, o.obj.Metadata.Name)
 		var b strings.Builder
 		b.WriteString(header)
 		b.WriteString(commentLines(o.comment))
@@ -104,13 +104,6 @@ func render(dir string, objs []commented) ([]generators.File, error) {
 	files = append(files, generators.File{Path: path.Join(dir, "kustomization.yaml"), Data: append([]byte(header), k...)})
 	slices.SortFunc(files, func(a, b generators.File) int { return strings.Compare(a.Path, b.Path) })
 	return files, nil
-}
-
-// FileName is kustomize's file name for an object.
-func FileName(apiVersion, kind, name string) string {
-	parts := strings.Split(apiVersion, "/") // "group/version" or "version"
-	parts = append(parts, kind, name)
-	return strings.ToLower(strings.Join(parts, "_")) + ".yaml"
 }
 
 func commentLines(s string) string {

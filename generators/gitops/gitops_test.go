@@ -137,7 +137,7 @@ func TestApplicationSet(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			topo := load(t, c.dir)
 			files := generate(t, topo)
-			obj, spec := decode[applicationSetSpec](t, files, ArgoCDDir+"/argoproj.io_v1alpha1_applicationset_"+topo.Name+".yaml")
+			obj, spec := decode[applicationSetSpec](t, files, ArgoCDDir+"/applicationset-"+topo.Name+".yaml")
 			if obj.Metadata.Namespace != topo.Delivery.ArgoCDNamespace {
 				t.Errorf("namespace %q, want %q", obj.Metadata.Namespace, topo.Delivery.ArgoCDNamespace)
 			}
@@ -211,11 +211,11 @@ func TestServerDestination(t *testing.T) {
 	topo := load(t, "../../golden/two-regions/input")
 	topo.Regions[0].Cluster.Server = "https://10.0.0.1:6443"
 	files := generate(t, topo)
-	_, spec := decode[applicationSetSpec](t, files, ArgoCDDir+"/argoproj.io_v1alpha1_applicationset_"+topo.Name+".yaml")
+	_, spec := decode[applicationSetSpec](t, files, ArgoCDDir+"/applicationset-"+topo.Name+".yaml")
 	if got := spec.Generators[0].List.Elements[0].Server; got != "https://10.0.0.1:6443" {
 		t.Errorf("element server %q", got)
 	}
-	_, proj := decode[appProjectSpec](t, files, ArgoCDDir+"/argoproj.io_v1alpha1_appproject_"+topo.Name+".yaml")
+	_, proj := decode[appProjectSpec](t, files, ArgoCDDir+"/appproject-"+topo.Name+".yaml")
 	for _, d := range proj.Destinations {
 		if d.Name != "" && d.Server != "" {
 			t.Errorf("destination %+v has both name and server", d)
@@ -230,7 +230,7 @@ func TestAppProject(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			topo := load(t, c.dir)
-			_, spec := decode[appProjectSpec](t, generate(t, topo), ArgoCDDir+"/argoproj.io_v1alpha1_appproject_"+topo.Name+".yaml")
+			_, spec := decode[appProjectSpec](t, generate(t, topo), ArgoCDDir+"/appproject-"+topo.Name+".yaml")
 			if !slices.Equal(spec.SourceRepos, []string{topo.Delivery.RepoURL}) {
 				t.Errorf("sourceRepos %v", spec.SourceRepos)
 			}
@@ -257,13 +257,13 @@ func TestFluxKustomizations(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			topo := load(t, c.dir)
 			files := generate(t, topo)
-			_, repo := decode[gitRepositorySpec](t, files, FluxDir+"/source.toolkit.fluxcd.io_v1_gitrepository_"+topo.Name+".yaml")
+			_, repo := decode[gitRepositorySpec](t, files, FluxDir+"/gitrepository-"+topo.Name+".yaml")
 			if repo.Ref.Branch != topo.Delivery.Revision {
 				t.Errorf("branch %q", repo.Ref.Branch)
 			}
 			n := 0
 			for p := range files {
-				if strings.HasPrefix(p, FluxDir+"/kustomize.toolkit.fluxcd.io_v1_kustomization_") {
+				if strings.HasPrefix(p, FluxDir+"/kustomization-") {
 					n++
 				}
 			}
@@ -271,7 +271,7 @@ func TestFluxKustomizations(t *testing.T) {
 				t.Errorf("%d Kustomizations for %d regions", n, len(topo.Regions))
 			}
 			for _, r := range topo.Regions {
-				obj, k := decode[kustomizationSpec](t, files, FluxDir+"/kustomize.toolkit.fluxcd.io_v1_kustomization_"+topo.Name+"-"+r.Name+".yaml")
+				obj, k := decode[kustomizationSpec](t, files, FluxDir+"/kustomization-"+topo.Name+"-"+r.Name+".yaml")
 				if obj.Metadata.Namespace != FluxNamespace {
 					t.Errorf("%s: namespace %q", r.Name, obj.Metadata.Namespace)
 				}
@@ -330,17 +330,6 @@ func TestFluxURL(t *testing.T) {
 	} {
 		if got := FluxURL(c.in); got != c.want {
 			t.Errorf("FluxURL(%q) = %q, want %q", c.in, got, c.want)
-		}
-	}
-}
-
-func TestFileName(t *testing.T) {
-	for _, c := range []struct{ apiVersion, kind, name, want string }{
-		{"argoproj.io/v1alpha1", "ApplicationSet", "global-mongodb", "argoproj.io_v1alpha1_applicationset_global-mongodb.yaml"},
-		{"v1", "Namespace", "mongodb", "v1_namespace_mongodb.yaml"},
-	} {
-		if got := FileName(c.apiVersion, c.kind, c.name); got != c.want {
-			t.Errorf("FileName(%q, %q, %q) = %q, want %q", c.apiVersion, c.kind, c.name, got, c.want)
 		}
 	}
 }

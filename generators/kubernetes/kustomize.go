@@ -16,6 +16,7 @@ import (
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 	"sigs.k8s.io/yaml"
 
+	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/schema"
 )
 
@@ -40,9 +41,7 @@ func options() *krusty.Options {
 }
 
 // fileName is the stable name of an object's file: "<kind>-<name>.yaml".
-func fileName(kind, name string) string {
-	return strings.ToLower(kind) + "-" + name + ".yaml"
-}
+func fileName(kind, name string) string { return names.ObjectFile(kind, name) }
 
 func writeObjects(fs filesys.FileSystem, dir string, objs []object) ([]string, error) {
 	var list []string

@@ -5,6 +5,8 @@
 package names
 
 import (
+	"strings"
+
 	"github.com/topogen/topogen/schema"
 )
 
@@ -79,6 +81,13 @@ func EKSCluster(t *schema.Topology, r schema.Region) string {
 
 // FederationJob is the global Prometheus's scrape job for region r.
 func FederationJob(r schema.Region) string { return FederationJobPrefix + r.Name }
+
+// ObjectFile is the file one Kubernetes object is written to in every
+// generated tree: "<kind>-<name>.yaml" in lower case, e.g.
+// "statefulset-global-rs-us.yaml".
+func ObjectFile(kind, name string) string {
+	return strings.ToLower(kind) + "-" + name + ".yaml"
+}
 
 // KubernetesDir is the region's tree under the output directory.
 func KubernetesDir(r schema.Region) string { return "kubernetes/" + r.Name }
