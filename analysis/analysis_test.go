@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/topogen/topogen/internal/testtopo"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/topogen/topogen/generators/model"
 	"github.com/topogen/topogen/schema"
@@ -17,32 +19,10 @@ import (
 var update = flag.Bool("update", false, "rewrite analysis/testdata/*.txt and *.json")
 
 // readDir reads a topology directory's .cue files, keyed by base name.
-func readDir(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string][]byte{}
-	for _, e := range entries {
-		if filepath.Ext(e.Name()) == ".cue" {
-			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			files[e.Name()] = b
-		}
-	}
-	return files
-}
+func readDir(t *testing.T, dir string) map[string][]byte { return testtopo.ReadDir(t, dir) }
 
 func load(t *testing.T, dir string, files map[string][]byte) *schema.Topology {
-	t.Helper()
-	topo, diags := schema.LoadFiles(dir, files)
-	if diags.HasErrors() {
-		t.Fatalf("%s: %v", dir, diags)
-	}
-	return topo
+	return testtopo.LoadFiles(t, dir, files)
 }
 
 var cases = []struct{ name, dir string }{

@@ -1,42 +1,20 @@
 package impact
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/topogen/topogen/internal/testtopo"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/topogen/topogen/generators/model"
 	"github.com/topogen/topogen/schema"
 )
 
-func readDir(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string][]byte{}
-	for _, e := range entries {
-		if filepath.Ext(e.Name()) == ".cue" {
-			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			files[e.Name()] = b
-		}
-	}
-	return files
-}
+func readDir(t *testing.T, dir string) map[string][]byte { return testtopo.ReadDir(t, dir) }
 
 func load(t *testing.T, files map[string][]byte) *schema.Topology {
-	t.Helper()
-	topo, diags := schema.LoadFiles("regions", files)
-	if diags.HasErrors() {
-		t.Fatalf("%v", diags)
-	}
-	return topo
+	return testtopo.LoadFiles(t, "regions", files)
 }
 
 // edit loads the default topology with replacements applied to its files

@@ -38,6 +38,12 @@ func Compare(dir string, tree *generators.Tree) ([]Change, error) {
 	if err != nil {
 		return nil, err
 	}
+	return CompareFiles(existing, tree), nil
+}
+
+// CompareFiles lists how existing files (as ReadTree returns them) differ
+// from tree, in path order.
+func CompareFiles(existing map[string][]byte, tree *generators.Tree) []Change {
 	var out []Change
 	for _, p := range tree.Paths() {
 		data, _ := tree.Get(p)
@@ -63,7 +69,7 @@ func Compare(dir string, tree *generators.Tree) ([]Change, error) {
 		}
 		return 0
 	})
-	return out, nil
+	return out
 }
 
 // ReadTree reads every regular file under dir, keyed by slash path relative

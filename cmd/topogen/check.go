@@ -26,11 +26,7 @@ pull request.`,
 			if err != nil {
 				return err
 			}
-			changes, err := outdir.Compare(out, r.tree)
-			if err != nil {
-				fmt.Fprintf(stderr, "topogen: %v\n", err)
-				return exitError{exitInvalid}
-			}
+			changes := r.files
 			if len(changes) == 0 {
 				fmt.Fprintf(stdout, "%s is up to date with %s (%d files)\n", out, topo, r.tree.Len())
 				return nil

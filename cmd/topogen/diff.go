@@ -37,11 +37,7 @@ Formats:
 			if err != nil {
 				return err
 			}
-			changes, err := outdir.Compare(out, r.tree)
-			if err != nil {
-				fmt.Fprintf(stderr, "topogen: %v\n", err)
-				return exitError{exitInvalid}
-			}
+			changes := r.files
 			switch format {
 			case "text":
 				for _, c := range changes {

@@ -52,6 +52,8 @@ type rendering struct {
 	tree     *generators.Tree
 	// changes are the topology-level changes since out/ was generated.
 	changes []impact.Change
+	// files are the files gen would add, change or remove in out/.
+	files []outdir.Change
 }
 
 // render loads the topology, reads what the output directory was generated
@@ -81,5 +83,5 @@ func render(topoDir, outDir string, stderr, warnOut io.Writer) (*rendering, erro
 		fmt.Fprintf(stderr, "topogen: %v\n", err)
 		return nil, exitError{exitInvalid}
 	}
-	return &rendering{topology: t, tree: tree, changes: changes}, nil
+	return &rendering{topology: t, tree: tree, changes: changes, files: outdir.CompareFiles(existing, tree)}, nil
 }

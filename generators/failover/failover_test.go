@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/topogen/topogen/internal/testtopo"
+
 	"github.com/topogen/topogen/generators/replset"
 	"github.com/topogen/topogen/schema"
 )
@@ -19,14 +21,7 @@ var inputs = []string{
 	"../../golden/seven-by-seven/input",
 }
 
-func load(t *testing.T, dir string) *schema.Topology {
-	t.Helper()
-	topo, diags := schema.Load(dir)
-	if diags.HasErrors() {
-		t.Fatalf("%s: %v", dir, diags)
-	}
-	return topo
-}
+func load(t *testing.T, dir string) *schema.Topology { return testtopo.Load(t, dir) }
 
 // Every document parses back, and every config in it passes the rules
 // rs-initiate.json is held to (reconfig, so any version > 0).

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"text/template"
 
+	"github.com/topogen/topogen/internal/testtopo"
+
 	"sigs.k8s.io/yaml"
 
 	"github.com/topogen/topogen/generators"
@@ -28,14 +30,7 @@ var cases = []struct{ name, dir string }{
 	{"seven-by-seven", "../../golden/seven-by-seven/input"},
 }
 
-func load(t *testing.T, dir string) *schema.Topology {
-	t.Helper()
-	topo, diags := schema.Load(dir)
-	if diags.HasErrors() {
-		t.Fatalf("loading %s: %v", dir, diags)
-	}
-	return topo
-}
+func load(t *testing.T, dir string) *schema.Topology { return testtopo.Load(t, dir) }
 
 func generate(t *testing.T, topo *schema.Topology) map[string][]byte {
 	t.Helper()

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/topogen/topogen/internal/testtopo"
+
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 
@@ -30,41 +32,17 @@ func load(t *testing.T, dir string) *schema.Topology {
 	return topo
 }
 
-func loadFresh(t *testing.T, dir string) *schema.Topology {
-	t.Helper()
-	topo, diags := schema.Load(dir)
-	if diags.HasErrors() {
-		t.Fatalf("%s: %v", dir, diags)
-	}
-	return topo
-}
+func loadFresh(t *testing.T, dir string) *schema.Topology { return testtopo.Load(t, dir) }
 
 // loadWith loads dir's .cue files plus extra ones (for settings no golden
 // topology uses).
 func loadWith(t *testing.T, dir string, extra map[string]string) *schema.Topology {
 	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string][]byte{}
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".cue") {
-			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			files[e.Name()] = b
-		}
-	}
+	files := testtopo.ReadDir(t, dir)
 	for n, s := range extra {
 		files[n] = []byte(s)
 	}
-	topo, diags := schema.LoadFiles(dir, files)
-	if diags.HasErrors() {
-		t.Fatalf("%s: %v", dir, diags)
-	}
-	return topo
+	return testtopo.LoadFiles(t, dir, files)
 }
 
 // externalSecretsCUE turns ExternalSecrets on in a topology package.

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/topogen/topogen/internal/testtopo"
+
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/schema"
 )
@@ -19,14 +21,7 @@ var cases = []struct{ name, dir string }{
 	{"seven-by-seven", "../../golden/seven-by-seven/input"},
 }
 
-func load(t *testing.T, dir string) *schema.Topology {
-	t.Helper()
-	topo, diags := schema.Load(dir)
-	if diags.HasErrors() {
-		t.Fatalf("load %s: %v", dir, diags)
-	}
-	return topo
-}
+func load(t *testing.T, dir string) *schema.Topology { return testtopo.Load(t, dir) }
 
 func renderTopo(t *testing.T, topo *schema.Topology) []generators.File {
 	t.Helper()

@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/topogen/topogen/internal/testtopo"
 
 	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
@@ -428,20 +429,7 @@ func TestDashboard(t *testing.T) {
 // TestAvailabilityOnlyChangesSLO: 99.999 → 99.9 touches only SLO lines.
 func TestAvailabilityOnlyChangesSLO(t *testing.T) {
 	dir := "../../regions"
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string][]byte{}
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".cue") {
-			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			files[e.Name()] = b
-		}
-	}
+	files := testtopo.ReadDir(t, dir)
 	before := load(t, dir)
 	changed := map[string][]byte{}
 	for k, v := range files {

@@ -4,6 +4,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/topogen/topogen/internal/testtopo"
+
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/schema"
 )
@@ -32,10 +34,7 @@ func load(t *testing.T, dir string) *schema.Topology {
 	if topo, ok := loaded[dir]; ok {
 		return topo
 	}
-	topo, diags := schema.Load(dir)
-	if diags.HasErrors() {
-		t.Fatalf("load %s: %v", dir, diags)
-	}
+	topo := testtopo.Load(t, dir)
 	loaded[dir] = topo
 	return topo
 }

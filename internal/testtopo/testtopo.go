@@ -1,0 +1,55 @@
+// Package testtopo gives tests the topologies they run on: loading a
+// directory, reading its files to load them with edits, failing the test on
+// any load error.
+package testtopo
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/topogen/topogen/schema"
+)
+
+// Load loads the topology in dir; any error fails the test.
+func Load(t testing.TB, dir string) *schema.Topology {
+	t.Helper()
+	topo, diags := schema.Load(dir)
+	if diags.HasErrors() {
+		t.Fatalf("loading %s: %v", dir, diags)
+	}
+	return topo
+}
+
+// ReadDir reads dir's .cue files, keyed by base name, for schema.LoadFiles.
+func ReadDir(t testing.TB, dir string) map[string][]byte {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".cue") {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[e.Name()] = b
+	}
+	return files
+}
+
+// LoadFiles loads in-memory files (named as if in dir); any error fails
+// the test.
+func LoadFiles(t testing.TB, dir string, files map[string][]byte) *schema.Topology {
+	t.Helper()
+	topo, diags := schema.LoadFiles(dir, files)
+	if diags.HasErrors() {
+		t.Fatalf("loading %s: %v", dir, diags)
+	}
+	return topo
+}
