@@ -2,7 +2,9 @@ package replset
 
 import (
 	"fmt"
+	"maps"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -11,8 +13,22 @@ import (
 // configuration (mongodb-facts.md §1.1-§1.7), and the ones it silently
 // tolerates but that break writes (§1.6: a write-concern mode needing more
 // distinct tag values than exist). initiate adds the replSetInitiate rules
-// (§1.7: version must be 1). It returns one message per violation.
+// (§1.7: version must be 1). It also requires an odd number of voters: not
+// a server rule (§1.3 calls it a recommendation), but every configuration
+// the set is meant to stay in must have one. It returns one message per
+// violation.
 func CheckConfig(c Config, initiate bool) []string {
+	return checkConfig(c, initiate, true)
+}
+
+// CheckTransitionConfig applies only the rules mongod enforces, for the
+// intermediate steps of a reconfig plan: adding or removing one voter at a
+// time (§1.8) passes through an even count, which mongod accepts.
+func CheckTransitionConfig(c Config) []string {
+	return checkConfig(c, false, false)
+}
+
+func checkConfig(c Config, initiate, requireOdd bool) []string {
 	var errs []string
 	add := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
 
@@ -69,7 +85,8 @@ func CheckConfig(c Config, initiate bool) []string {
 		if m.Priority > 0 {
 			electable++
 		}
-		for k, v := range map[string]string{"region": m.Tags.Region, "zone": m.Tags.Zone} {
+		for _, kv := range [][2]string{{"region", m.Tags.Region}, {"zone", m.Tags.Zone}} {
+			k, v := kv[0], kv[1]
 			if v == "" {
 				add("members.%d.tags.%s is empty", i, k)
 				continue
@@ -86,7 +103,7 @@ func CheckConfig(c Config, initiate bool) []string {
 	if voters < 1 || voters > 7 {
 		add("%d voting members: must be at least 1 and no more than 7", voters)
 	}
-	if voters%2 == 0 {
+	if requireOdd && voters%2 == 0 {
 		add("%d voting members: an even number can tie an election", voters)
 	}
 	if electable == 0 {
@@ -99,8 +116,10 @@ func CheckConfig(c Config, initiate bool) []string {
 	if s.CatchUpTimeoutMillis < -1 {
 		add("settings.catchUpTimeoutMillis %d: must be >= -1", s.CatchUpTimeoutMillis)
 	}
-	for mode, req := range s.GetLastErrorModes {
-		for tag, n := range req {
+	for _, mode := range slices.Sorted(maps.Keys(s.GetLastErrorModes)) {
+		req := s.GetLastErrorModes[mode]
+		for _, tag := range slices.Sorted(maps.Keys(req)) {
+			n := req[tag]
 			switch {
 			case tagValues[tag] == nil:
 				add("settings.getLastErrorModes.%s: no member has tag %q (NoSuchKey)", mode, tag)
