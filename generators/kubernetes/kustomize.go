@@ -165,7 +165,7 @@ func split(m resmap.ResMap) ([]file, error) {
 	var out []file
 	seen := map[string]bool{}
 	for _, res := range m.Resources() {
-		b, err := res.AsYAML()
+		b, err := objectYAML(res)
 		if err != nil {
 			return nil, err
 		}

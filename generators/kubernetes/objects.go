@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/yaml"
 
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/schema"
@@ -115,7 +114,9 @@ func render(o object) ([]byte, error) {
 			}
 		}
 	}
-	return yaml.Marshal(m)
+	// JSON is YAML to kustomize, and skips a slow YAML encoding of an
+	// intermediate file nobody reads: the output is re-rendered by split.
+	return json.Marshal(m)
 }
 
 // clean drops null values, which typed values emit for unset pointers
