@@ -72,6 +72,11 @@ func (c *checker) pos(path ...string) Pos {
 		if p, ok := c.userPos(val); ok {
 			return p
 		}
+		if it, err := val.List(); err == nil && it.Next() {
+			if p, ok := c.userPos(it.Value()); ok {
+				return p
+			}
+		}
 		if it, err := val.Fields(); err == nil {
 			for it.Next() {
 				if p, ok := c.userPos(it.Value()); ok {
@@ -322,6 +327,7 @@ func (c *checker) resolveRegions(t *Topology, raw rawTopology) {
 			"the regions hold %d members in all; a replica set has at most %d (mongodb-facts.md §1.3)", total, MaxMembers)
 	}
 	c.checkCIDRsDisjoint(t)
+	c.checkGeolocations(t)
 	c.checkPriorities(t)
 	c.checkJurisdiction(t)
 }
@@ -356,6 +362,30 @@ func (c *checker) checkCIDRsDisjoint(t *Topology) {
 			if a.CIDR.IsValid() && b.CIDR.IsValid() && a.CIDR.Overlaps(b.CIDR) {
 				c.errorf([]string{"regions", b.Name, "cidr"}, fmt.Sprintf("give region %q a block outside %s, e.g. %q", b.Name, a.CIDR, suggestCIDR(t, b.CIDR.Bits())),
 					"VPC CIDR %s of region %q overlaps %s of region %q (%s): VPC peering needs disjoint CIDRs", b.CIDR, b.Name, a.CIDR, a.Name, c.pos("regions", a.Name, "cidr"))
+			}
+		}
+	}
+}
+
+// checkGeolocations: Route53 holds one geolocation record per location and
+// name, so a continent or country can be served by one region only (a
+// country inside a continent another region serves is fine: the more
+// specific location wins).
+func (c *checker) checkGeolocations(t *Topology) {
+	for _, kind := range []string{"continents", "countries"} {
+		servedBy := map[string]string{}
+		for _, r := range t.Regions {
+			locs := r.Continents
+			if kind == "countries" {
+				locs = r.Countries
+			}
+			for _, l := range locs {
+				if other, dup := servedBy[l]; dup {
+					c.errorf([]string{"regions", r.Name, "serves", kind}, fmt.Sprintf("route %s to one region only; to split it, list countries instead", l),
+						"%s %s is also served by region %q (%s): Route53 holds one geolocation record per location", kind[:len(kind)-1], l, other, c.pos("regions", other, "serves", kind))
+					continue
+				}
+				servedBy[l] = r.Name
 			}
 		}
 	}

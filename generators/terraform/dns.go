@@ -35,13 +35,10 @@ func dns(t *schema.Topology, f *file) {
 	z.str("name", t.DNS.PublicZone)
 	z.tags("Name", t.DNS.PublicZone)
 
-	owners := geoOwners(t)
+	// The schema lets one region only serve a location (Route53 holds one
+	// record per location): schema.checkGeolocations.
 	for _, r := range t.Regions {
 		id := rid(r)
-		for _, loc := range lostLocations(r, owners) {
-			f.comment(r.Name+" also serves "+loc+", which "+owners[loc]+" answers for: Route53 allows one",
-				"record per location, and the region with the higher priority gets it.")
-		}
 		hc := f.resource("aws_route53_health_check", id, globalAlias)
 		hc.str("type", healthCheckTypeHTTPS)
 		hc.str("fqdn", regionalEndpoint(t, r))
@@ -53,14 +50,10 @@ func dns(t *schema.Topology, f *file) {
 		hc.tags("Name", t.Name+"-"+r.Name)
 
 		for _, c := range r.Continents {
-			if owners["continent:"+c] == r.Name {
-				geoRecord(t, r, f, "continent", c)
-			}
+			geoRecord(t, r, f, "continent", c)
 		}
 		for _, c := range r.Countries {
-			if owners["country:"+c] == r.Name {
-				geoRecord(t, r, f, "country", c)
-			}
+			geoRecord(t, r, f, "country", c)
 		}
 	}
 
@@ -80,43 +73,6 @@ func dns(t *schema.Topology, f *file) {
 	for _, r := range t.Regions {
 		privateZone(t, r, f)
 	}
-}
-
-// geoOwners maps "continent:XX" and "country:XX" to the region answering
-// for it. Route53 allows one record per location for a name, so a location
-// two regions serve goes to the one preferred for the primary (highest
-// priority, then name).
-func geoOwners(t *schema.Topology) map[string]string {
-	owners := map[string]string{}
-	for _, r := range t.PreferredRegions() {
-		for _, c := range r.Continents {
-			if _, taken := owners["continent:"+c]; !taken {
-				owners["continent:"+c] = r.Name
-			}
-		}
-		for _, c := range r.Countries {
-			if _, taken := owners["country:"+c]; !taken {
-				owners["country:"+c] = r.Name
-			}
-		}
-	}
-	return owners
-}
-
-// lostLocations are the locations r serves that another region answers for.
-func lostLocations(r schema.Region, owners map[string]string) []string {
-	var out []string
-	for _, c := range r.Continents {
-		if owners["continent:"+c] != r.Name {
-			out = append(out, "continent:"+c)
-		}
-	}
-	for _, c := range r.Countries {
-		if owners["country:"+c] != r.Name {
-			out = append(out, "country:"+c)
-		}
-	}
-	return out
 }
 
 // geoRecord renders one geolocation record: a single routing policy per

@@ -41,8 +41,6 @@ resource "aws_route53_record" "api_as_continent_as" {
   }
 }
 
-# ec also serves continent:EU, which eu answers for: Route53 allows one
-# record per location, and the region with the higher priority gets it.
 resource "aws_route53_health_check" "ec" {
   provider = aws.global
 
@@ -55,6 +53,54 @@ resource "aws_route53_health_check" "ec" {
   request_interval  = 30
   tags = {
     Name = "big-ec"
+  }
+}
+
+resource "aws_route53_record" "api_ec_country_at" {
+  provider = aws.global
+
+  zone_id         = aws_route53_zone.public.zone_id
+  name            = "api.big.example.org"
+  type            = "CNAME"
+  ttl             = 60
+  records         = ["api-ec.big.example.org"]
+  set_identifier  = "ec-country-AT"
+  health_check_id = aws_route53_health_check.ec.id
+
+  geolocation_routing_policy {
+    country = "AT"
+  }
+}
+
+resource "aws_route53_record" "api_ec_country_ch" {
+  provider = aws.global
+
+  zone_id         = aws_route53_zone.public.zone_id
+  name            = "api.big.example.org"
+  type            = "CNAME"
+  ttl             = 60
+  records         = ["api-ec.big.example.org"]
+  set_identifier  = "ec-country-CH"
+  health_check_id = aws_route53_health_check.ec.id
+
+  geolocation_routing_policy {
+    country = "CH"
+  }
+}
+
+resource "aws_route53_record" "api_ec_country_de" {
+  provider = aws.global
+
+  zone_id         = aws_route53_zone.public.zone_id
+  name            = "api.big.example.org"
+  type            = "CNAME"
+  ttl             = 60
+  records         = ["api-ec.big.example.org"]
+  set_identifier  = "ec-country-DE"
+  health_check_id = aws_route53_health_check.ec.id
+
+  geolocation_routing_policy {
+    country = "DE"
   }
 }
 
@@ -120,8 +166,6 @@ resource "aws_route53_record" "api_na_continent_na" {
   }
 }
 
-# nw also serves continent:NA, which na answers for: Route53 allows one
-# record per location, and the region with the higher priority gets it.
 resource "aws_route53_health_check" "nw" {
   provider = aws.global
 
@@ -134,6 +178,22 @@ resource "aws_route53_health_check" "nw" {
   request_interval  = 30
   tags = {
     Name = "big-nw"
+  }
+}
+
+resource "aws_route53_record" "api_nw_country_ca" {
+  provider = aws.global
+
+  zone_id         = aws_route53_zone.public.zone_id
+  name            = "api.big.example.org"
+  type            = "CNAME"
+  ttl             = 60
+  records         = ["api-nw.big.example.org"]
+  set_identifier  = "nw-country-CA"
+  health_check_id = aws_route53_health_check.nw.id
+
+  geolocation_routing_policy {
+    country = "CA"
   }
 }
 
