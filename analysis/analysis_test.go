@@ -172,7 +172,6 @@ func TestSeedPrimaryWriteNotMet(t *testing.T) {
 // none, since each input meets its SLOs or accepts the exception.
 var sloErrors = map[string][]string{
 	"../regions":                     nil,
-	"../golden/default/input":        nil,
 	"../golden/one-member/input":     nil,
 	"../golden/two-regions/input":    nil,
 	"../golden/five-regions/input":   nil,

@@ -21,12 +21,38 @@ var update = flag.Bool("update", false, "rewrite the golden trees under golden/"
 // diagnostics). vet.txt holds the warnings of a valid topology, if any.
 const goldenRoot = "../golden"
 
+// goldenCase is one topology and where its expected results live.
+type goldenCase struct {
+	name, input, out string
+	// dir holds error.txt and vet.txt; empty for the default case, whose
+	// topology is valid and whose warnings `topogen vet` shows.
+	dir string
+}
+
+// goldenCases are the default topology, regions/ → out/ (the committed
+// output is its golden tree: -update rewrites it like `topogen gen`), and
+// every directory under golden/.
+func goldenCases(t *testing.T) []goldenCase {
+	cases := []goldenCase{{name: "default", input: "../regions", out: "../out"}}
+	entries, err := os.ReadDir(goldenRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() {
+			dir := filepath.Join(goldenRoot, e.Name())
+			cases = append(cases, goldenCase{name: e.Name(), input: filepath.Join(dir, "input"), out: filepath.Join(dir, "out"), dir: dir})
+		}
+	}
+	return cases
+}
+
 // loadCase loads a case's input with display names relative to the case
 // ("input/eu.cue"), so diagnostics in error.txt do not depend on where the
 // test runs.
-func loadCase(t testing.TB, dir string) (*schema.Topology, schema.Diagnostics) {
+func loadCase(t testing.TB, input string) (*schema.Topology, schema.Diagnostics) {
 	t.Helper()
-	entries, err := os.ReadDir(filepath.Join(dir, "input"))
+	entries, err := os.ReadDir(input)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +61,7 @@ func loadCase(t testing.TB, dir string) (*schema.Topology, schema.Diagnostics) {
 		if e.IsDir() || filepath.Ext(e.Name()) != ".cue" {
 			continue
 		}
-		b, err := os.ReadFile(filepath.Join(dir, "input", e.Name()))
+		b, err := os.ReadFile(filepath.Join(input, e.Name()))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -49,17 +75,13 @@ func loadCase(t testing.TB, dir string) (*schema.Topology, schema.Diagnostics) {
 }
 
 func TestGolden(t *testing.T) {
-	cases, err := os.ReadDir(goldenRoot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range cases {
-		if !c.IsDir() {
-			continue
-		}
-		dir := filepath.Join(goldenRoot, c.Name())
-		t.Run(c.Name(), func(t *testing.T) {
-			topo, diags := loadCase(t, dir)
+	for _, c := range goldenCases(t) {
+		dir := c.dir
+		t.Run(c.name, func(t *testing.T) {
+			topo, diags := loadCase(t, c.input)
+			if diags.HasErrors() && dir == "" {
+				t.Fatalf("%s: %v", c.input, diags)
+			}
 			if diags.HasErrors() {
 				compareFile(t, filepath.Join(dir, "error.txt"), []byte(diags.Error()+"\n"))
 				if *update {
@@ -71,27 +93,41 @@ func TestGolden(t *testing.T) {
 				}
 				return
 			}
-			if _, err := os.Stat(filepath.Join(dir, "error.txt")); err == nil {
-				t.Fatalf("%s/error.txt expects an error, but the topology is valid", dir)
+			if dir != "" {
+				warnings := ""
+				if len(diags) > 0 {
+					warnings = diags.Error() + "\n"
+				}
+				compareOptionalFile(t, filepath.Join(dir, "vet.txt"), warnings)
+				if _, err := os.Stat(filepath.Join(dir, "error.txt")); err == nil {
+					t.Fatalf("%s/error.txt expects an error, but the topology is valid", dir)
+				}
 			}
-			warnings := ""
-			if len(diags) > 0 {
-				warnings = diags.Error() + "\n"
-			}
-			compareOptionalFile(t, filepath.Join(dir, "vet.txt"), warnings)
 
-			tree, err := Compile(topo, Options{})
+			// The committed out/ is compiled like `topogen gen` compiles it:
+			// against what it was generated from (a pending reconfig plan).
+			var opts Options
+			if dir == "" {
+				existing, err := outdir.ReadTree(c.out)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if opts, err = PreviousFrom(existing); err != nil {
+					t.Fatal(err)
+				}
+			}
+			tree, err := Compile(topo, opts)
 			if err != nil {
 				t.Fatal(err)
 			}
-			again, err := Compile(topo, Options{})
+			again, err := Compile(topo, opts)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if d := cmp.Diff(treeMap(tree), treeMap(again)); d != "" {
 				t.Fatalf("two renders of the same topology differ (non-deterministic output):\n%s", d)
 			}
-			compareTree(t, filepath.Join(dir, "out"), tree)
+			compareTree(t, c.out, tree)
 		})
 	}
 }

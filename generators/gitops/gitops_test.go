@@ -23,7 +23,6 @@ import (
 // golden inputs.
 var cases = []struct{ name, dir string }{
 	{"regions", "../../regions"},
-	{"default", "../../golden/default/input"},
 	{"two-regions", "../../golden/two-regions/input"},
 	{"five-regions", "../../golden/five-regions/input"},
 	{"one-member", "../../golden/one-member/input"},
