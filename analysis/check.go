@@ -52,17 +52,11 @@ const (
 // analysis.accept.<slo> records one. An accepted SLO that is met gets a
 // warning that the acceptance can go.
 func Check(t *schema.Topology) schema.Diagnostics {
-	pos := func(path ...string) schema.Pos {
-		if t.PosOf == nil {
-			return schema.Pos{}
-		}
-		return t.PosOf(path...)
-	}
 	var ds schema.Diagnostics
 	for _, p := range MissingRTT(t) {
 		ds = append(ds, schema.Diagnostic{
 			Severity: schema.Error,
-			Pos:      pos("analysis", "rttMillis"),
+			Pos:      t.Pos("analysis", "rttMillis"),
 			Path:     "analysis.rttMillis",
 			Summary:  fmt.Sprintf("no round-trip time known between %s and %s: the latency estimates and SLO checks need it", p[0], p[1]),
 			Fix:      fmt.Sprintf("add analysis: rttMillis: %q: %q: <ms> with a measured median (e.g. from cloudping.co)", p[0], p[1]),
@@ -75,14 +69,14 @@ func Check(t *schema.Topology) schema.Diagnostics {
 		case c.Verdict == "accepted":
 			ds = append(ds, schema.Diagnostic{
 				Severity: schema.Warning,
-				Pos:      pos("analysis", "accept", c.Name),
+				Pos:      t.Pos("analysis", "accept", c.Name),
 				Path:     "analysis.accept." + c.Name,
 				Summary:  fmt.Sprintf("SLO %s %s is not met (estimate %s: %s); accepted: %q", c.Name, c.Target, c.Estimate, c.Cause, reason),
 			})
 		case c.Verdict == "not met":
 			ds = append(ds, schema.Diagnostic{
 				Severity: schema.Error,
-				Pos:      pos(path...),
+				Pos:      t.Pos(path...),
 				Path:     strings.Join(path, "."),
 				Summary:  fmt.Sprintf("SLO %s %s cannot be met: estimate %s (%s)", c.Name, c.Target, c.Estimate, c.Cause),
 				Fix:      fmt.Sprintf("change the layout or the target, or record the exception: analysis: accept: %s: reason: \"...\"", c.Name),
@@ -90,7 +84,7 @@ func Check(t *schema.Topology) schema.Diagnostics {
 		case c.Met && accepted:
 			ds = append(ds, schema.Diagnostic{
 				Severity: schema.Warning,
-				Pos:      pos("analysis", "accept", c.Name),
+				Pos:      t.Pos("analysis", "accept", c.Name),
 				Path:     "analysis.accept." + c.Name,
 				Summary:  fmt.Sprintf("SLO %s %s is met (estimate %s): the accepted exception is not needed", c.Name, c.Target, c.Estimate),
 				Fix:      "remove analysis.accept." + c.Name,

@@ -310,12 +310,6 @@ func AckKey(c Change) string { return cmp.Or(c.Region, c.Path) }
 // each acknowledgement no destructive change uses (remove it once the
 // change is applied, so it cannot approve a later one).
 func Unacknowledged(changes []Change, t *schema.Topology) schema.Diagnostics {
-	pos := func(path ...string) schema.Pos {
-		if t.PosOf == nil {
-			return schema.Pos{}
-		}
-		return t.PosOf(path...)
-	}
 	var ds schema.Diagnostics
 	used := map[string]bool{}
 	for _, c := range changes {
@@ -327,7 +321,7 @@ func Unacknowledged(changes []Change, t *schema.Topology) schema.Diagnostics {
 		if reason, ok := t.Analysis.Acknowledge[key]; ok {
 			ds = append(ds, schema.Diagnostic{
 				Severity: schema.Warning,
-				Pos:      pos("analysis", "acknowledge", key),
+				Pos:      t.Pos("analysis", "acknowledge", key),
 				Path:     "analysis.acknowledge." + key,
 				Summary:  fmt.Sprintf("destructive change acknowledged (%q): %s", reason, c.Summary),
 				Fix:      "remove the acknowledgement once the change is applied",
@@ -340,7 +334,7 @@ func Unacknowledged(changes []Change, t *schema.Topology) schema.Diagnostics {
 		}
 		ds = append(ds, schema.Diagnostic{
 			Severity: schema.Error,
-			Pos:      pos(strings.Split(c.Path, ".")...),
+			Pos:      t.Pos(strings.Split(c.Path, ".")...),
 			Path:     c.Path,
 			Summary:  "unacknowledged destructive change: " + c.Summary,
 			Fix:      fmt.Sprintf("if this is intended, add analysis: acknowledge: %s: reason: \"...\" (at least 10 characters); otherwise revert it", label),
@@ -350,7 +344,7 @@ func Unacknowledged(changes []Change, t *schema.Topology) schema.Diagnostics {
 		if !used[key] {
 			ds = append(ds, schema.Diagnostic{
 				Severity: schema.Warning,
-				Pos:      pos("analysis", "acknowledge", key),
+				Pos:      t.Pos("analysis", "acknowledge", key),
 				Path:     "analysis.acknowledge." + key,
 				Summary:  fmt.Sprintf("no destructive change to %s is pending", key),
 				Fix:      "remove the acknowledgement so it cannot approve a later change",

@@ -2,12 +2,12 @@ package schema
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing/fstest"
 
@@ -21,10 +21,6 @@ import (
 //
 //go:embed *.cue
 var schemaFiles embed.FS
-
-// ModulePath is the CUE module the schema package belongs to; topologies
-// import "github.com/topogen/topogen/schema".
-const ModulePath = "github.com/topogen/topogen"
 
 // moduleFile mirrors cue.mod/module.cue at the repository root.
 const moduleFile = `module: "github.com/topogen/topogen@v0"
@@ -156,33 +152,12 @@ func displayPath(dir, name string) string {
 	return filepath.ToSlash(filepath.Join(dir, name))
 }
 
+// unwrapPathError drops the path from an I/O error: the diagnostic names it.
 func unwrapPathError(err error) string {
-	var pe *fs.PathError
-	if ok := asPathError(err, &pe); ok {
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
 		return pe.Err.Error()
 	}
 	return err.Error()
-}
-
-func asPathError(err error, target **fs.PathError) bool {
-	pe, ok := err.(*fs.PathError)
-	if ok {
-		*target = pe
-	}
-	return ok
-}
-
-// SchemaFiles returns the embedded schema's file names and contents, for
-// `topogen init` and documentation.
-func SchemaFiles() map[string][]byte {
-	out := map[string][]byte{}
-	names, _ := fs.Glob(schemaFiles, "*.cue")
-	slices.Sort(names)
-	for _, n := range names {
-		b, _ := schemaFiles.ReadFile(n)
-		out[n] = b
-	}
-	return out
 }
 
 // userFileSet holds the display names of the topology's own files.

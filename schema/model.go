@@ -234,6 +234,15 @@ type Analysis struct {
 	Acknowledge map[string]string
 }
 
+// Pos is PosOf made safe for a topology without sources (decoded from
+// out/topology.json): the zero Pos there.
+func (t *Topology) Pos(path ...string) Pos {
+	if t.PosOf == nil {
+		return Pos{}
+	}
+	return t.PosOf(path...)
+}
+
 // Region returns the region with that name.
 func (t *Topology) Region(name string) (Region, bool) {
 	for _, r := range t.Regions {
