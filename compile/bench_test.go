@@ -31,3 +31,30 @@ func BenchmarkGen(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTarget measures each target alone on the default topology
+// (loaded once), to show where BenchmarkGen's time goes.
+func BenchmarkTarget(b *testing.B) {
+	t, diags := schema.Load("../regions")
+	if t == nil {
+		b.Fatal(diags)
+	}
+	for _, target := range Targets {
+		b.Run(target.Name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := target.Generate(t); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("load", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if t, diags := schema.Load("../regions"); t == nil {
+				b.Fatal(diags)
+			}
+		}
+	})
+}

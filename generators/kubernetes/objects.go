@@ -49,8 +49,8 @@ func wave(kind string) string {
 	}
 }
 
-// commonLabels go on every object of every region (applied by the base and
-// overlay kustomizations, not by the builders).
+// commonLabels go on every object of every region (set by render, not by
+// the builders).
 func commonLabels(t *schema.Topology) map[string]string {
 	return map[string]string{
 		labelName:       appName,
@@ -60,7 +60,7 @@ func commonLabels(t *schema.Topology) map[string]string {
 	}
 }
 
-// regionLabels are added by the region's overlay.
+// regionLabels go on every object of the region's tree.
 func regionLabels(r schema.Region) map[string]string {
 	return map[string]string{names.RegionLabel: r.Name}
 }
@@ -91,7 +91,7 @@ func meta(kind, name, namespace, component string, ann map[string]string) metav1
 // render turns an object into YAML: typed values go through JSON so that
 // their json tags (and omitempty) decide the fields; server-populated
 // fields that a typed value always carries (status) are dropped.
-func render(o object) ([]byte, error) {
+func render(o object, labels map[string]string) ([]byte, error) {
 	b, err := json.Marshal(o.v)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", o.kind, o.name, err)
@@ -102,6 +102,7 @@ func render(o object) ([]byte, error) {
 	}
 	clean(m)
 	delete(m, "status")
+	labelObject(m, o.kind, labels)
 	if spec, ok := m["spec"].(map[string]any); ok && len(spec) == 0 {
 		delete(m, "spec") // Namespace: an empty spec says nothing
 	}
@@ -135,5 +136,42 @@ func clean(v any) {
 		for _, e := range x {
 			clean(e)
 		}
+	}
+}
+
+// labelObject sets labels where kustomize's `labels:` with
+// includeTemplates would (its metadataLabelsFieldSpecs): the object's
+// metadata and the pod (and job) templates of workloads, so pods are found
+// by region and part-of. Selectors are left alone: immutable on a
+// StatefulSet, the builders set them from stable labels only.
+func labelObject(m map[string]any, kind string, labels map[string]string) {
+	setStrings(mapAt(m, "metadata"), "labels", labels)
+	switch kind {
+	case "Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "ReplicationController":
+		setStrings(mapAt(m, "spec", "template", "metadata"), "labels", labels)
+	case "CronJob":
+		setStrings(mapAt(m, "spec", "jobTemplate", "metadata"), "labels", labels)
+		setStrings(mapAt(m, "spec", "jobTemplate", "spec", "template", "metadata"), "labels", labels)
+	}
+}
+
+// mapAt returns the map at path under m, creating the missing ones.
+func mapAt(m map[string]any, path ...string) map[string]any {
+	for _, k := range path {
+		next, ok := m[k].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			m[k] = next
+		}
+		m = next
+	}
+	return m
+}
+
+// setStrings sets the key, value pairs into the string map m[field].
+func setStrings(m map[string]any, field string, kv map[string]string) {
+	dst := mapAt(m, field)
+	for k, v := range kv {
+		dst[k] = v
 	}
 }

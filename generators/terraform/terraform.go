@@ -61,7 +61,9 @@ func Generate(t *schema.Topology) ([]generators.File, error) {
 		if f.err != nil {
 			return nil, fmt.Errorf("%s/%s: %w", Dir, p.name, f.err)
 		}
-		out = append(out, generators.File{Path: Dir + "/" + p.name, Data: hclwrite.Format(f.f.Bytes())})
+		// File.Bytes formats the tokens as hclwrite.Format (and so
+		// `terraform fmt`) would; formatting again would only re-lex them.
+		out = append(out, generators.File{Path: Dir + "/" + p.name, Data: f.f.Bytes()})
 	}
 	return out, nil
 }
@@ -126,7 +128,7 @@ func (f *file) block(typ string, labels ...string) body {
 		}
 		f.seen[key] = f.name
 		for _, l := range labels {
-			if !hclsyntax.ValidIdentifier(l) {
+			if n, rest, ok := asciiName(l); !(ok && n == l && rest == "") && !hclsyntax.ValidIdentifier(l) {
 				f.fail("%s: %q is not a valid identifier", key, l)
 			}
 		}
@@ -222,15 +224,69 @@ func (b body) block(typ string, labels ...string) body {
 	return nb
 }
 
-// tr turns a reference written in HCL syntax into tokens, through the HCL
-// parser so a typo is an error here rather than in `terraform validate`.
+// tr turns a reference written in HCL syntax into tokens. The references
+// generators write are dotted names with [N] indexes, tokenized directly;
+// anything else goes through the HCL parser, so a typo is an error here
+// rather than in `terraform validate`.
 func (f *file) tr(expr string) hclwrite.Tokens {
+	if toks, ok := simpleTraversal(expr); ok {
+		return toks
+	}
 	trav, diags := hclsyntax.ParseTraversalAbs([]byte(expr), f.name, hcl.InitialPos)
 	if diags.HasErrors() {
 		f.fail("internal error: bad reference %q: %s", expr, diags.Error())
 		return hclwrite.TokensForValue(cty.NullVal(cty.DynamicPseudoType))
 	}
 	return hclwrite.TokensForTraversal(trav)
+}
+
+// asciiName splits s into a leading ASCII identifier and the rest; ok is
+// false when s does not start with one.
+func asciiName(s string) (name, rest string, ok bool) {
+	i := 0
+	for i < len(s) && (s[i] == '_' || s[i] == '-' || 'a' <= s[i] && s[i] <= 'z' || 'A' <= s[i] && s[i] <= 'Z' || '0' <= s[i] && s[i] <= '9') {
+		i++
+	}
+	if i == 0 || s[0] == '-' || '0' <= s[0] && s[0] <= '9' {
+		return "", s, false
+	}
+	return s[:i], s[i:], true
+}
+
+// simpleTraversal tokenizes name(.name|[digits])* with ASCII identifiers,
+// the same tokens hclwrite.TokensForTraversal gives for the parsed form.
+func simpleTraversal(expr string) (hclwrite.Tokens, bool) {
+	var toks hclwrite.Tokens
+	tok := func(t hclsyntax.TokenType, b string) {
+		toks = append(toks, &hclwrite.Token{Type: t, Bytes: []byte(b)})
+	}
+	n, rest, ok := asciiName(expr)
+	if !ok {
+		return nil, false
+	}
+	tok(hclsyntax.TokenIdent, n)
+	for rest != "" {
+		switch rest[0] {
+		case '.':
+			if n, rest, ok = asciiName(rest[1:]); !ok {
+				return nil, false
+			}
+			tok(hclsyntax.TokenDot, ".")
+			tok(hclsyntax.TokenIdent, n)
+		case '[':
+			end := strings.IndexByte(rest, ']')
+			if end < 2 || strings.Trim(rest[1:end], "0123456789") != "" || len(rest[1:end]) > 1 && rest[1] == '0' {
+				return nil, false
+			}
+			tok(hclsyntax.TokenOBrack, "[")
+			tok(hclsyntax.TokenNumberLit, rest[1:end])
+			tok(hclsyntax.TokenCBrack, "]")
+			rest = rest[end+1:]
+		default:
+			return nil, false
+		}
+	}
+	return toks, true
 }
 
 // call is a function call expression.

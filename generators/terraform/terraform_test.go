@@ -501,3 +501,39 @@ func TestRegionNamedGlobalRejected(t *testing.T) {
 		t.Fatalf("Generate = %v, want an error about the global provider alias", err)
 	}
 }
+
+// The direct tokenizer gives the parser's tokens for the references the
+// generators write, and declines what it does not know.
+func TestSimpleTraversal(t *testing.T) {
+	for _, expr := range []string{
+		"aws.us",
+		"aws_vpc.us.id",
+		"aws_eks_cluster.eu.identity[0].oidc[0].issuer",
+		"data.aws_iam_policy_document.ap_south_1_backup_assume.json",
+		"a-b.c[12]",
+	} {
+		got, ok := simpleTraversal(expr)
+		if !ok {
+			t.Errorf("%s: declined", expr)
+			continue
+		}
+		trav, diags := hclsyntax.ParseTraversalAbs([]byte(expr), "x.tf", hcl.InitialPos)
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		want := hclwrite.TokensForTraversal(trav)
+		if string(got.Bytes()) != string(want.Bytes()) || len(got) != len(want) {
+			t.Errorf("%s: got %q, want %q", expr, got.Bytes(), want.Bytes())
+		}
+		for i := range want {
+			if got[i].Type != want[i].Type {
+				t.Errorf("%s: token %d is %s, want %s", expr, i, got[i].Type, want[i].Type)
+			}
+		}
+	}
+	for _, expr := range []string{"", "1a", "-a", "a.", "a..b", "a[", "a[]", "a[01]", "a[x]", "a.b c", "a[\"k\"]", "é"} {
+		if _, ok := simpleTraversal(expr); ok {
+			t.Errorf("%q: accepted, want the parser's path", expr)
+		}
+	}
+}
