@@ -11,7 +11,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path"
+	"runtime"
 	"sync"
+	"sync/atomic"
 
 	appsv1 "k8s.io/api/apps/v1"
 
@@ -31,12 +33,19 @@ const annConfigHash = "topogen.io/mongod-conf-sha256"
 // Generate renders every region's tree.
 func Generate(t *schema.Topology) ([]generators.File, error) {
 	// kustomize builds dominate gen's time; regions are independent, so
-	// build them concurrently and collect in region order.
+	// build them concurrently, at most one per CPU (more would only hold
+	// more builds in memory at once), and collect in region order.
 	results := make([][]generators.File, len(t.Regions))
 	errs := make([]error, len(t.Regions))
+	workers := min(runtime.GOMAXPROCS(0), len(t.Regions))
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for i, r := range t.Regions {
-		wg.Go(func() { results[i], errs[i] = Region(t, r) })
+	for range workers {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(t.Regions); i = int(next.Add(1) - 1) {
+				results[i], errs[i] = Region(t, t.Regions[i])
+			}
+		})
 	}
 	wg.Wait()
 	var out []generators.File
