@@ -147,10 +147,12 @@ func addReconfigSteps(tree *generators.Tree, t *schema.Topology, opts Options) e
 
 // Check runs the checks that need the resolved model and returns their
 // diagnostics; vet, gen, check and diff all run it: SLO feasibility
-// (analysis) and user patches that match no object (kubernetes).
+// (analysis), user patches that match no object (kubernetes) and AWS
+// names over AWS's length limits (terraform).
 func Check(t *schema.Topology) schema.Diagnostics {
 	var ds schema.Diagnostics
 	ds = append(ds, analysis.Check(t)...)
 	ds = append(ds, kubernetes.CheckPatches(t)...)
+	ds = append(ds, terraform.CheckNames(t)...)
 	return ds.Sort()
 }

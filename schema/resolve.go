@@ -72,6 +72,16 @@ func (c *checker) pos(path ...string) Pos {
 		if p, ok := c.userPos(val); ok {
 			return p
 		}
+		// A struct unified with a schema definition reports the
+		// definition's position; its conjunct written by the user has the
+		// user's (the "{" after a region's name).
+		if op, args := val.Expr(); op == cue.AndOp && val.IncompleteKind() == cue.StructKind {
+			for _, a := range args {
+				if p, ok := c.userPos(a); ok {
+					return p
+				}
+			}
+		}
 		if it, err := val.List(); err == nil && it.Next() {
 			if p, ok := c.userPos(it.Value()); ok {
 				return p

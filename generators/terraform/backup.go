@@ -90,7 +90,7 @@ func replication(t *schema.Topology, from, to schema.Region, f *file) {
 
 	assumeRole(f, name+"_assume", p, "s3.amazonaws.com")
 	role := f.resource("aws_iam_role", name, p)
-	role.str("name", names.BackupBucket(t, from)+"-replication")
+	role.str("name", replicationRole(t, from))
 	role.ref("assume_role_policy", "data.aws_iam_policy_document."+name+"_assume.json")
 
 	pol := f.data("aws_iam_policy_document", name, p)

@@ -35,7 +35,7 @@ func eksRegion(t *schema.Topology, r schema.Region, f *file) {
 
 	assumeRole(f, id+"_eks_cluster_assume", p, "eks.amazonaws.com")
 	cr := f.resource("aws_iam_role", id+"_eks_cluster", p)
-	cr.str("name", cluster+"-eks-cluster")
+	cr.str("name", eksClusterRole(t, r))
 	cr.ref("assume_role_policy", "data.aws_iam_policy_document."+id+"_eks_cluster_assume.json")
 	attach(f, id+"_eks_cluster", p, id+"_eks_cluster", policyCluster)
 
@@ -53,7 +53,7 @@ func eksRegion(t *schema.Topology, r schema.Region, f *file) {
 
 	assumeRole(f, id+"_eks_node_assume", p, "ec2.amazonaws.com")
 	nr := f.resource("aws_iam_role", id+"_eks_node", p)
-	nr.str("name", cluster+"-eks-node")
+	nr.str("name", eksNodeRole(t, r))
 	nr.ref("assume_role_policy", "data.aws_iam_policy_document."+id+"_eks_node_assume.json")
 	nodeAttachments := []struct{ suffix, arn string }{
 		{"worker", policyWorker},

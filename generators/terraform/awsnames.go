@@ -1,0 +1,85 @@
+package terraform
+
+import (
+	"fmt"
+
+	"github.com/topogen/topogen/generators/names"
+	"github.com/topogen/topogen/schema"
+)
+
+// AWS name limits for names built from the topology and region names:
+//   - IAM role names: at most 64 characters (IAM User Guide, "IAM and AWS
+//     STS quotas", role name);
+//   - S3 bucket names: 3 to 63 characters (S3 User Guide, "General purpose
+//     bucket naming rules");
+//   - EKS cluster names: at most 100 characters (EKS API, CreateCluster).
+//
+// terraform validate does not check them: an over-long name fails only at
+// apply, after part of the module exists.
+const (
+	maxIAMRoleName    = 64
+	maxBucketName     = 63
+	maxEKSClusterName = 100
+)
+
+func eksClusterRole(t *schema.Topology, r schema.Region) string {
+	return names.EKSCluster(t, r) + "-eks-cluster"
+}
+
+func eksNodeRole(t *schema.Topology, r schema.Region) string {
+	return names.EKSCluster(t, r) + "-eks-node"
+}
+
+// replicationRole is the role S3 assumes to copy the region's backups.
+func replicationRole(t *schema.Topology, r schema.Region) string {
+	return names.BackupBucket(t, r) + "-replication"
+}
+
+// awsName is one name the module creates for a region.
+type awsName struct {
+	what, name string
+	max        int
+}
+
+func regionAWSNames(t *schema.Topology, r schema.Region) []awsName {
+	ns := []awsName{
+		{"S3 bucket", names.BackupBucket(t, r), maxBucketName},
+		{"EKS cluster", names.EKSCluster(t, r), maxEKSClusterName},
+		{"IAM role", eksClusterRole(t, r), maxIAMRoleName},
+		{"IAM role", eksNodeRole(t, r), maxIAMRoleName},
+		{"IAM role", names.BackupRole(t, r), maxIAMRoleName},
+		{"IAM role", names.ExternalDNSRole(t, r), maxIAMRoleName},
+	}
+	if len(t.Regions) > 1 { // replication exists only between regions
+		ns = append(ns, awsName{"IAM role", replicationRole(t, r), maxIAMRoleName})
+	}
+	return ns
+}
+
+// CheckNames reports each region whose AWS names (built from the topology
+// name, terraform.backupBucketPrefix and the region name) exceed AWS's
+// limits, naming the longest offender, so the error comes at vet time
+// rather than halfway through terraform apply.
+func CheckNames(t *schema.Topology) schema.Diagnostics {
+	var ds schema.Diagnostics
+	for _, r := range t.Regions {
+		var worst *awsName
+		for _, n := range regionAWSNames(t, r) {
+			if len(n.name) > n.max && (worst == nil || len(n.name)-n.max > len(worst.name)-worst.max) {
+				worst = &n
+			}
+		}
+		if worst == nil {
+			continue
+		}
+		ds = append(ds, schema.Diagnostic{
+			Pos:  t.Pos("regions", r.Name),
+			Path: "regions." + r.Name,
+			Summary: fmt.Sprintf("the %s name %q is %d characters; AWS allows at most %d",
+				worst.what, worst.name, len(worst.name), worst.max),
+			Fix: fmt.Sprintf("shorten the region name, the topology name (%q) or terraform.backupBucketPrefix (%q) by %d characters",
+				t.Name, t.Terraform.BackupBucketPrefix, len(worst.name)-worst.max),
+		})
+	}
+	return ds
+}

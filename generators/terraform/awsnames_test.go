@@ -1,0 +1,69 @@
+package terraform
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/topogen/topogen/schema"
+)
+
+// Every IAM role, S3 bucket and EKS cluster the module names is one that
+// CheckNames measures, so the check cannot miss a name added later; and
+// the golden topologies fit AWS's limits.
+func TestCheckNamesCoversEveryName(t *testing.T) {
+	for _, c := range goldenCases {
+		t.Run(c.name, func(t *testing.T) {
+			topo := load(t, c.input)
+			if ds := CheckNames(topo); len(ds) > 0 {
+				t.Fatalf("CheckNames: %v", ds)
+			}
+			checked := map[string]bool{}
+			for _, r := range topo.Regions {
+				for _, n := range regionAWSNames(topo, r) {
+					checked[n.what+" "+n.name] = true
+				}
+			}
+			attrs := map[string]struct{ what, attr string }{
+				"aws_iam_role":    {"IAM role", "name"},
+				"aws_s3_bucket":   {"S3 bucket", "bucket"},
+				"aws_eks_cluster": {"EKS cluster", "name"},
+			}
+			for _, b := range parse(t, generate(t, topo)) {
+				if b.typ != "resource" {
+					continue
+				}
+				a, ok := attrs[b.lbls[0]]
+				if !ok {
+					continue
+				}
+				if name := literal(t, b.body, a.attr); !checked[a.what+" "+name] {
+					t.Errorf("%s: %s %q is not measured by CheckNames (regionAWSNames)", b.key, a.what, name)
+				}
+			}
+		})
+	}
+}
+
+func TestCheckNamesReportsTheLongestOverrun(t *testing.T) {
+	topo := load(t, "../../regions")
+	long := *topo
+	long.Regions = append([]schema.Region(nil), topo.Regions...)
+	long.Regions[0].Name = strings.Repeat("a", 40)
+	ds := CheckNames(&long)
+	if len(ds) != 1 {
+		t.Fatalf("got %d diagnostics, want 1: %v", len(ds), ds)
+	}
+	want := `regions.` + long.Regions[0].Name + `: the IAM role name "mongodb-backups-global-mongodb-` + long.Regions[0].Name + `-replication" is 83 characters; AWS allows at most 64; shorten the region name, the topology name ("global-mongodb") or terraform.backupBucketPrefix ("mongodb-backups") by 19 characters`
+	ds[0].Pos = schema.Pos{} // the renamed region has no source of its own
+	if got := ds[0].String(); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+
+	// One region: no replication role, so the bucket is the longest.
+	one := long
+	one.Regions = long.Regions[:1]
+	ds = CheckNames(&one)
+	if len(ds) != 1 || !strings.Contains(ds[0].Summary, "S3 bucket") {
+		t.Errorf("one region: got %v, want the S3 bucket name", ds)
+	}
+}
