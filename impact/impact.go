@@ -265,9 +265,13 @@ func (c *comparer) rest(old, new *schema.Topology) {
 			strings.Join(mo.Alertmanagers, ","), strings.Join(mn.Alertmanagers, ","))
 	}
 	field(c, Safe, "monitoring.scrapeInterval", mo.ScrapeInterval, mn.ScrapeInterval, "safe: Prometheus configuration")
+	if !maps.Equal(mo.SelectorLabels, mn.SelectorLabels) {
+		c.add(Safe, "", "monitoring.selectorLabels", "monitoring.selectorLabels changed (safe: ServiceMonitor and PrometheusRule labels)")
+	}
 
 	do, dn := old.Delivery, new.Delivery
 	field(c, Safe, "delivery.repoURL", do.RepoURL, dn.RepoURL, "safe: GitOps source")
+	field(c, Safe, "delivery.gitSecret", do.GitSecret, dn.GitSecret, "safe: GitOps source credentials")
 	field(c, Safe, "delivery.revision", do.Revision, dn.Revision, "safe: GitOps source")
 	field(c, Safe, "delivery.path", do.Path, dn.Path, "safe: GitOps source")
 	field(c, Safe, "delivery.argocdNamespace", do.ArgoCDNamespace, dn.ArgoCDNamespace, "safe: GitOps objects move")

@@ -213,6 +213,8 @@ type Monitoring struct {
 	RunbookBaseURL string
 	Alertmanagers  []string
 	ScrapeInterval time.Duration
+	// SelectorLabels go on every region's ServiceMonitor and PrometheusRule.
+	SelectorLabels map[string]string `json:",omitempty"`
 }
 
 // Delivery settings for Argo CD and Flux.
@@ -221,6 +223,9 @@ type Delivery struct {
 	Revision        string
 	Path            string
 	ArgoCDNamespace string
+	// GitSecret is the Flux GitRepository's credentials Secret; empty for
+	// a public repository.
+	GitSecret string `json:",omitempty"`
 }
 
 // Analysis inputs.

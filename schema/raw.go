@@ -114,6 +114,7 @@ type rawDelivery struct {
 	Revision        string `json:"revision"`
 	Path            string `json:"path"`
 	ArgoCDNamespace string `json:"argocdNamespace"`
+	GitSecret       string `json:"gitSecret"`
 }
 
 type rawTerraform struct {
@@ -128,9 +129,10 @@ type rawTerraform struct {
 }
 
 type rawMonitoring struct {
-	RunbookBaseURL string   `json:"runbookBaseURL"`
-	Alertmanagers  []string `json:"alertmanagers"`
-	ScrapeInterval string   `json:"scrapeInterval"`
+	RunbookBaseURL string            `json:"runbookBaseURL"`
+	Alertmanagers  []string          `json:"alertmanagers"`
+	ScrapeInterval string            `json:"scrapeInterval"`
+	SelectorLabels map[string]string `json:"selectorLabels"`
 }
 
 type rawAnalysis struct {

@@ -153,10 +153,16 @@ func resolve(v cue.Value, dir string, userFiles map[string]bool) (*Topology, Dia
 		Monitoring: Monitoring{
 			RunbookBaseURL: strings.TrimSuffix(raw.Monitoring.RunbookBaseURL, "/"),
 			Alertmanagers:  raw.Monitoring.Alertmanagers,
+			SelectorLabels: raw.Monitoring.SelectorLabels,
 		},
 		Delivery: Delivery(raw.Delivery),
 	}
 	t.Monitoring.ScrapeInterval = c.duration(raw.Monitoring.ScrapeInterval, "monitoring", "scrapeInterval")
+	c.checkSelectorLabels(raw.Monitoring.SelectorLabels)
+	if u := raw.Delivery.RepoURL; (strings.HasPrefix(u, "ssh://") || strings.HasPrefix(u, "git@")) && raw.Delivery.GitSecret == "" {
+		c.errorf([]string{"delivery", "repoURL"}, `set delivery.gitSecret to the flux-system Secret holding the deploy key ("identity", "known_hosts"), or use an https URL`,
+			"Flux cannot clone the ssh repository %q without credentials", u)
+	}
 	t.SLO = SLO{
 		Availability:    raw.SLO.Availability,
 		Period:          c.duration(raw.SLO.Period, "slo", "period"),
@@ -517,4 +523,23 @@ func suggestLabel(s string) string {
 		out = "r" + out
 	}
 	return out
+}
+
+// labelKey is a Kubernetes label key: an optional DNS-subdomain prefix and
+// "/", then a name of at most 63 characters (k8s.io/apimachinery
+// validation.IsQualifiedName).
+var labelKey = regexp.MustCompile(`^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$`)
+
+// checkSelectorLabels: keys must be label keys, and not topogen's own
+// (set on every object, so a selector label could not change them).
+func (c *checker) checkSelectorLabels(labels map[string]string) {
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
+		path := []string{"monitoring", "selectorLabels", k}
+		switch {
+		case !labelKey.MatchString(k) || len(k) > 253+1+63:
+			c.errorf(path, `write a label key such as "release" or "example.com/team"`, "%q is not a Kubernetes label key", k)
+		case strings.HasPrefix(k, "app.kubernetes.io/") || strings.HasPrefix(k, "topogen.io/"):
+			c.errorf(path, "use another key; topogen sets app.kubernetes.io/* and topogen.io/* labels itself", "label key %q is topogen's own", k)
+		}
+	}
 }

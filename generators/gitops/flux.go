@@ -18,7 +18,10 @@ type gitRepositorySpec struct {
 	Interval string `json:"interval"`
 	URL      string `json:"url"`
 	Ref      gitRef `json:"ref"`
-	Ignore   string `json:"ignore"`
+	// SecretRef holds the repository's credentials; none for a public
+	// https repository.
+	SecretRef *secretRef `json:"secretRef,omitempty"`
+	Ignore    string     `json:"ignore"`
 }
 
 type gitRef struct {
@@ -90,7 +93,13 @@ Kubernetes trees go into the artifact the Kustomizations read.`,
 				Interval: "1m",
 				URL:      FluxURL(t.Delivery.RepoURL),
 				Ref:      gitRef{Branch: t.Delivery.Revision},
-				Ignore:   "/*\n!/" + strings.Trim(t.Delivery.Path, "/") + "/kubernetes/\n",
+				SecretRef: func() *secretRef {
+					if t.Delivery.GitSecret == "" {
+						return nil
+					}
+					return &secretRef{Name: t.Delivery.GitSecret}
+				}(),
+				Ignore: "/*\n!/" + strings.Trim(t.Delivery.Path, "/") + "/kubernetes/\n",
 			},
 		},
 	}

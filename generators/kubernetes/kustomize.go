@@ -110,6 +110,7 @@ func build(t *schema.Topology, r schema.Region, base, overlay []object, rule []b
 		}
 		setStrings(metadata, "annotations", map[string]string{annSyncWave: wave(kind)})
 		labelObject(m, kind, labels)
+		setStrings(metadata, "labels", t.Monitoring.SelectorLabels) // for the Prometheus's ruleSelector
 		b, err := json.Marshal(m)
 		if err != nil {
 			return nil, fmt.Errorf("PrometheusRule: %w", err)

@@ -175,3 +175,15 @@ func setStrings(m map[string]any, field string, kv map[string]string) {
 		dst[k] = v
 	}
 }
+
+// withLabels adds labels to m's (e.g. the selector labels a Prometheus
+// picks ServiceMonitors by).
+func withLabels(m metav1.ObjectMeta, labels map[string]string) metav1.ObjectMeta {
+	for k, v := range labels {
+		if m.Labels == nil {
+			m.Labels = map[string]string{}
+		}
+		m.Labels[k] = v
+	}
+	return m
+}
