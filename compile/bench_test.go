@@ -32,29 +32,35 @@ func BenchmarkGen(b *testing.B) {
 	}
 }
 
-// BenchmarkTarget measures each target alone on the default topology
-// (loaded once), to show where BenchmarkGen's time goes.
+// BenchmarkTarget measures each target alone, and the load, on the
+// default and 7x7 topologies (loaded once), to show where BenchmarkGen's
+// time goes.
 func BenchmarkTarget(b *testing.B) {
-	t, diags := schema.Load("../regions")
-	if t == nil {
-		b.Fatal(diags)
-	}
-	for _, target := range Targets {
-		b.Run(target.Name, func(b *testing.B) {
+	for _, bc := range []struct{ name, dir string }{
+		{"default", "../regions"},
+		{"7x7", "../golden/seven-by-seven/input"},
+	} {
+		t, diags := schema.Load(bc.dir)
+		if t == nil {
+			b.Fatal(diags)
+		}
+		for _, target := range Targets {
+			b.Run(bc.name+"/"+target.Name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := target.Generate(t); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+		b.Run(bc.name+"/load", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := target.Generate(t); err != nil {
-					b.Fatal(err)
+				if t, diags := schema.Load(bc.dir); t == nil {
+					b.Fatal(diags)
 				}
 			}
 		})
 	}
-	b.Run("load", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if t, diags := schema.Load("../regions"); t == nil {
-				b.Fatal(diags)
-			}
-		}
-	})
 }
