@@ -277,7 +277,7 @@ func buildStatefulSet(t *schema.Topology, r schema.Region) object {
 					TopologySpreadConstraints: spread,
 					SecurityContext:           restrictedPod(),
 					InitContainers:            []corev1.Container{pemInit},
-					Containers:                []corev1.Container{mongod, exporter},
+					Containers:                []corev1.Container{mongod, exporter, tlsReloader(t)},
 					Volumes:                   volumes,
 				},
 			},

@@ -1,0 +1,75 @@
+package kubernetes
+
+import (
+	"fmt"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/topogen/topogen/schema"
+)
+
+const (
+	tlsReloaderContainer = "tls-reloader"
+	// tlsReloadCheckSecs: how often the reloader compares the mounted
+	// certificate with the one mongod loaded. cert-manager renews
+	// renewBefore (30 days) ahead of expiry, and the kubelet updates a
+	// Secret volume within about a minute, so minutes do not matter.
+	tlsReloadCheckSecs = 300
+)
+
+// tlsReloaderScript keeps mongod's certificates current. cert-manager
+// renews the region's Certificate (and may rotate the CA) into the Secret
+// mounted at tlsDir, but mongod reads its PEM (certificate and key joined,
+// built from the Secret at pod start) and the CA file only at startup or
+// on the rotateCertificates command (MongoDB 5.0+, hostManager role). So
+// when the Secret's files change, the script rebuilds the PEM beside the
+// old one, renames it into place and asks mongod to reload; a failed
+// reload (say, a key read mid-update) is retried at the next check.
+// `sleep & wait` lets the TERM trap end the container at once.
+func tlsReloaderScript(tlsDir, pemFile, mongosh string, everySecs int) string {
+	return fmt.Sprintf(`set -u
+trap 'exit 0' TERM
+tls=%[1]s
+pem=%[2]s
+fingerprint() { cat "$tls/tls.crt" "$tls/tls.key" "$tls/ca.crt" | cksum; }
+loaded=$(fingerprint)
+while sleep %[4]d & wait $!; do
+  current=$(fingerprint)
+  [ "$current" = "$loaded" ] && continue
+  rm -f "$pem.new"
+  cat "$tls/tls.crt" "$tls/tls.key" > "$pem.new" && chmod 0400 "$pem.new" && mv -f "$pem.new" "$pem" || continue
+  if %[3]s --username "$ADMIN_USERNAME" --password "$ADMIN_PASSWORD" --authenticationDatabase admin --eval 'db.adminCommand({rotateCertificates: 1, message: "tls-reloader: certificate renewed"})'; then
+    loaded=$current
+    echo "tls-reloader: mongod reloaded its certificates"
+  else
+    echo "tls-reloader: rotateCertificates failed; retrying in %[4]d s" >&2
+  fi
+done
+`, tlsDir, pemFile, mongosh, everySecs)
+}
+
+// tlsReloader is the sidecar running tlsReloaderScript with the admin
+// credentials (the root role includes hostManager).
+func tlsReloader(t *schema.Topology) corev1.Container {
+	return corev1.Container{
+		Name:    tlsReloaderContainer,
+		Image:   t.MongoDB.Image,
+		Command: []string{"sh", "-c", tlsReloaderScript(tlsDir, pemFile, mongoshLocal(t), tlsReloadCheckSecs)},
+		Env: []corev1.EnvVar{
+			secretEnv("ADMIN_USERNAME", secretAdmin, keyUsername),
+			secretEnv("ADMIN_PASSWORD", secretAdmin, keyPassword),
+			{Name: "HOME", Value: tmpDir},
+		},
+		Resources: corev1.ResourceRequirements{
+			Requests: corev1.ResourceList{corev1.ResourceCPU: quantity("10m"), corev1.ResourceMemory: quantity("32Mi")},
+			// mongosh (Node.js) while it runs, a few seconds per renewal.
+			Limits: corev1.ResourceList{corev1.ResourceMemory: quantity("256Mi")},
+		},
+		VolumeMounts: []corev1.VolumeMount{
+			{Name: "tls", MountPath: tlsDir, ReadOnly: true},
+			{Name: "pem", MountPath: pemDir},
+			{Name: "tmp", MountPath: tmpDir},
+		},
+		SecurityContext: restrictedContainer(),
+	}
+}
