@@ -1,12 +1,13 @@
 package terraform
 
 import (
+	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/schema"
 )
 
 // outputs renders outputs.tf: per region the names and ids the platform
-// team and other tooling read (cluster, VPC, private zone, bucket), then
-// the public zone.
+// team and other tooling read (cluster, VPC, private zone, bucket, the
+// external-dns role its Helm release needs), then the public zone.
 func outputs(t *schema.Topology, f *file) {
 	for _, r := range t.Regions {
 		id := rid(r)
@@ -20,6 +21,8 @@ func outputs(t *schema.Topology, f *file) {
 		out("vpc_id", "VPC of region "+r.Name, "aws_vpc."+id+".id")
 		out("private_zone_id", "Private hosted zone "+r.DNSZone, "aws_route53_zone."+id+"_private.zone_id")
 		out("backup_bucket", "Backup bucket of region "+r.Name, bucketRef(r, "bucket"))
+		out("external_dns_role_arn", "IAM role for external-dns ("+names.ExternalDNSNamespace+"/"+names.ExternalDNSServiceAccount+") in region "+r.Name+"'s cluster: annotate its ServiceAccount with eks.amazonaws.com/role-arn",
+			"aws_iam_role."+id+"_external_dns.arn")
 	}
 	o := f.block("output", "public_zone_id")
 	o.str("description", "Public hosted zone "+t.DNS.PublicZone)

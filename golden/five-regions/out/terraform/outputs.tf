@@ -25,6 +25,11 @@ output "apse_backup_bucket" {
   value       = aws_s3_bucket.apse_backup.bucket
 }
 
+output "apse_external_dns_role_arn" {
+  description = "IAM role for external-dns (external-dns/external-dns) in region apse's cluster: annotate its ServiceAccount with eks.amazonaws.com/role-arn"
+  value       = aws_iam_role.apse_external_dns.arn
+}
+
 output "euw_cluster_name" {
   description = "EKS cluster of region euw"
   value       = aws_eks_cluster.euw.name
@@ -48,6 +53,11 @@ output "euw_private_zone_id" {
 output "euw_backup_bucket" {
   description = "Backup bucket of region euw"
   value       = aws_s3_bucket.euw_backup.bucket
+}
+
+output "euw_external_dns_role_arn" {
+  description = "IAM role for external-dns (external-dns/external-dns) in region euw's cluster: annotate its ServiceAccount with eks.amazonaws.com/role-arn"
+  value       = aws_iam_role.euw_external_dns.arn
 }
 
 output "sae_cluster_name" {
@@ -75,6 +85,11 @@ output "sae_backup_bucket" {
   value       = aws_s3_bucket.sae_backup.bucket
 }
 
+output "sae_external_dns_role_arn" {
+  description = "IAM role for external-dns (external-dns/external-dns) in region sae's cluster: annotate its ServiceAccount with eks.amazonaws.com/role-arn"
+  value       = aws_iam_role.sae_external_dns.arn
+}
+
 output "use_cluster_name" {
   description = "EKS cluster of region use"
   value       = aws_eks_cluster.use.name
@@ -100,6 +115,11 @@ output "use_backup_bucket" {
   value       = aws_s3_bucket.use_backup.bucket
 }
 
+output "use_external_dns_role_arn" {
+  description = "IAM role for external-dns (external-dns/external-dns) in region use's cluster: annotate its ServiceAccount with eks.amazonaws.com/role-arn"
+  value       = aws_iam_role.use_external_dns.arn
+}
+
 output "usw_cluster_name" {
   description = "EKS cluster of region usw"
   value       = aws_eks_cluster.usw.name
@@ -123,6 +143,11 @@ output "usw_private_zone_id" {
 output "usw_backup_bucket" {
   description = "Backup bucket of region usw"
   value       = aws_s3_bucket.usw_backup.bucket
+}
+
+output "usw_external_dns_role_arn" {
+  description = "IAM role for external-dns (external-dns/external-dns) in region usw's cluster: annotate its ServiceAccount with eks.amazonaws.com/role-arn"
+  value       = aws_iam_role.usw_external_dns.arn
 }
 
 output "public_zone_id" {

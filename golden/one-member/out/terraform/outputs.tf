@@ -25,6 +25,11 @@ output "solo_backup_bucket" {
   value       = aws_s3_bucket.solo_backup.bucket
 }
 
+output "solo_external_dns_role_arn" {
+  description = "IAM role for external-dns (external-dns/external-dns) in region solo's cluster: annotate its ServiceAccount with eks.amazonaws.com/role-arn"
+  value       = aws_iam_role.solo_external_dns.arn
+}
+
 output "public_zone_id" {
   description = "Public hosted zone tiny.example.org"
   value       = aws_route53_zone.public.zone_id

@@ -25,6 +25,11 @@ output "as_backup_bucket" {
   value       = aws_s3_bucket.as_backup.bucket
 }
 
+output "as_external_dns_role_arn" {
+  description = "IAM role for external-dns (external-dns/external-dns) in region as's cluster: annotate its ServiceAccount with eks.amazonaws.com/role-arn"
+  value       = aws_iam_role.as_external_dns.arn
+}
+
 output "ec_cluster_name" {
   description = "EKS cluster of region ec"
   value       = aws_eks_cluster.ec.name
@@ -48,6 +53,11 @@ output "ec_private_zone_id" {
 output "ec_backup_bucket" {
   description = "Backup bucket of region ec"
   value       = aws_s3_bucket.ec_backup.bucket
+}
+
+output "ec_external_dns_role_arn" {
+  description = "IAM role for external-dns (external-dns/external-dns) in region ec's cluster: annotate its ServiceAccount with eks.amazonaws.com/role-arn"
+  value       = aws_iam_role.ec_external_dns.arn
 }
 
 output "eu_cluster_name" {
@@ -75,6 +85,11 @@ output "eu_backup_bucket" {
   value       = aws_s3_bucket.eu_backup.bucket
 }
 
+output "eu_external_dns_role_arn" {
+  description = "IAM role for external-dns (external-dns/external-dns) in region eu's cluster: annotate its ServiceAccount with eks.amazonaws.com/role-arn"
+  value       = aws_iam_role.eu_external_dns.arn
+}
+
 output "na_cluster_name" {
   description = "EKS cluster of region na"
   value       = aws_eks_cluster.na.name
@@ -98,6 +113,11 @@ output "na_private_zone_id" {
 output "na_backup_bucket" {
   description = "Backup bucket of region na"
   value       = aws_s3_bucket.na_backup.bucket
+}
+
+output "na_external_dns_role_arn" {
+  description = "IAM role for external-dns (external-dns/external-dns) in region na's cluster: annotate its ServiceAccount with eks.amazonaws.com/role-arn"
+  value       = aws_iam_role.na_external_dns.arn
 }
 
 output "nw_cluster_name" {
@@ -125,6 +145,11 @@ output "nw_backup_bucket" {
   value       = aws_s3_bucket.nw_backup.bucket
 }
 
+output "nw_external_dns_role_arn" {
+  description = "IAM role for external-dns (external-dns/external-dns) in region nw's cluster: annotate its ServiceAccount with eks.amazonaws.com/role-arn"
+  value       = aws_iam_role.nw_external_dns.arn
+}
+
 output "oc_cluster_name" {
   description = "EKS cluster of region oc"
   value       = aws_eks_cluster.oc.name
@@ -150,6 +175,11 @@ output "oc_backup_bucket" {
   value       = aws_s3_bucket.oc_backup.bucket
 }
 
+output "oc_external_dns_role_arn" {
+  description = "IAM role for external-dns (external-dns/external-dns) in region oc's cluster: annotate its ServiceAccount with eks.amazonaws.com/role-arn"
+  value       = aws_iam_role.oc_external_dns.arn
+}
+
 output "sa_cluster_name" {
   description = "EKS cluster of region sa"
   value       = aws_eks_cluster.sa.name
@@ -173,6 +203,11 @@ output "sa_private_zone_id" {
 output "sa_backup_bucket" {
   description = "Backup bucket of region sa"
   value       = aws_s3_bucket.sa_backup.bucket
+}
+
+output "sa_external_dns_role_arn" {
+  description = "IAM role for external-dns (external-dns/external-dns) in region sa's cluster: annotate its ServiceAccount with eks.amazonaws.com/role-arn"
+  value       = aws_iam_role.sa_external_dns.arn
 }
 
 output "public_zone_id" {

@@ -25,6 +25,11 @@ output "eu_backup_bucket" {
   value       = aws_s3_bucket.eu_backup.bucket
 }
 
+output "eu_external_dns_role_arn" {
+  description = "IAM role for external-dns (external-dns/external-dns) in region eu's cluster: annotate its ServiceAccount with eks.amazonaws.com/role-arn"
+  value       = aws_iam_role.eu_external_dns.arn
+}
+
 output "us_cluster_name" {
   description = "EKS cluster of region us"
   value       = aws_eks_cluster.us.name
@@ -48,6 +53,11 @@ output "us_private_zone_id" {
 output "us_backup_bucket" {
   description = "Backup bucket of region us"
   value       = aws_s3_bucket.us_backup.bucket
+}
+
+output "us_external_dns_role_arn" {
+  description = "IAM role for external-dns (external-dns/external-dns) in region us's cluster: annotate its ServiceAccount with eks.amazonaws.com/role-arn"
+  value       = aws_iam_role.us_external_dns.arn
 }
 
 output "public_zone_id" {
