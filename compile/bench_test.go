@@ -3,6 +3,8 @@ package compile
 import (
 	"testing"
 
+	"github.com/topogen/topogen/generators/model"
+	"github.com/topogen/topogen/generators/replset"
 	"github.com/topogen/topogen/schema"
 )
 
@@ -25,6 +27,37 @@ func BenchmarkGen(b *testing.B) {
 					b.Fatal(diags)
 				}
 				if _, err := Compile(t, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCore measures the compiler core alone: load, validate and
+// resolve the topology, run the model checks, render the replica-set
+// config and the model snapshot. BenchmarkGen adds the Kubernetes,
+// Terraform, Prometheus, GitOps and failover targets.
+func BenchmarkCore(b *testing.B) {
+	for _, bc := range []struct{ name, dir string }{
+		{"default", "../regions"},
+		{"7x7", "../golden/seven-by-seven/input"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				t, diags := schema.Load(bc.dir)
+				if t == nil {
+					b.Fatal(diags)
+				}
+				diags = append(diags, Check(t)...)
+				if diags.HasErrors() {
+					b.Fatal(diags)
+				}
+				if _, err := replset.Generate(t); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := model.Generate(t); err != nil {
 					b.Fatal(err)
 				}
 			}
