@@ -8,25 +8,33 @@ import (
 	"github.com/topogen/topogen/schema"
 )
 
+// benchTopologies are the topologies every benchmark runs on.
+var benchTopologies = []struct{ name, dir string }{
+	{"default", "../regions"},
+	{"7x7", "../golden/seven-by-seven/input"},
+}
+
+// loadChecked loads and validates a topology and runs the model checks, as
+// every command does first.
+func loadChecked(b *testing.B, dir string) *schema.Topology {
+	t, diags := schema.Load(dir)
+	if t == nil {
+		b.Fatal(diags)
+	}
+	if diags = append(diags, Check(t)...); diags.HasErrors() {
+		b.Fatal(diags)
+	}
+	return t
+}
+
 // BenchmarkGen measures what `topogen gen` does in-process: load and
 // validate the topology, run the model checks, render every target.
 func BenchmarkGen(b *testing.B) {
-	for _, bc := range []struct{ name, dir string }{
-		{"default", "../regions"},
-		{"7x7", "../golden/seven-by-seven/input"},
-	} {
+	for _, bc := range benchTopologies {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				t, diags := schema.Load(bc.dir)
-				if t == nil {
-					b.Fatal(diags)
-				}
-				diags = append(diags, Check(t)...)
-				if diags.HasErrors() {
-					b.Fatal(diags)
-				}
-				if _, err := Compile(t, Options{}); err != nil {
+				if _, err := Compile(loadChecked(b, bc.dir), Options{}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -39,21 +47,11 @@ func BenchmarkGen(b *testing.B) {
 // config and the model snapshot. BenchmarkGen adds the Kubernetes,
 // Terraform, Prometheus, GitOps and failover targets.
 func BenchmarkCore(b *testing.B) {
-	for _, bc := range []struct{ name, dir string }{
-		{"default", "../regions"},
-		{"7x7", "../golden/seven-by-seven/input"},
-	} {
+	for _, bc := range benchTopologies {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				t, diags := schema.Load(bc.dir)
-				if t == nil {
-					b.Fatal(diags)
-				}
-				diags = append(diags, Check(t)...)
-				if diags.HasErrors() {
-					b.Fatal(diags)
-				}
+				t := loadChecked(b, bc.dir)
 				if _, err := replset.Generate(t); err != nil {
 					b.Fatal(err)
 				}
@@ -65,18 +63,12 @@ func BenchmarkCore(b *testing.B) {
 	}
 }
 
-// BenchmarkTarget measures each target alone, and the load, on the
-// default and 7x7 topologies (loaded once), to show where BenchmarkGen's
-// time goes.
+// BenchmarkTarget measures each target alone, and the load, on every
+// benchmark topology (loaded once for the targets), to show where
+// BenchmarkGen's time goes.
 func BenchmarkTarget(b *testing.B) {
-	for _, bc := range []struct{ name, dir string }{
-		{"default", "../regions"},
-		{"7x7", "../golden/seven-by-seven/input"},
-	} {
-		t, diags := schema.Load(bc.dir)
-		if t == nil {
-			b.Fatal(diags)
-		}
+	for _, bc := range benchTopologies {
+		t := loadChecked(b, bc.dir)
 		for _, target := range Targets {
 			b.Run(bc.name+"/"+target.Name, func(b *testing.B) {
 				b.ReportAllocs()
