@@ -35,9 +35,11 @@ diff: build
 test:
 	$(GO) test ./...
 
-# In-process benchmarks, then the built binary's whole-process gen timed.
+# In-process benchmarks (gen and the core five times, each target once),
+# then the built binary's whole-process gen timed.
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./compile
+	$(GO) test -run '^$$' -bench 'Gen|Core' -benchmem -count 5 ./compile
+	$(GO) test -run '^$$' -bench 'Target' -benchmem ./compile
 	scripts/bench-binary.sh $(TOPOGEN) $(TOPOLOGY) golden/seven-by-seven/input
 
 fuzz:
