@@ -12,6 +12,7 @@ import (
 	"testing/fstest"
 
 	"cuelang.org/go/cue"
+	cuebuild "cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/cuecontext"
 	"cuelang.org/go/cue/load"
 )
@@ -29,6 +30,9 @@ language: version: "v0.17.0"
 
 // Virtual layout the loader builds: the module root holds the schema
 // package and the user's topology package side by side.
+// schemaImportPath is the schema package as topologies import it.
+const schemaImportPath = "github.com/topogen/topogen/schema"
+
 const (
 	virtSchemaDir   = "schema"
 	virtTopologyDir = "topology"
@@ -127,11 +131,21 @@ func build(dir string, files map[string][]byte) (cue.Value, Diagnostics) {
 	v := ctx.BuildInstance(insts[0])
 	// Unify with #Topology even when the package embeds it already, so a
 	// topology that forgot the import is still held to the schema.
-	schemaInst := load.Instances([]string{"/" + virtSchemaDir}, &load.Config{FS: mfs, ModuleRoot: "/", Dir: "/", FromFSPath: fromFS})
-	if err := schemaInst[0].Err; err != nil {
+	// The schema instance the package imports, if it does (the usual
+	// case), is already loaded; otherwise load it.
+	var schemaInst *cuebuild.Instance
+	for _, imp := range insts[0].Imports {
+		if imp.ImportPath == schemaImportPath {
+			schemaInst = imp
+		}
+	}
+	if schemaInst == nil {
+		schemaInst = load.Instances([]string{"/" + virtSchemaDir}, &load.Config{FS: mfs, ModuleRoot: "/", Dir: "/", FromFSPath: fromFS})[0]
+	}
+	if err := schemaInst.Err; err != nil {
 		return cue.Value{}, Diagnostics{{Summary: "internal error: the embedded schema does not load: " + err.Error()}}
 	}
-	def := ctx.BuildInstance(schemaInst[0]).LookupPath(cue.ParsePath("#Topology"))
+	def := ctx.BuildInstance(schemaInst).LookupPath(cue.ParsePath("#Topology"))
 	v = def.Unify(v)
 	if err := v.Validate(cue.Concrete(true), cue.Final(), cue.All()); err != nil {
 		diags := cueDiagnostics(err, fromFS)
