@@ -5,7 +5,6 @@ package compile
 
 import (
 	"fmt"
-	"sync"
 
 	"github.com/topogen/topogen/analysis"
 	"github.com/topogen/topogen/generators"
@@ -17,6 +16,7 @@ import (
 	"github.com/topogen/topogen/generators/replset"
 	"github.com/topogen/topogen/generators/terraform"
 	"github.com/topogen/topogen/impact"
+	"github.com/topogen/topogen/internal/parallel"
 	"github.com/topogen/topogen/outdir"
 	"github.com/topogen/topogen/schema"
 )
@@ -87,15 +87,12 @@ func Changes(t *schema.Topology, opts Options) []impact.Change {
 
 // Compile renders every target into one tree. It does no I/O.
 func Compile(t *schema.Topology, opts Options) (*generators.Tree, error) {
-	// Targets are pure and independent: run them concurrently, collect in
-	// list order so errors and output do not depend on scheduling.
+	// Targets are pure and independent: run them concurrently, at most one
+	// per CPU (more would only raise peak memory), collect in list order so
+	// errors and output do not depend on scheduling.
 	results := make([][]generators.File, len(Targets))
 	errs := make([]error, len(Targets))
-	var wg sync.WaitGroup
-	for i, target := range Targets {
-		wg.Go(func() { results[i], errs[i] = target.Generate(t) })
-	}
-	wg.Wait()
+	parallel.Do(len(Targets), 0, func(i int) { results[i], errs[i] = Targets[i].Generate(t) })
 	tree := generators.NewTree()
 	for i, target := range Targets {
 		if errs[i] != nil {

@@ -9,9 +9,9 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
-	"sync"
 
 	"github.com/topogen/topogen/generators"
+	"github.com/topogen/topogen/internal/parallel"
 )
 
 // ManifestPath is the file topogen writes into every output directory it
@@ -83,17 +83,10 @@ func writeFiles(root string, files []generators.File) error {
 			return err
 		}
 	}
-	const workers = 4
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for i := w; i < len(files) && errs[w] == nil; i += workers {
-				errs[w] = os.WriteFile(filepath.Join(root, filepath.FromSlash(files[i].Path)), files[i].Data, 0o644)
-			}
-		})
-	}
-	wg.Wait()
+	errs := make([]error, len(files))
+	parallel.Do(len(files), 4, func(i int) {
+		errs[i] = os.WriteFile(filepath.Join(root, filepath.FromSlash(files[i].Path)), files[i].Data, 0o644)
+	})
 	return errors.Join(errs...)
 }
 

@@ -11,15 +11,13 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path"
-	"runtime"
-	"sync"
-	"sync/atomic"
 
 	appsv1 "k8s.io/api/apps/v1"
 
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/generators/prometheus"
+	"github.com/topogen/topogen/internal/parallel"
 	"github.com/topogen/topogen/schema"
 )
 
@@ -37,17 +35,7 @@ func Generate(t *schema.Topology) ([]generators.File, error) {
 	// more builds in memory at once), and collect in region order.
 	results := make([][]generators.File, len(t.Regions))
 	errs := make([]error, len(t.Regions))
-	workers := min(runtime.GOMAXPROCS(0), len(t.Regions))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for i := int(next.Add(1) - 1); i < len(t.Regions); i = int(next.Add(1) - 1) {
-				results[i], errs[i] = Region(t, t.Regions[i])
-			}
-		})
-	}
-	wg.Wait()
+	parallel.Do(len(t.Regions), 0, func(i int) { results[i], errs[i] = Region(t, t.Regions[i]) })
 	var out []generators.File
 	for i := range t.Regions {
 		if errs[i] != nil {

@@ -1,0 +1,28 @@
+package parallel
+
+import (
+	"sync/atomic"
+	"testing"
+)
+
+func TestDo(t *testing.T) {
+	for _, tc := range []struct{ n, limit int }{{0, 2}, {1, 2}, {5, 1}, {5, 2}, {7, 0}, {3, 10}} {
+		done := make([]int32, tc.n)
+		var running, most atomic.Int32
+		Do(tc.n, tc.limit, func(i int) {
+			r := running.Add(1)
+			for m := most.Load(); r > m && !most.CompareAndSwap(m, r); m = most.Load() {
+			}
+			atomic.AddInt32(&done[i], 1)
+			running.Add(-1)
+		})
+		for i, d := range done {
+			if d != 1 {
+				t.Errorf("n=%d limit=%d: job %d ran %d times", tc.n, tc.limit, i, d)
+			}
+		}
+		if tc.limit > 0 && int(most.Load()) > tc.limit {
+			t.Errorf("n=%d limit=%d: %d jobs ran at once", tc.n, tc.limit, most.Load())
+		}
+	}
+}
