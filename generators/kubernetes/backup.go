@@ -82,14 +82,8 @@ echo "uploaded $key"
 	mounts := []corev1.VolumeMount{{Name: "backup", MountPath: backupDir}, {Name: "tmp", MountPath: tmpDir}}
 	tlsMount := corev1.VolumeMount{Name: "tls", MountPath: tlsDir, ReadOnly: true}
 	home := corev1.EnvVar{Name: "HOME", Value: tmpDir}
-	small := corev1.ResourceRequirements{
-		Requests: corev1.ResourceList{corev1.ResourceCPU: quantity("10m"), corev1.ResourceMemory: quantity("16Mi")},
-		Limits:   corev1.ResourceList{corev1.ResourceMemory: quantity("64Mi")},
-	}
-	work := corev1.ResourceRequirements{
-		Requests: corev1.ResourceList{corev1.ResourceCPU: quantity("500m"), corev1.ResourceMemory: quantity("512Mi")},
-		Limits:   corev1.ResourceList{corev1.ResourceMemory: quantity("2Gi")},
-	}
+	small := requestsLimit("10m", "16Mi", "64Mi")
+	work := requestsLimit("500m", "512Mi", "2Gi")
 
 	period := t.Backup.Every
 	// A stuck run is killed before the next one is due (Forbid would skip it).

@@ -107,10 +107,7 @@ func buildInitJob(t *schema.Topology, r schema.Region) object {
 							secretEnv("BACKUP_PASSWORD", secretBackup, keyPassword),
 							{Name: "HOME", Value: tmpDir},
 						},
-						Resources: corev1.ResourceRequirements{
-							Requests: corev1.ResourceList{corev1.ResourceCPU: quantity("100m"), corev1.ResourceMemory: quantity("256Mi")},
-							Limits:   corev1.ResourceList{corev1.ResourceMemory: quantity("512Mi")},
-						},
+						Resources: requestsLimit("100m", "256Mi", "512Mi"),
 						VolumeMounts: []corev1.VolumeMount{
 							{Name: "scripts", MountPath: scriptsDir, ReadOnly: true},
 							{Name: "tls", MountPath: tlsDir, ReadOnly: true},

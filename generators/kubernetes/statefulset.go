@@ -67,6 +67,16 @@ func execProbe(script string, period, timeout, failures int32) *corev1.Probe {
 
 func quantity(s string) resource.Quantity { return resource.MustParse(s) }
 
+// requestsLimit is a helper container's resources: CPU and memory requests
+// and a memory limit, no CPU limit (throttling a probe or a sidecar only
+// makes it time out).
+func requestsLimit(cpu, memory, memoryLimit string) corev1.ResourceRequirements {
+	return corev1.ResourceRequirements{
+		Requests: corev1.ResourceList{corev1.ResourceCPU: quantity(cpu), corev1.ResourceMemory: quantity(memory)},
+		Limits:   corev1.ResourceList{corev1.ResourceMemory: quantity(memoryLimit)},
+	}
+}
+
 func restrictedContainer() *corev1.SecurityContext {
 	no, yes := false, true
 	return &corev1.SecurityContext{
@@ -187,11 +197,8 @@ func buildStatefulSet(t *schema.Topology, r schema.Region) object {
 			secretEnv("MONGODB_USER", secretExporter, keyUsername),
 			secretEnv("MONGODB_PASSWORD", secretExporter, keyPassword),
 		},
-		Ports: []corev1.ContainerPort{{Name: portNameMetrics, ContainerPort: names.ExporterPort, Protocol: corev1.ProtocolTCP}},
-		Resources: corev1.ResourceRequirements{
-			Requests: corev1.ResourceList{corev1.ResourceCPU: quantity("50m"), corev1.ResourceMemory: quantity("64Mi")},
-			Limits:   corev1.ResourceList{corev1.ResourceMemory: quantity("256Mi")},
-		},
+		Ports:     []corev1.ContainerPort{{Name: portNameMetrics, ContainerPort: names.ExporterPort, Protocol: corev1.ProtocolTCP}},
+		Resources: requestsLimit("50m", "64Mi", "256Mi"),
 		LivenessProbe: &corev1.Probe{
 			ProbeHandler:   corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromString(portNameMetrics)}},
 			PeriodSeconds:  20,
@@ -202,13 +209,10 @@ func buildStatefulSet(t *schema.Topology, r schema.Region) object {
 	}
 
 	pemInit := corev1.Container{
-		Name:    "tls-pem",
-		Image:   t.MongoDB.Image,
-		Command: []string{"sh", "-c", fmt.Sprintf("cat %[1]s/tls.crt %[1]s/tls.key > %[2]s && chmod 0400 %[2]s", tlsDir, pemFile)},
-		Resources: corev1.ResourceRequirements{
-			Requests: corev1.ResourceList{corev1.ResourceCPU: quantity("10m"), corev1.ResourceMemory: quantity("16Mi")},
-			Limits:   corev1.ResourceList{corev1.ResourceMemory: quantity("64Mi")},
-		},
+		Name:      "tls-pem",
+		Image:     t.MongoDB.Image,
+		Command:   []string{"sh", "-c", fmt.Sprintf("cat %[1]s/tls.crt %[1]s/tls.key > %[2]s && chmod 0400 %[2]s", tlsDir, pemFile)},
+		Resources: requestsLimit("10m", "16Mi", "64Mi"),
 		VolumeMounts: []corev1.VolumeMount{
 			{Name: "tls", MountPath: tlsDir, ReadOnly: true},
 			{Name: "pem", MountPath: pemDir},

@@ -60,11 +60,8 @@ func tlsReloader(t *schema.Topology) corev1.Container {
 			secretEnv("ADMIN_PASSWORD", secretAdmin, keyPassword),
 			{Name: "HOME", Value: tmpDir},
 		},
-		Resources: corev1.ResourceRequirements{
-			Requests: corev1.ResourceList{corev1.ResourceCPU: quantity("10m"), corev1.ResourceMemory: quantity("32Mi")},
-			// mongosh (Node.js) while it runs, a few seconds per renewal.
-			Limits: corev1.ResourceList{corev1.ResourceMemory: quantity("256Mi")},
-		},
+		// The limit is for mongosh (Node.js), a few seconds per renewal.
+		Resources: requestsLimit("10m", "32Mi", "256Mi"),
 		VolumeMounts: []corev1.VolumeMount{
 			{Name: "tls", MountPath: tlsDir, ReadOnly: true},
 			{Name: "pem", MountPath: pemDir},
