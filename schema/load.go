@@ -161,6 +161,7 @@ func build(dir string, files map[string][]byte) (cue.Value, Diagnostics) {
 				diags[i].Pos = c.pos(splitPath(d.Path)...)
 			}
 		}
+		diags = appendNew(diags, partialChecks(def, v, dir, c.userFiles))
 		return cue.Value{}, diags.Sort()
 	}
 	return v, nil

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"net/netip"
@@ -30,6 +31,12 @@ type checker struct {
 	dir       string
 	userFiles map[string]bool // display names of the topology's files
 	diags     Diagnostics
+	// partial: the topology has CUE errors and only its valid regions are
+	// checked (partialChecks), so checks of the whole are skipped.
+	partial bool
+	// leftOut are the CIDRs of the regions a partial check left out, which
+	// a suggested CIDR must avoid too.
+	leftOut []netip.Prefix
 }
 
 // sel builds a CUE path; all-digit elements after a list field are
@@ -126,6 +133,11 @@ func resolve(v cue.Value, dir string, userFiles map[string]bool) (*Topology, Dia
 		return nil, Diagnostics{{Pos: Pos{File: filepath.ToSlash(dir)}, Summary: "cannot decode topology: " + err.Error()}}
 	}
 	c := &checker{v: v, dir: dir, userFiles: userFiles}
+	return c.resolveRaw(raw)
+}
+
+// resolveRaw checks the decoded topology and builds the model.
+func (c *checker) resolveRaw(raw rawTopology) (*Topology, Diagnostics) {
 	t := &Topology{
 		Name: raw.Name,
 		ReplicaSet: ReplicaSet{
@@ -176,6 +188,9 @@ func resolve(v cue.Value, dir string, userFiles map[string]bool) (*Topology, Dia
 	t.Analysis = resolveAnalysis(raw.Analysis)
 
 	c.resolveRegions(t, raw)
+	if c.partial {
+		return nil, c.diags
+	}
 	if !c.diags.HasErrors() {
 		c.assignVotes(t, raw)
 	}
@@ -268,7 +283,7 @@ func resolveAnalysis(raw rawAnalysis) Analysis {
 
 func (c *checker) resolveRegions(t *Topology, raw rawTopology) {
 	names := slices.Sorted(maps.Keys(raw.Regions))
-	if len(names) == 0 {
+	if len(names) == 0 && !c.partial {
 		c.errorf([]string{"regions"}, `add at least one region, e.g. regions: us: {...} (see regions/us.cue)`, "a topology needs at least one region")
 		return
 	}
@@ -308,7 +323,9 @@ func (c *checker) resolveRegions(t *Topology, raw rawTopology) {
 		if r.ID != nil {
 			reg.ID = *r.ID
 		}
-		if other, dup := usedIDs[reg.ID]; dup {
+		// A region's default id is its index among all regions, which a
+		// partial check does not see: ids are checked on the whole only.
+		if other, dup := usedIDs[reg.ID]; dup && !c.partial {
 			c.errorf(append(path, "id"), "give each region its own id (0-99); set ids explicitly before adding regions so member _ids never move",
 				"region id %d is also used by region %q (%s)", reg.ID, other, c.pos("regions", other, "id"))
 		} else {
@@ -338,7 +355,7 @@ func (c *checker) resolveRegions(t *Topology, raw rawTopology) {
 		}
 		t.Regions = append(t.Regions, reg)
 	}
-	if total > MaxMembers {
+	if total > MaxMembers { // also among the valid regions of a partial check
 		c.errorf([]string{"regions"}, "lower members in some regions (votes: 0 members still count)",
 			"the regions hold %d members in all; a replica set has at most %d (mongodb-facts.md §1.3)", total, MaxMembers)
 	}
@@ -376,7 +393,7 @@ func (c *checker) checkCIDRsDisjoint(t *Topology) {
 	for i, a := range t.Regions {
 		for _, b := range t.Regions[i+1:] {
 			if a.CIDR.IsValid() && b.CIDR.IsValid() && a.CIDR.Overlaps(b.CIDR) {
-				c.errorf([]string{"regions", b.Name, "cidr"}, fmt.Sprintf("give region %q a block outside %s, e.g. %q", b.Name, a.CIDR, suggestCIDR(t, b.CIDR.Bits())),
+				c.errorf([]string{"regions", b.Name, "cidr"}, fmt.Sprintf("give region %q a block outside %s, e.g. %q", b.Name, a.CIDR, c.suggestCIDR(t, b.CIDR.Bits())),
 					"VPC CIDR %s of region %q overlaps %s of region %q (%s): VPC peering needs disjoint CIDRs", b.CIDR, b.Name, a.CIDR, a.Name, c.pos("regions", a.Name, "cidr"))
 			}
 		}
@@ -408,12 +425,18 @@ func (c *checker) checkGeolocations(t *Topology) {
 }
 
 // suggestCIDR finds a 10.x.0.0/bits block no region uses.
-func suggestCIDR(t *Topology, bits int) string {
+func (c *checker) suggestCIDR(t *Topology, bits int) string {
+	taken := slices.Clone(c.leftOut)
+	for _, r := range t.Regions {
+		if r.CIDR.IsValid() {
+			taken = append(taken, r.CIDR)
+		}
+	}
 	for x := 0; x < 256; x++ {
 		cand := netip.PrefixFrom(netip.AddrFrom4([4]byte{10, byte(x), 0, 0}), bits)
 		free := true
-		for _, r := range t.Regions {
-			if r.CIDR.IsValid() && r.CIDR.Overlaps(cand) {
+		for _, p := range taken {
+			if p.Overlaps(cand) {
 				free = false
 				break
 			}
@@ -442,7 +465,7 @@ func (c *checker) checkPriorities(t *Topology) {
 			byPriority[r.Priority] = r.Name
 		}
 	}
-	if !electable {
+	if !electable && !c.partial { // a partial check may have left the electable regions out
 		c.errorf([]string{"regions"}, "give the preferred region a priority of 1-7",
 			"every region has priority 0: a replica set needs at least one member with priority > 0")
 	}
@@ -542,4 +565,79 @@ func (c *checker) checkSelectorLabels(labels map[string]string) {
 			c.errorf(path, "use another key; topogen sets app.kubernetes.io/* and topogen.io/* labels itself", "label key %q is topogen's own", k)
 		}
 	}
+}
+
+// partialChecks runs the Go checks on what of a topology with CUE errors
+// is valid, so one run reports the overlapping CIDRs of two regions along
+// with a bad value in a third. It needs every top-level field but regions
+// valid (the checks read names and the DNS domain); regions with errors
+// are left out, and checks of the whole (region count, votes) are skipped.
+// Only errors are returned: warnings wait for a topology CUE accepts.
+func partialChecks(def, v cue.Value, dir string, userFiles map[string]bool) Diagnostics {
+	valid := func(x cue.Value) bool { return x.Validate(cue.Concrete(true), cue.Final(), cue.All()) == nil }
+	doc := map[string]json.RawMessage{}
+	var leftOut []netip.Prefix
+	fields, err := def.Fields(cue.Optional(true))
+	if err != nil {
+		return nil
+	}
+	for fields.Next() {
+		name := fields.Selector().Unquoted()
+		x := v.LookupPath(cue.MakePath(fields.Selector()))
+		if !x.Exists() {
+			continue
+		}
+		if name == "regions" {
+			regions := map[string]json.RawMessage{}
+			it, err := x.Fields()
+			if err != nil {
+				return nil
+			}
+			for it.Next() {
+				r := it.Value()
+				if valid(r) {
+					if b, err := r.MarshalJSON(); err == nil {
+						regions[it.Selector().Unquoted()] = b
+					}
+					continue
+				}
+				if s, err := r.LookupPath(cue.ParsePath("cidr")).String(); err == nil {
+					if p, err := netip.ParsePrefix(s); err == nil {
+						leftOut = append(leftOut, p.Masked())
+					}
+				}
+			}
+			b, err := json.Marshal(regions)
+			if err != nil {
+				return nil
+			}
+			doc[name] = b
+			continue
+		}
+		if !valid(x) {
+			return nil
+		}
+		b, err := x.MarshalJSON()
+		if err != nil {
+			return nil
+		}
+		doc[name] = b
+	}
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return nil
+	}
+	var raw rawTopology
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return nil
+	}
+	c := &checker{v: v, dir: dir, userFiles: userFiles, partial: true, leftOut: leftOut}
+	_, ds := c.resolveRaw(raw)
+	var errs Diagnostics
+	for _, d := range ds {
+		if d.Severity == Error {
+			errs = append(errs, d)
+		}
+	}
+	return errs
 }
