@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/topogen/topogen/internal/goldenfile"
 	"github.com/topogen/topogen/internal/testtopo"
 
 	"github.com/google/go-cmp/cmp"
@@ -37,20 +37,7 @@ func TestExplainGolden(t *testing.T) {
 			topo := load(t, c.dir, readDir(t, c.dir))
 			rep := Explain(topo)
 			for ext, got := range map[string][]byte{".txt": rep.Text(), ".json": rep.JSON()} {
-				path := filepath.Join("testdata", c.name+ext)
-				if *update {
-					if err := os.WriteFile(path, got, 0o644); err != nil {
-						t.Fatal(err)
-					}
-					continue
-				}
-				want, err := os.ReadFile(path)
-				if err != nil {
-					t.Fatalf("%v (run go test ./analysis -update)", err)
-				}
-				if d := cmp.Diff(string(want), string(got)); d != "" {
-					t.Errorf("%s differs (-want +got); run go test ./analysis -update and read the diff:\n%s", path, d)
-				}
+				goldenfile.Check(t, filepath.Join("testdata", c.name+ext), got, *update)
 			}
 			// Deterministic, and the JSON parses back to the same report.
 			if !bytes.Equal(rep.JSON(), Explain(topo).JSON()) || !bytes.Equal(rep.Text(), Explain(topo).Text()) {

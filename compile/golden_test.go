@@ -1,7 +1,6 @@
 package compile
 
 import (
-	"bytes"
 	"flag"
 	"os"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/topogen/topogen/generators"
+	"github.com/topogen/topogen/internal/goldenfile"
 	"github.com/topogen/topogen/outdir"
 	"github.com/topogen/topogen/schema"
 )
@@ -83,7 +83,7 @@ func TestGolden(t *testing.T) {
 				t.Fatalf("%s: %v", c.input, diags)
 			}
 			if diags.HasErrors() {
-				compareFile(t, filepath.Join(dir, "error.txt"), []byte(diags.Error()+"\n"))
+				goldenfile.Check(t, filepath.Join(dir, "error.txt"), []byte(diags.Error()+"\n"), *update)
 				if *update {
 					os.RemoveAll(filepath.Join(dir, "out"))
 					os.Remove(filepath.Join(dir, "vet.txt"))
@@ -161,23 +161,6 @@ func compareTree(t *testing.T, dir string, tree *generators.Tree) {
 	}
 	if d := cmp.Diff(wantS, treeMap(tree)); d != "" {
 		t.Errorf("%s differs from the generated tree (-golden +generated); run go test ./compile -run TestGolden -update and read the diff:\n%s", dir, d)
-	}
-}
-
-func compareFile(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it); got:\n%s", err, got)
-	}
-	if !bytes.Equal(want, got) {
-		t.Errorf("%s differs (-want +got):\n%s", path, cmp.Diff(string(want), string(got)))
 	}
 }
 

@@ -4,16 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/topogen/topogen/impact"
+	"github.com/topogen/topogen/internal/goldenfile"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.md and *.json")
@@ -69,24 +68,6 @@ var goldenCases = []struct {
 	{"empty", "empty.txtar", nil},
 }
 
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./report -update)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		_ = os.WriteFile(path+".actual", got, 0o644)
-		t.Errorf("%s mismatch (-want +got), actual written beside it:\n%s", path, diff)
-	}
-}
-
 func TestGolden(t *testing.T) {
 	for _, c := range goldenCases {
 		t.Run(c.name, func(t *testing.T) {
@@ -95,7 +76,7 @@ func TestGolden(t *testing.T) {
 			if again := Markdown(files, c.changes); !bytes.Equal(md, again) {
 				t.Error("Markdown differs between two renders")
 			}
-			golden(t, filepath.Join("testdata", c.name+".md"), md)
+			goldenfile.Check(t, filepath.Join("testdata", c.name+".md"), md, *update)
 
 			js, err := JSON(files, c.changes)
 			if err != nil {
@@ -104,7 +85,7 @@ func TestGolden(t *testing.T) {
 			if !json.Valid(js) {
 				t.Error("JSON is not valid")
 			}
-			golden(t, filepath.Join("testdata", c.name+".json"), js)
+			goldenfile.Check(t, filepath.Join("testdata", c.name+".json"), js, *update)
 		})
 	}
 }

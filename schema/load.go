@@ -43,6 +43,25 @@ const (
 // every problem found, errors and warnings; the topology is nil when any is
 // an error.
 func Load(dir string) (*Topology, Diagnostics) {
+	files, diags := ReadFiles(dir)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	t, diags := LoadFiles(dir, files)
+	if t == nil {
+		return t, diags
+	}
+	patches, pdiags := loadPatches(dir, t)
+	if pdiags.HasErrors() {
+		return nil, append(diags, pdiags...).Sort()
+	}
+	t.Patches = patches
+	return t, diags
+}
+
+// ReadFiles reads the topology package's files in dir (its *.cue files,
+// not subdirectories), keyed by base name, for LoadFiles.
+func ReadFiles(dir string) (map[string][]byte, Diagnostics) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, Diagnostics{{
@@ -62,16 +81,7 @@ func Load(dir string) (*Topology, Diagnostics) {
 		}
 		files[e.Name()] = b
 	}
-	t, diags := LoadFiles(dir, files)
-	if t == nil {
-		return t, diags
-	}
-	patches, pdiags := loadPatches(dir, t)
-	if pdiags.HasErrors() {
-		return nil, append(diags, pdiags...).Sort()
-	}
-	t.Patches = patches
-	return t, diags
+	return files, nil
 }
 
 // LoadFiles is Load over in-memory files, keyed by base name; dir is only

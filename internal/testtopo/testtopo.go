@@ -4,9 +4,6 @@
 package testtopo
 
 import (
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/topogen/topogen/schema"
@@ -25,20 +22,9 @@ func Load(t testing.TB, dir string) *schema.Topology {
 // ReadDir reads dir's .cue files, keyed by base name, for schema.LoadFiles.
 func ReadDir(t testing.TB, dir string) map[string][]byte {
 	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string][]byte{}
-	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".cue") {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[e.Name()] = b
+	files, diags := schema.ReadFiles(dir)
+	if diags.HasErrors() {
+		t.Fatal(diags)
 	}
 	return files
 }
