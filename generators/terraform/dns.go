@@ -114,22 +114,15 @@ func privateZone(t *schema.Topology, r schema.Region, f *file) {
 	}
 
 	irsaTrust(f, id+"_external_dns_assume", r, names.ExternalDNSNamespace, names.ExternalDNSServiceAccount)
-	role := f.resource("aws_iam_role", id+"_external_dns", id)
-	role.str("name", names.ExternalDNSRole(t, r))
-	role.ref("assume_role_policy", "data.aws_iam_policy_document."+id+"_external_dns_assume.json")
-
-	pol := f.data("aws_iam_policy_document", id+"_external_dns", id)
-	w := pol.block("statement")
-	w.str("sid", "WriteRegionZone")
-	w.strs("actions", "route53:ChangeResourceRecordSets")
-	w.refs("resources", "aws_route53_zone."+id+"_private.arn")
-	l := pol.block("statement")
-	l.str("sid", "List")
-	l.strs("actions", "route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource")
-	l.val("resources", strList("*"))
-
-	rp := f.resource("aws_iam_role_policy", id+"_external_dns", id)
-	rp.str("name", "route53-private-zone")
-	rp.ref("role", "aws_iam_role."+id+"_external_dns.id")
-	rp.ref("policy", "data.aws_iam_policy_document."+id+"_external_dns.json")
+	f.role(id+"_external_dns", id, names.ExternalDNSRole(t, r))
+	f.inlinePolicy(id+"_external_dns", id, "route53-private-zone", func(pol body) {
+		w := pol.block("statement")
+		w.str("sid", "WriteRegionZone")
+		w.strs("actions", "route53:ChangeResourceRecordSets")
+		w.refs("resources", "aws_route53_zone."+id+"_private.arn")
+		l := pol.block("statement")
+		l.str("sid", "List")
+		l.strs("actions", "route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource")
+		l.val("resources", strList("*"))
+	})
 }

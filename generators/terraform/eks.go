@@ -34,9 +34,7 @@ func eksRegion(t *schema.Topology, r schema.Region, f *file) {
 	f.comment("Region " + r.Name + " (" + r.CloudRegion + ")")
 
 	assumeRole(f, id+"_eks_cluster_assume", p, "eks.amazonaws.com")
-	cr := f.resource("aws_iam_role", id+"_eks_cluster", p)
-	cr.str("name", eksClusterRole(t, r))
-	cr.ref("assume_role_policy", "data.aws_iam_policy_document."+id+"_eks_cluster_assume.json")
+	f.role(id+"_eks_cluster", p, eksClusterRole(t, r))
 	attach(f, id+"_eks_cluster", p, id+"_eks_cluster", policyCluster)
 
 	c := f.resource("aws_eks_cluster", id, p)
@@ -52,9 +50,7 @@ func eksRegion(t *schema.Topology, r schema.Region, f *file) {
 	c.dependsOn("aws_iam_role_policy_attachment." + id + "_eks_cluster")
 
 	assumeRole(f, id+"_eks_node_assume", p, "ec2.amazonaws.com")
-	nr := f.resource("aws_iam_role", id+"_eks_node", p)
-	nr.str("name", eksNodeRole(t, r))
-	nr.ref("assume_role_policy", "data.aws_iam_policy_document."+id+"_eks_node_assume.json")
+	f.role(id+"_eks_node", p, eksNodeRole(t, r))
 	nodeAttachments := []struct{ suffix, arn string }{
 		{"worker", policyWorker},
 		{"cni", policyCNI},
@@ -126,6 +122,24 @@ func assumeRole(f *file, name, provider, service string) {
 	pr := st.block("principals")
 	pr.str("type", "Service")
 	pr.strs("identifiers", service)
+}
+
+// role renders the IAM role label, assumed as the trust policy document
+// label+"_assume" (rendered just before) allows.
+func (f *file) role(label, provider, name string) {
+	r := f.resource("aws_iam_role", label, provider)
+	r.str("name", name)
+	r.ref("assume_role_policy", "data.aws_iam_policy_document."+label+"_assume.json")
+}
+
+// inlinePolicy renders the policy document label, its statements written
+// by statements, and attaches it to role label as the inline policy name.
+func (f *file) inlinePolicy(label, provider, name string, statements func(pol body)) {
+	statements(f.data("aws_iam_policy_document", label, provider))
+	rp := f.resource("aws_iam_role_policy", label, provider)
+	rp.str("name", name)
+	rp.ref("role", "aws_iam_role."+label+".id")
+	rp.ref("policy", "data.aws_iam_policy_document."+label+".json")
 }
 
 // irsaTrust renders the trust policy letting one Kubernetes ServiceAccount
