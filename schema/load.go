@@ -162,7 +162,8 @@ func build(dir string, files map[string][]byte) (cue.Value, Diagnostics) {
 		// CUE leaves out missing values when a value has other errors;
 		// validating each region and top-level field apart reports them
 		// too, so one run shows every error CUE can find.
-		diags = appendNew(diags, subtreeDiagnostics(def, v, fromFS))
+		parts := splitParts(def, v, fromFS)
+		diags = appendNew(diags, parts.diags)
 		// A missing field is reported at the schema's declaration; point at
 		// the closest enclosing value the user wrote instead.
 		c := &checker{v: v, dir: dir, userFiles: userFileSet(dir, files)}
@@ -171,7 +172,7 @@ func build(dir string, files map[string][]byte) (cue.Value, Diagnostics) {
 				diags[i].Pos = c.pos(splitPath(d.Path)...)
 			}
 		}
-		diags = appendNew(diags, partialChecks(def, v, dir, c.userFiles))
+		diags = appendNew(diags, parts.check(v, dir, c.userFiles))
 		return cue.Value{}, diags.Sort()
 	}
 	return v, nil
@@ -221,51 +222,4 @@ func splitPath(p string) []string {
 		p = rest
 	}
 	return out
-}
-
-// subtreeDiagnostics validates every top-level field of the schema
-// definition def, and every region, on its own.
-func subtreeDiagnostics(def, v cue.Value, fromFS func(string) string) Diagnostics {
-	var out Diagnostics
-	validate := func(x cue.Value) {
-		if err := x.Validate(cue.Concrete(true), cue.Final(), cue.All()); err != nil {
-			out = append(out, cueDiagnostics(err, fromFS)...)
-		}
-	}
-	fields, err := def.Fields(cue.Optional(true))
-	if err != nil {
-		return nil
-	}
-	for fields.Next() {
-		sel := fields.Selector()
-		x := v.LookupPath(cue.MakePath(sel))
-		if sel.String() != "regions" {
-			validate(x)
-			continue
-		}
-		regions, err := x.Fields()
-		if err != nil {
-			validate(x)
-			continue
-		}
-		for regions.Next() {
-			validate(regions.Value())
-		}
-	}
-	return out
-}
-
-// appendNew appends the diagnostics of more that ds does not hold yet.
-func appendNew(ds, more Diagnostics) Diagnostics {
-	seen := map[string]bool{}
-	for _, d := range ds {
-		seen[d.Path+"\x00"+d.Summary] = true
-	}
-	for _, d := range more {
-		if k := d.Path + "\x00" + d.Summary; !seen[k] {
-			seen[k] = true
-			ds = append(ds, d)
-		}
-	}
-	return ds
 }

@@ -2,7 +2,6 @@ package schema
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"net/netip"
@@ -32,7 +31,7 @@ type checker struct {
 	userFiles map[string]bool // display names of the topology's files
 	diags     Diagnostics
 	// partial: the topology has CUE errors and only its valid regions are
-	// checked (partialChecks), so checks of the whole are skipped.
+	// checked (parts.check), so checks of the whole are skipped.
 	partial bool
 	// leftOut are the CIDRs of the regions a partial check left out, which
 	// a suggested CIDR must avoid too.
@@ -565,79 +564,4 @@ func (c *checker) checkSelectorLabels(labels map[string]string) {
 			c.errorf(path, "use another key; topogen sets app.kubernetes.io/* and topogen.io/* labels itself", "label key %q is topogen's own", k)
 		}
 	}
-}
-
-// partialChecks runs the Go checks on what of a topology with CUE errors
-// is valid, so one run reports the overlapping CIDRs of two regions along
-// with a bad value in a third. It needs every top-level field but regions
-// valid (the checks read names and the DNS domain); regions with errors
-// are left out, and checks of the whole (region count, votes) are skipped.
-// Only errors are returned: warnings wait for a topology CUE accepts.
-func partialChecks(def, v cue.Value, dir string, userFiles map[string]bool) Diagnostics {
-	valid := func(x cue.Value) bool { return x.Validate(cue.Concrete(true), cue.Final(), cue.All()) == nil }
-	doc := map[string]json.RawMessage{}
-	var leftOut []netip.Prefix
-	fields, err := def.Fields(cue.Optional(true))
-	if err != nil {
-		return nil
-	}
-	for fields.Next() {
-		name := fields.Selector().Unquoted()
-		x := v.LookupPath(cue.MakePath(fields.Selector()))
-		if !x.Exists() {
-			continue
-		}
-		if name == "regions" {
-			regions := map[string]json.RawMessage{}
-			it, err := x.Fields()
-			if err != nil {
-				return nil
-			}
-			for it.Next() {
-				r := it.Value()
-				if valid(r) {
-					if b, err := r.MarshalJSON(); err == nil {
-						regions[it.Selector().Unquoted()] = b
-					}
-					continue
-				}
-				if s, err := r.LookupPath(cue.ParsePath("cidr")).String(); err == nil {
-					if p, err := netip.ParsePrefix(s); err == nil {
-						leftOut = append(leftOut, p.Masked())
-					}
-				}
-			}
-			b, err := json.Marshal(regions)
-			if err != nil {
-				return nil
-			}
-			doc[name] = b
-			continue
-		}
-		if !valid(x) {
-			return nil
-		}
-		b, err := x.MarshalJSON()
-		if err != nil {
-			return nil
-		}
-		doc[name] = b
-	}
-	b, err := json.Marshal(doc)
-	if err != nil {
-		return nil
-	}
-	var raw rawTopology
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return nil
-	}
-	c := &checker{v: v, dir: dir, userFiles: userFiles, partial: true, leftOut: leftOut}
-	_, ds := c.resolveRaw(raw)
-	var errs Diagnostics
-	for _, d := range ds {
-		if d.Severity == Error {
-			errs = append(errs, d)
-		}
-	}
-	return errs
 }

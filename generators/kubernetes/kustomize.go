@@ -45,7 +45,7 @@ func options() *krusty.Options {
 // fileName is the stable name of an object's file: "<kind>-<name>.yaml".
 func fileName(kind, name string) string { return names.ObjectFile(kind, name) }
 
-func writeObjects(fs filesys.FileSystem, dir string, objs []object, labels map[string]string) ([]string, error) {
+func writeObjects(fs filesys.FileSystem, dir string, objs []object, labels objectLabels) ([]string, error) {
 	var list []string
 	for _, o := range objs {
 		b, err := render(o, labels)
@@ -83,8 +83,8 @@ func build(t *schema.Topology, r schema.Region, base, overlay []object, rule []b
 	// render sets them (labelObject) rather than a labels: transformer in
 	// the kustomizations below: the transformer's field-spec setup cost
 	// more than the rest of the build, for the same objects.
-	labels := commonLabels(t)
-	maps.Copy(labels, regionLabels(r))
+	labels := objectLabels{all: commonLabels(t), monitors: t.Monitoring.SelectorLabels}
+	maps.Copy(labels.all, regionLabels(r))
 	baseList, err := writeObjects(fs, baseDir, base, labels)
 	if err != nil {
 		return nil, err
@@ -110,7 +110,6 @@ func build(t *schema.Topology, r schema.Region, base, overlay []object, rule []b
 		}
 		setStrings(metadata, "annotations", map[string]string{annSyncWave: wave(kind)})
 		labelObject(m, kind, labels)
-		setStrings(metadata, "labels", t.Monitoring.SelectorLabels) // for the Prometheus's ruleSelector
 		b, err := json.Marshal(m)
 		if err != nil {
 			return nil, fmt.Errorf("PrometheusRule: %w", err)

@@ -13,7 +13,7 @@ func buildServiceMonitor(t *schema.Topology, r schema.Region) object {
 	return object{kind: "ServiceMonitor", name: names.ExporterService, v: map[string]any{
 		"apiVersion": "monitoring.coreos.com/v1",
 		"kind":       "ServiceMonitor",
-		"metadata":   withLabels(meta("ServiceMonitor", names.ExporterService, t.Kubernetes.Namespace, componentMetrics, nil), t.Monitoring.SelectorLabels),
+		"metadata":   meta("ServiceMonitor", names.ExporterService, t.Kubernetes.Namespace, componentMetrics, nil),
 		"spec": map[string]any{
 			"selector": map[string]any{"matchLabels": map[string]string{
 				labelName:      appName,

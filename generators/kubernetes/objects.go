@@ -91,7 +91,7 @@ func meta(kind, name, namespace, component string, ann map[string]string) metav1
 // render turns an object into YAML: typed values go through JSON so that
 // their json tags (and omitempty) decide the fields; server-populated
 // fields that a typed value always carries (status) are dropped.
-func render(o object, labels map[string]string) ([]byte, error) {
+func render(o object, labels objectLabels) ([]byte, error) {
 	b, err := json.Marshal(o.v)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", o.kind, o.name, err)
@@ -139,19 +139,30 @@ func clean(v any) {
 	}
 }
 
+// objectLabels are the labels render sets on a region's objects.
+type objectLabels struct {
+	// all go on every object: the common and region labels.
+	all map[string]string
+	// monitors go on the objects a Prometheus selects (ServiceMonitor,
+	// PrometheusRule): monitoring.selectorLabels.
+	monitors map[string]string
+}
+
 // labelObject sets labels where kustomize's `labels:` with
 // includeTemplates would (its metadataLabelsFieldSpecs): the object's
 // metadata and the pod (and job) templates of workloads, so pods are found
 // by region and part-of. Selectors are left alone: immutable on a
 // StatefulSet, the builders set them from stable labels only.
-func labelObject(m map[string]any, kind string, labels map[string]string) {
-	setStrings(mapAt(m, "metadata"), "labels", labels)
+func labelObject(m map[string]any, kind string, labels objectLabels) {
+	setStrings(mapAt(m, "metadata"), "labels", labels.all)
 	switch kind {
+	case "ServiceMonitor", "PrometheusRule":
+		setStrings(mapAt(m, "metadata"), "labels", labels.monitors)
 	case "Deployment", "ReplicaSet", "DaemonSet", "StatefulSet", "Job", "ReplicationController":
-		setStrings(mapAt(m, "spec", "template", "metadata"), "labels", labels)
+		setStrings(mapAt(m, "spec", "template", "metadata"), "labels", labels.all)
 	case "CronJob":
-		setStrings(mapAt(m, "spec", "jobTemplate", "metadata"), "labels", labels)
-		setStrings(mapAt(m, "spec", "jobTemplate", "spec", "template", "metadata"), "labels", labels)
+		setStrings(mapAt(m, "spec", "jobTemplate", "metadata"), "labels", labels.all)
+		setStrings(mapAt(m, "spec", "jobTemplate", "spec", "template", "metadata"), "labels", labels.all)
 	}
 }
 
@@ -174,16 +185,4 @@ func setStrings(m map[string]any, field string, kv map[string]string) {
 	for k, v := range kv {
 		dst[k] = v
 	}
-}
-
-// withLabels adds labels to m's (e.g. the selector labels a Prometheus
-// picks ServiceMonitors by).
-func withLabels(m metav1.ObjectMeta, labels map[string]string) metav1.ObjectMeta {
-	for k, v := range labels {
-		if m.Labels == nil {
-			m.Labels = map[string]string{}
-		}
-		m.Labels[k] = v
-	}
-	return m
 }
