@@ -2,23 +2,21 @@ package analysis
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/topogen/topogen/internal/prettyjson"
 )
 
 // JSON renders the report as indented JSON with a final newline.
 func (r Report) JSON() []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(r); err != nil {
+	b, err := prettyjson.Marshal(r)
+	if err != nil {
 		panic(err) // Report holds strings, numbers, bools and slices only.
 	}
-	return buf.Bytes()
+	return b
 }
 
 // Text renders the report as plain-text tables.

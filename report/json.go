@@ -1,10 +1,8 @@
 package report
 
 import (
-	"bytes"
-	"encoding/json"
-
 	"github.com/topogen/topogen/impact"
+	"github.com/topogen/topogen/internal/prettyjson"
 )
 
 // jsonReport is the --format json document: the Markdown's facts for tools
@@ -75,13 +73,5 @@ func JSON(files []FileChange, changes []impact.Change) ([]byte, error) {
 		}
 	}
 	r.Summary.Files = len(files)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	// Summaries hold "→" and diffs hold "<", ">" and "&": keep them readable.
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(r); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return prettyjson.Marshal(r)
 }

@@ -5,14 +5,13 @@
 package failover
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/topogen/topogen/analysis"
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/generators/replset"
+	"github.com/topogen/topogen/internal/prettyjson"
 	"github.com/topogen/topogen/schema"
 )
 
@@ -164,12 +163,9 @@ func ForcedConfig(t *schema.Topology, region string) replset.Config {
 }
 
 func marshal(v any) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	b, err := prettyjson.Marshal(v)
+	if err != nil {
 		panic(err) // Document holds strings, ints, bools, slices and string-keyed maps.
 	}
-	return buf.Bytes()
+	return b
 }

@@ -5,11 +5,11 @@
 package model
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 
 	"github.com/topogen/topogen/generators"
+	"github.com/topogen/topogen/internal/prettyjson"
 	"github.com/topogen/topogen/schema"
 )
 
@@ -18,14 +18,11 @@ const Path = "topology.json"
 
 // Generate renders out/topology.json.
 func Generate(t *schema.Topology) ([]generators.File, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(t); err != nil {
+	b, err := prettyjson.Marshal(t)
+	if err != nil {
 		return nil, fmt.Errorf("encoding the resolved topology: %w", err)
 	}
-	return []generators.File{{Path: Path, Data: buf.Bytes()}}, nil
+	return []generators.File{{Path: Path, Data: b}}, nil
 }
 
 // Decode reads a topology.json written by Generate.

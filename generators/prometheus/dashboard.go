@@ -1,13 +1,12 @@
 package prometheus
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/topogen/topogen/generators/names"
+	"github.com/topogen/topogen/internal/prettyjson"
 )
 
 // Grafana dashboard model: structs only, so the JSON is deterministic.
@@ -203,14 +202,7 @@ func (g *gen) dashboard() ([]byte, error) {
 		}
 		d.Panels = append(d.Panels, p)
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(d); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return prettyjson.Marshal(d)
 }
 
 // dashboardUID is stable per topology and within Grafana's 40 characters.

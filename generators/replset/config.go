@@ -3,9 +3,7 @@
 package replset
 
 import (
-	"bytes"
-	"encoding/json"
-
+	"github.com/topogen/topogen/internal/prettyjson"
 	"github.com/topogen/topogen/schema"
 )
 
@@ -89,12 +87,9 @@ func BuildConfig(rs schema.ReplicaSet, members []schema.Member, version int) Con
 
 // MarshalConfig renders a config as indented JSON with a final newline.
 func MarshalConfig(c Config) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(c); err != nil {
+	b, err := prettyjson.Marshal(c)
+	if err != nil {
 		panic(err) // Config has only strings, ints, bools and maps of them.
 	}
-	return buf.Bytes()
+	return b
 }
