@@ -1,6 +1,7 @@
 package gitops
 
 import (
+	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/schema"
 )
 
@@ -213,7 +214,7 @@ sets loadBalancerClass on LoadBalancer Services.`,
 				Template: applicationTemplate{
 					Metadata: meta{
 						Name:   t.Name + "-" + tmplRegion,
-						Labels: regionLabels(tmplRegion),
+						Labels: names.RegionLabels(tmplRegion),
 					},
 					Spec: applicationSpec{
 						Project: t.Name,

@@ -133,7 +133,7 @@ removes objects the tree no longer has.`,
 		obj: object{
 			APIVersion: fluxKustomizeAPIVersion,
 			Kind:       "Kustomization",
-			Metadata:   meta{Name: AppName(t, r), Namespace: FluxNamespace, Labels: regionLabels(r.Name)},
+			Metadata:   meta{Name: AppName(t, r), Namespace: FluxNamespace, Labels: names.RegionLabels(r.Name)},
 			Spec: kustomizationSpec{
 				Interval:       "10m",
 				RetryInterval:  "2m",

@@ -140,9 +140,3 @@ func Namespaces(t *schema.Topology) []string {
 	slices.Sort(ns)
 	return slices.Compact(ns)
 }
-
-// regionLabels mark the Application and Kustomization of a region like every
-// object of its tree.
-func regionLabels(r string) map[string]string {
-	return map[string]string{names.RegionLabel: r}
-}

@@ -84,7 +84,7 @@ func build(t *schema.Topology, r schema.Region, base, overlay []object, rule []b
 	// the kustomizations below: the transformer's field-spec setup cost
 	// more than the rest of the build, for the same objects.
 	labels := objectLabels{all: commonLabels(t), monitors: t.Monitoring.SelectorLabels}
-	maps.Copy(labels.all, regionLabels(r))
+	maps.Copy(labels.all, names.RegionLabels(r.Name))
 	baseList, err := writeObjects(fs, baseDir, base, labels)
 	if err != nil {
 		return nil, err

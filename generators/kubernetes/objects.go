@@ -6,7 +6,6 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/schema"
 )
 
@@ -58,11 +57,6 @@ func commonLabels(t *schema.Topology) map[string]string {
 		labelManagedBy:  "topogen",
 		labelReplicaSet: t.ReplicaSet.Name,
 	}
-}
-
-// regionLabels go on every object of the region's tree.
-func regionLabels(r schema.Region) map[string]string {
-	return map[string]string{names.RegionLabel: r.Name}
 }
 
 // object is one Kubernetes object before kustomize: a typed k8s.io/api

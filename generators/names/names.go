@@ -42,6 +42,12 @@ const (
 	FederationJobPrefix = "federate-"
 )
 
+// RegionLabels mark every object of region's tree, and the Argo CD
+// Application or Flux Kustomization that deploys it.
+func RegionLabels(region string) map[string]string {
+	return map[string]string{RegionLabel: region}
+}
+
 // StatefulSet is the region's MongoDB StatefulSet: "<replica set>-<region>".
 func StatefulSet(t *schema.Topology, r schema.Region) string {
 	return schema.StatefulSetName(t.ReplicaSet.Name, r.Name)
