@@ -233,18 +233,10 @@ func ackString(acks []Ack) string {
 
 // duration renders a topology duration the way it is usually written.
 func duration(d time.Duration) string {
-	switch {
-	case d >= 24*time.Hour && d%(24*time.Hour) == 0:
-		return fmt.Sprintf("%dd", d/(24*time.Hour))
-	case d >= time.Hour && d%time.Hour == 0:
-		return fmt.Sprintf("%dh", d/time.Hour)
-	case d >= time.Minute && d%time.Minute == 0:
-		return fmt.Sprintf("%dm", d/time.Minute)
-	case d >= time.Second && d%time.Second == 0:
-		return fmt.Sprintf("%ds", d/time.Second)
-	default:
-		return fmt.Sprintf("%dms", d/time.Millisecond)
+	if d == 0 {
+		return "0ms" // a zero latency target reads as milliseconds
 	}
+	return schema.FormatDuration(d)
 }
 
 func budgetString(d time.Duration) string {

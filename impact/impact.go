@@ -74,7 +74,7 @@ func show(v any) string {
 		}
 		return x
 	case time.Duration:
-		return durationString(x)
+		return schema.FormatDuration(x)
 	case bool:
 		return strconv.FormatBool(x)
 	}
@@ -275,24 +275,6 @@ func (c *comparer) rest(old, new *schema.Topology) {
 	field(c, Safe, "delivery.revision", do.Revision, dn.Revision, "safe: GitOps source")
 	field(c, Safe, "delivery.path", do.Path, dn.Path, "safe: GitOps source")
 	field(c, Safe, "delivery.argocdNamespace", do.ArgoCDNamespace, dn.ArgoCDNamespace, "safe: GitOps objects move")
-}
-
-// durationString renders a duration as the topology writes it ("50ms",
-// "5m", "30d").
-func durationString(d time.Duration) string {
-	switch {
-	case d == 0:
-		return "0s"
-	case d%(24*time.Hour) == 0:
-		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
-	case d%time.Hour == 0:
-		return strconv.FormatInt(int64(d/time.Hour), 10) + "h"
-	case d%time.Minute == 0:
-		return strconv.FormatInt(int64(d/time.Minute), 10) + "m"
-	case d%time.Second == 0:
-		return strconv.FormatInt(int64(d/time.Second), 10) + "s"
-	}
-	return strconv.FormatInt(int64(d/time.Millisecond), 10) + "ms"
 }
 
 func abs(n int) int {

@@ -10,6 +10,8 @@ import (
 	"unicode"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/topogen/topogen/schema"
 )
 
 // ruleFile is the Prometheus rule-file format (model/rulefmt). Structs, not
@@ -65,24 +67,9 @@ func comment(lines ...string) string {
 	return b.String()
 }
 
-// promDuration formats d in the largest unit that divides it (Prometheus
-// duration syntax: 30s, 5m, 6h, 1d).
-func promDuration(d time.Duration) string {
-	switch {
-	case d == 0:
-		return "0s"
-	case d%(24*time.Hour) == 0:
-		return fmt.Sprintf("%dd", d/(24*time.Hour))
-	case d%time.Hour == 0:
-		return fmt.Sprintf("%dh", d/time.Hour)
-	case d%time.Minute == 0:
-		return fmt.Sprintf("%dm", d/time.Minute)
-	case d%time.Second == 0:
-		return fmt.Sprintf("%ds", d/time.Second)
-	default:
-		return fmt.Sprintf("%dms", d/time.Millisecond)
-	}
-}
+// promDuration formats d in the largest unit that divides it, which is
+// also Prometheus duration syntax (30s, 5m, 6h, 1d).
+func promDuration(d time.Duration) string { return schema.FormatDuration(d) }
 
 // kebab turns an alert name into its runbook slug:
 // MongoDBReplicationLagAboveRPO -> mongodb-replication-lag-above-rpo.
