@@ -103,7 +103,7 @@ func sloChecks(t *schema.Topology, r Report) []SLOCheck {
 		"a member of the client's region, possibly in another zone"))
 
 	if l.CrossRegionRead.From == "" {
-		out = append(out, verdict(t, SLOCheck{Name: SLOCrossRegionRead, Target: duration(t.SLO.CrossRegionRead), Estimate: "n/a (one region)", Met: true}))
+		out = append(out, verdict(t, SLOCheck{Name: SLOCrossRegionRead, Target: duration(t.SLO.CrossRegionRead), Estimate: "n/a (one region)", Met: true, Verdict: "n/a"}))
 	} else {
 		cr := l.CrossRegionRead
 		from, _ := t.Region(cr.From)
@@ -211,9 +211,6 @@ func verdict(t *schema.Topology, c SLOCheck) SLOCheck {
 		c.Accepted = reason
 	default:
 		c.Verdict = "not met"
-	}
-	if c.Name == SLOCrossRegionRead && strings.HasPrefix(c.Estimate, "n/a") {
-		c.Verdict = "n/a"
 	}
 	return c
 }

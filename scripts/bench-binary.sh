@@ -20,7 +20,6 @@ for topo in "$@"; do
 	median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
 	rss="n/a (install GNU time)"
 	if [ -x /usr/bin/time ]; then
-		rm -rf "$work/out-rss"; mkdir -p "$work/$n"
 		rss="$(/usr/bin/time -f '%M' "$bin" gen -t "$topo" -o "$work/$n/out-rss" 2>&1 >/dev/null | tail -n 1) KiB"
 	fi
 	printf 'topogen gen -t %s: median %d.%03d ms over %d runs, peak RSS %s\n' "$topo" $((median / 1000)) $((median % 1000)) "$runs" "$rss"

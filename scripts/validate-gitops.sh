@@ -1,16 +1,13 @@
 #!/usr/bin/env bash
 # Validates generated Argo CD and Flux objects offline with kubectl-validate
 # against the upstream CRDs (shared/crds/README.md):
-#   kubectl-validate FILES... --version 1.30 --local-crds $CRDS_DIR/argocd,$CRDS_DIR/flux
+#   kubectl-validate FILES... --version "$k8s_version" --local-crds $CRDS_DIR/argocd,$CRDS_DIR/flux
 #
 # Usage: scripts/validate-gitops.sh DIR...   (e.g. out/gitops golden/two-regions/out/gitops)
 #
-# kubectl-validate is the version pinned in tools/go.mod, run with
-# `go tool -modfile=tools/go.mod kubectl-validate` (KUBECTL_VALIDATE overrides
-# the command). CRDS_DIR defaults to ../shared/crds relative to the repository
-# root: CI clones the shared directory beside the repository. --version 1.30
-# because this kubectl-validate build embeds Kubernetes schemas only up to
-# 1.30 and would download newer ones.
+# kubectl-validate and the Kubernetes version: scripts/lib/kubectl-validate.sh.
+# CRDS_DIR defaults to ../shared/crds relative to the repository root: CI
+# clones the shared directory beside the repository.
 #
 # kustomization.yaml files are not Kubernetes objects (kubectl-validate has no
 # schema for kustomize.config.k8s.io) and are left out; the gitops package's
@@ -28,21 +25,7 @@ if [ "$#" -eq 0 ]; then
 	exit 2
 fi
 
-if [ -n "${KUBECTL_VALIDATE:-}" ]; then
-	read -r -a kv <<<"$KUBECTL_VALIDATE"
-elif command -v go >/dev/null 2>&1 && [ -f "$root/tools/go.mod" ]; then
-	# -C: go tool needs the main module's directory; paths below are absolute.
-	kv=(go -C "$root" tool -modfile=tools/go.mod kubectl-validate)
-elif command -v kubectl-validate >/dev/null 2>&1; then
-	kv=(kubectl-validate)
-else
-	echo "SKIPPED: gitops validation: neither go (with tools/go.mod) nor kubectl-validate is available"
-	exit 0
-fi
-if ! "${kv[@]}" --help >/dev/null 2>&1; then
-	echo "SKIPPED: gitops validation: '${kv[*]}' cannot be built or run"
-	exit 0
-fi
+source "$root/scripts/lib/kubectl-validate.sh" "gitops validation"
 
 for p in argocd flux; do
 	if ! ls "$CRDS_DIR/$p"/*.yaml >/dev/null 2>&1; then
@@ -69,7 +52,7 @@ for dir in "$@"; do
 		continue
 	fi
 	log="$(mktemp)"
-	if "${kv[@]}" "${files[@]}" --version 1.30 --local-crds "$CRDS_DIR/argocd,$CRDS_DIR/flux" >"$log" 2>&1; then
+	if "${kv[@]}" "${files[@]}" --version "$k8s_version" --local-crds "$CRDS_DIR/argocd,$CRDS_DIR/flux" >"$log" 2>&1; then
 		echo "ok: $dir: ${#files[@]} objects valid"
 	else
 		echo "FAIL: $dir: kubectl-validate:" >&2

@@ -7,23 +7,18 @@
 #   DIR is out/kubernetes (every region below it), or one region's directory.
 # env:   CRDS_DIR  folder holding <project>/ CRD folders
 #                  (default: ../shared/crds relative to the repository root)
-#        K8S_VERSION  Kubernetes version to validate against (default 1.30,
-#                  the newest kubectl-validate v0.0.4 knows offline)
+#        K8S_VERSION, KUBECTL_VALIDATE: see scripts/lib/kubectl-validate.sh
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 crds="${CRDS_DIR:-$root/../shared/crds}"
-version="${K8S_VERSION:-1.30}"
 
 if [ "$#" -eq 0 ]; then
   echo "usage: $0 DIR..." >&2
   exit 2
 fi
 
-if ! command -v go >/dev/null 2>&1; then
-  echo "SKIPPED: kubernetes validation: go not found, cannot run kubectl-validate" >&2
-  exit 0
-fi
+source "$root/scripts/lib/kubectl-validate.sh" "kubernetes validation"
 
 for p in cert-manager prometheus-operator external-secrets; do
   if [ ! -d "$crds/$p" ]; then
@@ -34,15 +29,6 @@ for p in cert-manager prometheus-operator external-secrets; do
 done
 local_crds="$crds/cert-manager,$crds/prometheus-operator,$crds/external-secrets"
 
-# kubectl-validate builds from the module cache; building needs the Go module
-# proxy once (tools/go.sum pins every module).
-validate() {
-  (cd "$root" && go tool -modfile=tools/go.mod kubectl-validate "$@")
-}
-if ! validate --help >/dev/null 2>&1; then
-  echo "SKIPPED: kubernetes validation: kubectl-validate (tools/go.mod) does not build here" >&2
-  exit 0
-fi
 
 status=0
 for dir in "$@"; do
@@ -59,8 +45,8 @@ for dir in "$@"; do
     status=1
     continue
   fi
-  echo "kubectl-validate: $dir (${#files[@]} manifests, Kubernetes $version)"
-  if ! validate --version "$version" --local-crds "$local_crds" "${files[@]}"; then
+  echo "kubectl-validate: $dir (${#files[@]} manifests, Kubernetes $k8s_version)"
+  if ! "${kv[@]}" --version "$k8s_version" --local-crds "$local_crds" "${files[@]}"; then
     status=1
   fi
   # kubectl kustomize must build every region directory (kubectl embeds

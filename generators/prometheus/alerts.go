@@ -3,6 +3,7 @@ package prometheus
 import (
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/topogen/topogen/generators/names"
@@ -220,15 +221,9 @@ func (g *gen) primaryAlerts() ([]rule, []testCase) {
 		away.Pod = schema.PodName(g.t.ReplicaSet.Name, away.Region, 0)
 		away.Host = away.Pod + "." + away.Region + "." + g.t.DNS.Domain
 	}
+	hosts := g.hostsWith(away)
 	states := func(primaryHost string) []inputSeries {
 		var in []inputSeries
-		hosts := []string{}
-		for _, m := range g.t.Members {
-			hosts = append(hosts, m.HostPort())
-		}
-		if away.Region == "elsewhere" {
-			hosts = append(hosts, away.HostPort())
-		}
 		for _, h := range hosts {
 			st, v := "SECONDARY", 2.0
 			if h == primaryHost {
@@ -333,15 +328,9 @@ func (g *gen) lagAlerts() ([]rule, []testCase) {
 
 	obs, sec := g.observer(), g.testSecondary()
 	const start = 1_700_000_000_000 // ms, any epoch works
+	hosts := g.hostsWith(sec)
 	optimes := func(lag time.Duration) []inputSeries {
 		var in []inputSeries
-		hosts := []string{}
-		for _, m := range g.t.Members {
-			hosts = append(hosts, m.HostPort())
-		}
-		if !containsStr(hosts, sec.HostPort()) {
-			hosts = append(hosts, sec.HostPort())
-		}
 		for _, h := range hosts {
 			st, v := "SECONDARY", start
 			switch h {
@@ -391,13 +380,23 @@ func (g *gen) lagAlerts() ([]rule, []testCase) {
 	return []rule{g.rule(high), g.rule(above)}, []testCase{tcWarn, tcCrit, tcHealthy}
 }
 
-func containsStr(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
+// membersWith is the set's members plus extra, a synthetic member a test
+// needs, unless it is one of them.
+func (g *gen) membersWith(extra schema.Member) []schema.Member {
+	ms := slices.Clone(g.t.Members)
+	if !slices.ContainsFunc(ms, func(m schema.Member) bool { return m.HostPort() == extra.HostPort() }) {
+		ms = append(ms, extra)
 	}
-	return false
+	return ms
+}
+
+// hostsWith is membersWith's host:port list.
+func (g *gen) hostsWith(extra schema.Member) []string {
+	var hosts []string
+	for _, m := range g.membersWith(extra) {
+		hosts = append(hosts, m.HostPort())
+	}
+	return hosts
 }
 
 // oplogBytes is the configured oplog size (mongod --oplogSize is in MB of

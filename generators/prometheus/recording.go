@@ -55,11 +55,7 @@ func (g *gen) recordingTests() []testCase {
 	const n = 130 // minutes of input: the [1h] rate needs a full hour
 	var in []inputSeries
 	var health, primary []expSample
-	hosts := []schema.Member{}
-	hosts = append(hosts, g.t.Members...)
-	if !g.isMember(sec) {
-		hosts = append(hosts, sec)
-	}
+	hosts := g.membersWith(sec)
 	f := g.failingRegion()
 	for _, m := range hosts {
 		hv, st := 1.0, "SECONDARY"
@@ -194,13 +190,4 @@ func wantVector(regions []string, rs string, want func(string) float64) string {
 		out += " or " + p
 	}
 	return out + ")"
-}
-
-func (g *gen) isMember(m schema.Member) bool {
-	for _, x := range g.t.Members {
-		if x.ID == m.ID && x.Host == m.Host {
-			return true
-		}
-	}
-	return false
 }

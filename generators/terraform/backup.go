@@ -88,8 +88,7 @@ func replication(t *schema.Topology, from, to schema.Region, f *file) {
 	p := id
 	name := id + "_backup_replication"
 
-	assumeRole(f, name+"_assume", p, "s3.amazonaws.com")
-	f.role(name, p, replicationRole(t, from))
+	f.serviceRole(name, p, replicationRole(t, from), "s3.amazonaws.com")
 	f.inlinePolicy(name, p, "replication", func(pol body) {
 		src := pol.block("statement")
 		src.str("sid", "ReadSourceBucket")
@@ -137,8 +136,7 @@ func replication(t *schema.Topology, from, to schema.Region, f *file) {
 func backupRole(t *schema.Topology, r schema.Region, f *file) {
 	id := rid(r)
 	p := id
-	irsaTrust(f, id+"_backup_assume", r, t.Kubernetes.Namespace, names.BackupServiceAccount)
-	f.role(id+"_backup", p, names.BackupRole(t, r))
+	f.irsaRole(id+"_backup", r, names.BackupRole(t, r), t.Kubernetes.Namespace, names.BackupServiceAccount)
 	f.inlinePolicy(id+"_backup", p, "backup-bucket", func(pol body) {
 		l := pol.block("statement")
 		l.str("sid", "ListBucket")

@@ -113,8 +113,7 @@ func privateZone(t *schema.Topology, r schema.Region, f *file) {
 		v.str("vpc_region", o.CloudRegion)
 	}
 
-	irsaTrust(f, id+"_external_dns_assume", r, names.ExternalDNSNamespace, names.ExternalDNSServiceAccount)
-	f.role(id+"_external_dns", id, names.ExternalDNSRole(t, r))
+	f.irsaRole(id+"_external_dns", r, names.ExternalDNSRole(t, r), names.ExternalDNSNamespace, names.ExternalDNSServiceAccount)
 	f.inlinePolicy(id+"_external_dns", id, "route53-private-zone", func(pol body) {
 		w := pol.block("statement")
 		w.str("sid", "WriteRegionZone")

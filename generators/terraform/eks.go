@@ -33,8 +33,7 @@ func eksRegion(t *schema.Topology, r schema.Region, f *file) {
 	cluster := names.EKSCluster(t, r)
 	f.comment("Region " + r.Name + " (" + r.CloudRegion + ")")
 
-	assumeRole(f, id+"_eks_cluster_assume", p, "eks.amazonaws.com")
-	f.role(id+"_eks_cluster", p, eksClusterRole(t, r))
+	f.serviceRole(id+"_eks_cluster", p, eksClusterRole(t, r), "eks.amazonaws.com")
 	attach(f, id+"_eks_cluster", p, id+"_eks_cluster", policyCluster)
 
 	c := f.resource("aws_eks_cluster", id, p)
@@ -49,8 +48,7 @@ func eksRegion(t *schema.Topology, r schema.Region, f *file) {
 	vc.boolean("endpoint_public_access", true)
 	c.dependsOn("aws_iam_role_policy_attachment." + id + "_eks_cluster")
 
-	assumeRole(f, id+"_eks_node_assume", p, "ec2.amazonaws.com")
-	f.role(id+"_eks_node", p, eksNodeRole(t, r))
+	f.serviceRole(id+"_eks_node", p, eksNodeRole(t, r), "ec2.amazonaws.com")
 	nodeAttachments := []struct{ suffix, arn string }{
 		{"worker", policyWorker},
 		{"cni", policyCNI},
@@ -124,8 +122,23 @@ func assumeRole(f *file, name, provider, service string) {
 	pr.strs("identifiers", service)
 }
 
+// serviceRole renders the IAM role label (named name) that an AWS service
+// assumes, after its trust policy document label+"_assume".
+func (f *file) serviceRole(label, provider, name, service string) {
+	assumeRole(f, label+"_assume", provider, service)
+	f.role(label, provider, name)
+}
+
+// irsaRole renders the IAM role label (named name) that a Kubernetes
+// ServiceAccount of region r assumes, after its trust policy document
+// label+"_assume".
+func (f *file) irsaRole(label string, r schema.Region, name, namespace, serviceAccount string) {
+	irsaTrust(f, label+"_assume", r, namespace, serviceAccount)
+	f.role(label, rid(r), name)
+}
+
 // role renders the IAM role label, assumed as the trust policy document
-// label+"_assume" (rendered just before) allows.
+// label+"_assume" (rendered just before by serviceRole or irsaRole) allows.
 func (f *file) role(label, provider, name string) {
 	r := f.resource("aws_iam_role", label, provider)
 	r.str("name", name)
