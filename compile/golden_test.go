@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/internal/goldenfile"
+	"github.com/topogen/topogen/internal/testtopo"
 	"github.com/topogen/topogen/outdir"
 	"github.com/topogen/topogen/schema"
 )
@@ -52,21 +53,7 @@ func goldenCases(t *testing.T) []goldenCase {
 // test runs.
 func loadCase(t testing.TB, input string) (*schema.Topology, schema.Diagnostics) {
 	t.Helper()
-	entries, err := os.ReadDir(input)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string][]byte{}
-	for _, e := range entries {
-		if e.IsDir() || filepath.Ext(e.Name()) != ".cue" {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(input, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[e.Name()] = b
-	}
+	files := testtopo.ReadDir(t, input)
 	topo, diags := schema.LoadFiles("input", files)
 	if topo != nil {
 		diags = append(diags, Check(topo)...).Sort()

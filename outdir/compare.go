@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/topogen/topogen/generators"
 )
@@ -60,15 +61,7 @@ func CompareFiles(existing map[string][]byte, tree *generators.Tree) []Change {
 			out = append(out, Change{Path: p, Status: Removed, Old: old})
 		}
 	}
-	slices.SortFunc(out, func(a, b Change) int {
-		if a.Path < b.Path {
-			return -1
-		}
-		if a.Path > b.Path {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(out, func(a, b Change) int { return strings.Compare(a.Path, b.Path) })
 	return out
 }
 

@@ -98,13 +98,7 @@ func (p parts) check(v cue.Value, dir string, userFiles map[string]bool) Diagnos
 	}
 	c := &checker{v: v, dir: dir, userFiles: userFiles, partial: true, leftOut: p.leftOut}
 	_, ds := c.resolveRaw(raw)
-	var errs Diagnostics
-	for _, d := range ds {
-		if d.Severity == Error {
-			errs = append(errs, d)
-		}
-	}
-	return errs
+	return ds.Errors()
 }
 
 // appendNew appends the diagnostics of more that ds does not hold yet.

@@ -137,7 +137,7 @@ func (c *checker) checkVotes(t *Topology, raw rawTopology) {
 		c.errorf(at, "pin voters to an odd total, or drop voters and let topogen assign them",
 			"%d voting members (%s): use an odd number so an election cannot tie", voters, layout)
 	}
-	majority := voters/2 + 1
+	majority := t.Majority()
 	switch {
 	case len(t.Regions) >= 3:
 		for _, r := range t.Regions {
