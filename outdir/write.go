@@ -40,31 +40,37 @@ func Write(dir string, tree *generators.Tree) ([]Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := checkOwned(dir); err != nil {
-		return nil, err
-	}
-	if len(changes) == 0 {
-		return nil, nil
-	}
-	parent := filepath.Dir(filepath.Clean(dir))
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, err
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".new-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(tmp) // no-op once renamed into place
-	if err := writeFiles(tmp, tree.Files()); err != nil {
-		return nil, err
-	}
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return nil, err
-	}
-	if err := swap(dir, tmp); err != nil {
+	if err := Apply(dir, tree, changes); err != nil {
 		return nil, err
 	}
 	return changes, nil
+}
+
+// Apply is Write for a caller that has already compared dir with tree:
+// changes are what Compare (or CompareFiles over ReadTree) returned.
+func Apply(dir string, tree *generators.Tree, changes []Change) error {
+	if err := checkOwned(dir); err != nil {
+		return err
+	}
+	if len(changes) == 0 {
+		return nil
+	}
+	parent := filepath.Dir(filepath.Clean(dir))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".new-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp) // no-op once renamed into place
+	if err := writeFiles(tmp, tree.Files()); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return err
+	}
+	return swap(dir, tmp)
 }
 
 // writeFiles writes files under the new directory root: each directory

@@ -28,8 +28,9 @@ gen refuses to replace a non-empty directory it did not write (one without
 			if err != nil {
 				return err
 			}
-			changes, err := outdir.Write(out, r.tree)
-			if err != nil {
+			// render compared out/ with the tree already.
+			changes := r.files
+			if err := outdir.Apply(out, r.tree, changes); err != nil {
 				fmt.Fprintf(stderr, "topogen: %v\n", err)
 				return exitError{exitInvalid}
 			}
