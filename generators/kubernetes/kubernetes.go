@@ -16,7 +16,6 @@ import (
 
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/generators/prometheus"
 	"github.com/topogen/topogen/internal/parallel"
 	"github.com/topogen/topogen/schema"
 )
@@ -52,11 +51,7 @@ func Region(t *schema.Topology, r schema.Region) ([]generators.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	rule, err := prometheus.PrometheusRule(t, r)
-	if err != nil {
-		return nil, fmt.Errorf("region %s: PrometheusRule: %w", r.Name, err)
-	}
-	built, err := build(t, r, base, overlay, rule)
+	built, err := build(t, r, base, overlay)
 	if err != nil {
 		return nil, fmt.Errorf("region %s: %w", r.Name, err)
 	}
@@ -102,7 +97,11 @@ func objects(t *schema.Topology, r schema.Region) (base, overlay []object, err e
 	overlay = append(overlay, buildMemberServices(t, r)...)
 	overlay = append(overlay, sts, buildPDB(t, r))
 	overlay = append(overlay, buildNetworkPolicies(t, r)...)
-	overlay = append(overlay, backup, buildServiceMonitor(t, r))
+	rule, err := buildPrometheusRule(t, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	overlay = append(overlay, backup, buildServiceMonitor(t, r), rule)
 	if t.Preferred().Name == r.Name {
 		overlay = append(overlay, buildInitScripts(t), buildInitJob(t, r))
 	}

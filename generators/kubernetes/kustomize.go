@@ -2,7 +2,6 @@ package kubernetes
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -77,7 +76,7 @@ func writeKustomization(fs filesys.FileSystem, dir string, k types.Kustomization
 
 // build runs krusty over base + overlay (+ the user's patches) and splits
 // the result into one file per object, in kustomize's legacy kind order.
-func build(t *schema.Topology, r schema.Region, base, overlay []object, rule []byte) ([]file, error) {
+func build(t *schema.Topology, r schema.Region, base, overlay []object) ([]file, error) {
 	fs := filesys.MakeFsInMemory()
 	// Every object carries the common and region labels. The builders'
 	// render sets them (labelObject) rather than a labels: transformer in
@@ -95,31 +94,6 @@ func build(t *schema.Topology, r schema.Region, base, overlay []object, rule []b
 	overlayList, err := writeObjects(fs, overlayDir, overlay, labels)
 	if err != nil {
 		return nil, err
-	}
-	if len(rule) > 0 {
-		// The Prometheus target's rules, in the wave after the workload.
-		var m map[string]any
-		if err := yaml.Unmarshal(rule, &m); err != nil {
-			return nil, fmt.Errorf("PrometheusRule: %w", err)
-		}
-		kind, _ := m["kind"].(string)
-		metadata, _ := m["metadata"].(map[string]any)
-		name, _ := metadata["name"].(string)
-		if metadata == nil || kind == "" || name == "" {
-			return nil, fmt.Errorf("PrometheusRule: no kind or metadata.name")
-		}
-		setStrings(metadata, "annotations", map[string]string{annSyncWave: wave(kind)})
-		labelObject(m, kind, labels)
-		b, err := json.Marshal(m)
-		if err != nil {
-			return nil, fmt.Errorf("PrometheusRule: %w", err)
-		}
-		f := "extra-" + fileName(kind, name)
-		if err := fs.WriteFile(overlayDir+"/"+f, b); err != nil {
-			return nil, err
-		}
-		overlayList = append(overlayList, f)
-		slices.Sort(overlayList)
 	}
 	k := types.Kustomization{Resources: append([]string{".." + baseDir}, overlayList...)}
 	if err := writeKustomization(fs, overlayDir, k); err != nil {

@@ -1,7 +1,12 @@
 package kubernetes
 
 import (
+	"fmt"
+
+	"sigs.k8s.io/yaml"
+
 	"github.com/topogen/topogen/generators/names"
+	"github.com/topogen/topogen/generators/prometheus"
 	"github.com/topogen/topogen/schema"
 )
 
@@ -32,4 +37,19 @@ func buildServiceMonitor(t *schema.Topology, r schema.Region) object {
 			}},
 		},
 	}}
+}
+
+// buildPrometheusRule carries the Prometheus target's recording rules to
+// the region's Prometheus, in the wave after the workload.
+func buildPrometheusRule(t *schema.Topology, r schema.Region) (object, error) {
+	b, err := prometheus.PrometheusRule(t, r)
+	if err != nil {
+		return object{}, fmt.Errorf("PrometheusRule: %w", err)
+	}
+	var m map[string]any
+	if err := yaml.Unmarshal(b, &m); err != nil {
+		return object{}, fmt.Errorf("PrometheusRule: %w", err)
+	}
+	setStrings(mapAt(m, "metadata"), "annotations", map[string]string{annSyncWave: wave("PrometheusRule")})
+	return object{kind: "PrometheusRule", name: prometheus.PrometheusRuleName, v: m}, nil
 }
