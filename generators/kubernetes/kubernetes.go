@@ -7,12 +7,8 @@
 package kubernetes
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"path"
-
-	appsv1 "k8s.io/api/apps/v1"
 
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/generators/names"
@@ -22,10 +18,6 @@ import (
 
 // KustomizationFile lists a region's objects.
 const KustomizationFile = "kustomization.yaml"
-
-// annConfigHash rolls the members when mongod.conf changes (a ConfigMap
-// change alone restarts nothing).
-const annConfigHash = "topogen.io/mongod-conf-sha256"
 
 // Generate renders every region's tree.
 func Generate(t *schema.Topology) ([]generators.File, error) {
@@ -56,14 +48,12 @@ func Region(t *schema.Topology, r schema.Region) ([]generators.File, error) {
 		return nil, fmt.Errorf("region %s: %w", r.Name, err)
 	}
 	dir := names.KubernetesDir(r)
-	var files []generators.File
 	var list []string
-	for _, f := range built {
-		files = append(files, generators.File{Path: path.Join(dir, f.Path), Data: f.Data})
+	for i, f := range built {
 		list = append(list, f.Path)
+		built[i].Path = path.Join(dir, f.Path)
 	}
-	files = append(files, generators.File{Path: path.Join(dir, KustomizationFile), Data: outputKustomization(list)})
-	return files, nil
+	return append(built, generators.File{Path: path.Join(dir, KustomizationFile), Data: outputKustomization(list)}), nil
 }
 
 // objects builds the region's objects: base (the same in every region)
@@ -76,11 +66,7 @@ func objects(t *schema.Topology, r schema.Region) (base, overlay []object, err e
 	if err != nil {
 		return nil, nil, err
 	}
-	sts := buildStatefulSet(t, r)
-	sum := sha256.Sum256(conf)
-	set := sts.v.(appsv1.StatefulSet)
-	set.Spec.Template.Annotations = map[string]string{annConfigHash: hex.EncodeToString(sum[:])}
-	sts.v = set
+	sts := buildStatefulSet(t, r, conf)
 
 	backup, err := buildBackupCronJob(t, r)
 	if err != nil {

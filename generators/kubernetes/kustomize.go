@@ -21,12 +21,6 @@ import (
 	"github.com/topogen/topogen/schema"
 )
 
-// file is one output file relative to the region's directory.
-type file struct {
-	Path string
-	Data []byte
-}
-
 const (
 	baseDir    = "/base"
 	overlayDir = "/overlay"
@@ -41,9 +35,6 @@ func options() *krusty.Options {
 	return o
 }
 
-// fileName is the stable name of an object's file: "<kind>-<name>.yaml".
-func fileName(kind, name string) string { return names.ObjectFile(kind, name) }
-
 func writeObjects(fs filesys.FileSystem, dir string, objs []object, labels objectLabels) ([]string, error) {
 	var list []string
 	for _, o := range objs {
@@ -51,7 +42,7 @@ func writeObjects(fs filesys.FileSystem, dir string, objs []object, labels objec
 		if err != nil {
 			return nil, err
 		}
-		n := fileName(o.kind, o.name)
+		n := names.ObjectFile(o.kind, o.name)
 		if slices.Contains(list, n) {
 			return nil, fmt.Errorf("internal error: two objects named %s", n)
 		}
@@ -76,7 +67,7 @@ func writeKustomization(fs filesys.FileSystem, dir string, k types.Kustomization
 
 // build runs krusty over base + overlay (+ the user's patches) and splits
 // the result into one file per object, in kustomize's legacy kind order.
-func build(t *schema.Topology, r schema.Region, base, overlay []object) ([]file, error) {
+func build(t *schema.Topology, r schema.Region, base, overlay []object) ([]generators.File, error) {
 	fs := filesys.MakeFsInMemory()
 	// Every object carries the common and region labels. The builders'
 	// render sets them (labelObject) rather than a labels: transformer in
@@ -135,20 +126,20 @@ func build(t *schema.Topology, r schema.Region, base, overlay []object) ([]file,
 }
 
 // split writes each object of the build as its own file.
-func split(m resmap.ResMap) ([]file, error) {
-	var out []file
+func split(m resmap.ResMap) ([]generators.File, error) {
+	var out []generators.File
 	seen := map[string]bool{}
 	for _, res := range m.Resources() {
 		b, err := objectYAML(res)
 		if err != nil {
 			return nil, err
 		}
-		n := fileName(res.GetKind(), res.GetName())
+		n := names.ObjectFile(res.GetKind(), res.GetName())
 		if seen[n] {
 			return nil, fmt.Errorf("two objects would be written to %s", n)
 		}
 		seen[n] = true
-		out = append(out, file{Path: n, Data: b})
+		out = append(out, generators.File{Path: n, Data: b})
 	}
 	return out, nil
 }

@@ -2,7 +2,6 @@ package kubernetes
 
 import (
 	"slices"
-	"strconv"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -126,5 +125,3 @@ func hostPorts(t *schema.Topology, first string) []string {
 	}
 	return slices.Concat(own, rest)
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }

@@ -1,6 +1,8 @@
 package kubernetes
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 
@@ -26,6 +28,10 @@ const (
 	zoneLabel     = "topology.kubernetes.io/zone"
 	hostLabel     = "kubernetes.io/hostname"
 )
+
+// annConfigHash rolls the members when mongod.conf changes (a ConfigMap
+// change alone restarts nothing).
+const annConfigHash = "topogen.io/mongod-conf-sha256"
 
 // terminationGrace leaves a primary time to step down (replSetStepDown waits
 // up to secondaryCatchUpPeriodSecs for a secondary to catch up, then the
@@ -106,8 +112,9 @@ func secretEnv(name, secret, key string) corev1.EnvVar {
 	}}}
 }
 
-func buildStatefulSet(t *schema.Topology, r schema.Region) object {
+func buildStatefulSet(t *schema.Topology, r schema.Region, mongodConf []byte) object {
 	sts := names.StatefulSet(t, r)
+	confSum := sha256.Sum256(mongodConf)
 	sel := selector(t, r)
 	podLabels := map[string]string{labelComponent: componentMongod}
 	for k, v := range sel {
@@ -270,7 +277,7 @@ func buildStatefulSet(t *schema.Topology, r schema.Region) object {
 				WhenScaled:  appsv1.RetainPersistentVolumeClaimRetentionPolicyType,
 			},
 			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: podLabels},
+				ObjectMeta: metav1.ObjectMeta{Labels: podLabels, Annotations: map[string]string{annConfigHash: hex.EncodeToString(confSum[:])}},
 				Spec: corev1.PodSpec{
 					TerminationGracePeriodSeconds: &grace,
 					NodeSelector:                  map[string]string{nodeRoleLabel: nodeRole},
