@@ -213,7 +213,7 @@ sets loadBalancerClass on LoadBalancer Services.`,
 				SyncPolicy:        appSetSyncPolicy{PreserveResourcesOnDeletion: true},
 				Template: applicationTemplate{
 					Metadata: meta{
-						Name:   t.Name + "-" + tmplRegion,
+						Name:   AppName(t, tmplRegion),
 						Labels: names.RegionLabels(tmplRegion),
 					},
 					Spec: applicationSpec{

@@ -99,7 +99,7 @@ Kubernetes trees go into the artifact the Kustomizations read.`,
 					}
 					return &secretRef{Name: t.Delivery.GitSecret}
 				}(),
-				Ignore: "/*\n!/" + strings.Trim(t.Delivery.Path, "/") + "/kubernetes/\n",
+				Ignore: "/*\n!/" + strings.Trim(t.Delivery.Path, "/") + "/" + names.KubernetesRoot + "/\n",
 			},
 		},
 	}
@@ -133,7 +133,7 @@ removes objects the tree no longer has.`,
 		obj: object{
 			APIVersion: fluxKustomizeAPIVersion,
 			Kind:       "Kustomization",
-			Metadata:   meta{Name: AppName(t, r), Namespace: FluxNamespace, Labels: names.RegionLabels(r.Name)},
+			Metadata:   meta{Name: AppName(t, r.Name), Namespace: FluxNamespace, Labels: names.RegionLabels(r.Name)},
 			Spec: kustomizationSpec{
 				Interval:       "10m",
 				RetryInterval:  "2m",

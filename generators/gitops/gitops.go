@@ -122,8 +122,9 @@ func commentLines(s string) string {
 }
 
 // AppName is the Argo CD Application and the Flux Kustomization delivering
-// region r: one name for both, so an operator switching tools finds it.
-func AppName(t *schema.Topology, r schema.Region) string { return t.Name + "-" + r.Name }
+// a region (for Argo CD, the ApplicationSet's template expression for it):
+// one name for both, so an operator switching tools finds it.
+func AppName(t *schema.Topology, region string) string { return t.Name + "-" + region }
 
 // RegionPath is region r's tree relative to the repository root, the path
 // both tools read: "<delivery.path>/kubernetes/<region>".

@@ -72,7 +72,7 @@ func buildInitScripts(t *schema.Topology) object {
 // quorum check. Under Flux it is a plain Job: the scripts are idempotent,
 // so a re-run after its TTL changes nothing.
 func buildInitJob(t *schema.Topology, r schema.Region) object {
-	first := t.RegionMembers(r.Name)[0].HostPort()
+	first := replset.FirstHost(t)
 	direct := fmt.Sprintf("mongodb://%s/admin?tls=true&tlsCAFile=%s&directConnection=true&serverSelectionTimeoutMS=60000", first, caFile)
 	set := fmt.Sprintf("mongodb://%s/admin?replicaSet=%s&tls=true&tlsCAFile=%s&serverSelectionTimeoutMS=120000",
 		strings.Join(hostPorts(t, r.Name), ","), t.ReplicaSet.Name, caFile)

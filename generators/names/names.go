@@ -96,4 +96,7 @@ func ObjectFile(kind, name string) string {
 }
 
 // KubernetesDir is the region's tree under the output directory.
-func KubernetesDir(r schema.Region) string { return "kubernetes/" + r.Name }
+func KubernetesDir(r schema.Region) string { return KubernetesRoot + "/" + r.Name }
+
+// KubernetesRoot holds every region's tree under the output directory.
+const KubernetesRoot = "kubernetes"

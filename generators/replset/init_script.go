@@ -102,7 +102,7 @@ func InitScript(t *schema.Topology) []byte {
 	err := initScript.Execute(&buf, map[string]string{
 		"Name":       t.ReplicaSet.Name,
 		"Preferred":  t.Preferred().Name,
-		"FirstHost":  firstHost(t),
+		"FirstHost":  FirstHost(t),
 		"ConfigJSON": strings.TrimSuffix(string(cfg), "\n"),
 	})
 	if err != nil {
@@ -111,9 +111,8 @@ func InitScript(t *schema.Topology) []byte {
 	return buf.Bytes()
 }
 
-func firstHost(t *schema.Topology) string {
-	for _, m := range t.RegionMembers(t.Preferred().Name) {
-		return m.HostPort()
-	}
-	return t.Members[0].HostPort()
+// FirstHost is the member init-replset.js runs rs.initiate() on: the
+// preferred region's first (the init Job connects to it too).
+func FirstHost(t *schema.Topology) string {
+	return t.RegionMembers(t.Preferred().Name)[0].HostPort()
 }
