@@ -104,11 +104,11 @@ func build(t *schema.Topology, r schema.Region, base, overlay []object) ([]gener
 				return nil, err
 			}
 			for _, d := range docs {
-				d, err := checkPatchTarget(m, p, d)
+				patch, err := checkPatchTarget(m, p, d)
 				if err != nil {
 					return nil, err
 				}
-				k.Patches = append(k.Patches, types.Patch{Patch: d})
+				k.Patches = append(k.Patches, types.Patch{Patch: patch})
 			}
 		}
 		if err := writeKustomization(fs, overlayDir, k); err != nil {
@@ -160,12 +160,12 @@ func outputKustomization(list []string) []byte {
 
 // patchDocs splits a patch file into its YAML documents; each must be a
 // strategic-merge patch naming its target (apiVersion, kind, metadata.name).
-func patchDocs(p schema.Patch) ([]string, error) {
+func patchDocs(p schema.Patch) ([]*kyaml.RNode, error) {
 	nodes, err := kio.FromBytes(p.Data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", p.File, err)
 	}
-	var docs []string
+	var docs []*kyaml.RNode
 	for _, n := range nodes {
 		if n.IsNilOrEmpty() {
 			continue
@@ -173,11 +173,7 @@ func patchDocs(p schema.Patch) ([]string, error) {
 		if n.YNode().Kind != kyaml.MappingNode || n.GetKind() == "" || n.GetName() == "" {
 			return nil, &PatchError{File: p.File, Msg: "not a strategic-merge patch", Fix: "write the target's apiVersion, kind and metadata.name and the fields to change"}
 		}
-		s, err := n.String()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p.File, err)
-		}
-		docs = append(docs, s)
+		docs = append(docs, n)
 	}
 	if len(docs) == 0 {
 		return nil, &PatchError{File: p.File, Msg: "the patch file is empty", Fix: "remove it"}
@@ -188,11 +184,7 @@ func patchDocs(p schema.Patch) ([]string, error) {
 // checkPatchTarget fails when a patch matches no generated object, naming
 // the file: kustomize's own message names neither file nor region. A patch
 // without a namespace gets its target's, so users need not repeat it.
-func checkPatchTarget(m resmap.ResMap, p schema.Patch, doc string) (string, error) {
-	n, err := kyaml.Parse(doc)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", p.File, err)
-	}
+func checkPatchTarget(m resmap.ResMap, p schema.Patch, n *kyaml.RNode) (string, error) {
 	kind, name, ns := n.GetKind(), n.GetName(), n.GetNamespace()
 	for _, res := range m.Resources() {
 		if res.GetKind() == kind && res.GetName() == name && (ns == "" || ns == res.GetNamespace()) {
@@ -200,7 +192,10 @@ func checkPatchTarget(m resmap.ResMap, p schema.Patch, doc string) (string, erro
 				if err := n.SetNamespace(res.GetNamespace()); err != nil {
 					return "", fmt.Errorf("%s: %w", p.File, err)
 				}
-				return n.MustString(), nil
+			}
+			doc, err := n.String()
+			if err != nil {
+				return "", fmt.Errorf("%s: %w", p.File, err)
 			}
 			return doc, nil
 		}
