@@ -31,6 +31,8 @@ type Report struct {
 	// MissingRTT lists cloud-region pairs with no known round trip; the
 	// estimates that need them are unknown (-1).
 	MissingRTT []string `json:"missingRTT"`
+	// Rollout is the quorum-safe rollout order and its proof (rollout.go).
+	Rollout Rollout `json:"rollout"`
 }
 
 // RegionRow is one line of the members table.
@@ -212,6 +214,7 @@ func Explain(t *schema.Topology) Report {
 	r.Failures = failures(t, r.Failover)
 	r.Latency = latency(t)
 	r.SLOs = sloChecks(t, r)
+	r.Rollout = RolloutPlan(t)
 	return r
 }
 

@@ -149,6 +149,7 @@ func addReconfigSteps(tree *generators.Tree, t *schema.Topology, opts Options) e
 func Check(t *schema.Topology) schema.Diagnostics {
 	var ds schema.Diagnostics
 	ds = append(ds, analysis.Check(t)...)
+	ds = append(ds, analysis.CheckRollout(t)...)
 	ds = append(ds, kubernetes.CheckPatches(t)...)
 	ds = append(ds, terraform.CheckNames(t)...)
 	return ds.Sort()

@@ -1,6 +1,9 @@
 package gitops
 
 import (
+	"strings"
+
+	"github.com/topogen/topogen/analysis"
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/schema"
 )
@@ -29,8 +32,36 @@ type applicationSetSpec struct {
 	GoTemplate        bool                `json:"goTemplate"`
 	GoTemplateOptions []string            `json:"goTemplateOptions"`
 	Generators        []appSetGenerator   `json:"generators"`
+	Strategy          appSetStrategy      `json:"strategy"`
 	SyncPolicy        appSetSyncPolicy    `json:"syncPolicy"`
 	Template          applicationTemplate `json:"template"`
+}
+
+// appSetStrategy is the ApplicationSet's progressive sync strategy
+// (applicationset-crd.yaml at v3.5.1: spec.strategy.type,
+// rollingSync.steps[].matchExpressions[] {key, operator, values},
+// maxUpdate int-or-string).
+type appSetStrategy struct {
+	Type        string      `json:"type"`
+	RollingSync rollingSync `json:"rollingSync"`
+}
+
+type rollingSync struct {
+	Steps []RollingSyncStep `json:"steps"`
+}
+
+// RollingSyncStep is one step of the RollingSync strategy: the Applications
+// whose labels match, at most MaxUpdate of them syncing at once.
+type RollingSyncStep struct {
+	MatchExpressions []MatchExpression `json:"matchExpressions"`
+	MaxUpdate        int               `json:"maxUpdate"`
+}
+
+// MatchExpression selects Applications by label.
+type MatchExpression struct {
+	Key      string   `json:"key"`
+	Operator string   `json:"operator"`
+	Values   []string `json:"values"`
 }
 
 type appSetGenerator struct {
@@ -172,10 +203,43 @@ func Elements(t *schema.Topology) []ListElement {
 	return els
 }
 
+// RollingSyncSteps are the ApplicationSet's steps: one per region, in the
+// rollout order analysis derives (analysis.RolloutRegions), each matching
+// that region's Application by its region label, one Application at a time.
+func RollingSyncSteps(t *schema.Topology) []RollingSyncStep {
+	var steps []RollingSyncStep
+	for _, r := range analysis.RolloutRegions(t) {
+		steps = append(steps, RollingSyncStep{
+			MatchExpressions: []MatchExpression{{Key: names.RegionLabel, Operator: "In", Values: []string{r.Name}}},
+			MaxUpdate:        1,
+		})
+	}
+	return steps
+}
+
 func applicationSet(t *schema.Topology) commented {
+	var order []string
+	for _, r := range analysis.RolloutRegions(t) {
+		order = append(order, r.Name)
+	}
 	return commented{
 		comment: `One Application per region: the list generator has one element per region,
 each pointing at that region's tree and cluster.
+
+strategy RollingSync: a change reaches the regions one at a time, in the
+order topogen derives and proves quorum-safe (topogen explain, "Rollout"):
+` + strings.Join(order, " → ") + `. Regions without the primary go first, lowest priority
+first; the preferred primary's region goes last. Each step waits until its
+Application is Healthy: its StatefulSet has rolled out (every pod updated
+and ready; a member is ready only as PRIMARY or SECONDARY) before the next
+region starts, so at most one member of the whole set restarts at a time.
+Progressive syncs must be enabled on the ApplicationSet controller
+(argocd-cmd-params-cm: applicationsetcontroller.enable.progressive.syncs:
+"true", see the README); without it the strategy is ignored and every
+region syncs at once. With it, the controller disables the Applications'
+automated sync and starts each step's sync itself, with the template's
+prune, retry and sync options; drift (what selfHeal would repair) makes an
+Application OutOfSync, and the controller syncs it again in step order.
 
 Ordering inside a region comes from argocd.argoproj.io/sync-wave annotations
 the Kubernetes target puts on the objects of the tree:
@@ -198,7 +262,7 @@ no longer has, last (PruneLast).
 ServerSideApply: the StatefulSet and CRD objects are large and other
 controllers own some of their fields; CreateNamespace=false because the tree
 carries its own Namespace object (wave -2). RespectIgnoreDifferences keeps
-selfHeal from fighting the controllers over the ignored fields:
+syncs from fighting the controllers over the ignored fields:
 volumeClaimTemplates gain apiVersion, kind and status from the API server
 (argoproj/argo-cd#11143), and the AWS Load Balancer Controller's webhook
 sets loadBalancerClass on LoadBalancer Services.`,
@@ -210,6 +274,7 @@ sets loadBalancerClass on LoadBalancer Services.`,
 				GoTemplate:        true,
 				GoTemplateOptions: []string{"missingkey=error"},
 				Generators:        []appSetGenerator{{List: listGenerator{Elements: Elements(t)}}},
+				Strategy:          appSetStrategy{Type: "RollingSync", RollingSync: rollingSync{Steps: RollingSyncSteps(t)}},
 				SyncPolicy:        appSetSyncPolicy{PreserveResourcesOnDeletion: true},
 				Template: applicationTemplate{
 					Metadata: meta{

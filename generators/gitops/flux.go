@@ -1,7 +1,10 @@
 package gitops
 
 import (
+	"strconv"
 	"strings"
+
+	"github.com/topogen/topogen/analysis"
 
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/schema"
@@ -39,6 +42,16 @@ type kustomizationSpec struct {
 	Wait           bool          `json:"wait"`
 	HealthChecks   []healthCheck `json:"healthChecks"`
 	KubeConfig     kubeConfig    `json:"kubeConfig"`
+	// DependsOn names the Kustomization of the region before this one in
+	// the rollout order; none for the first.
+	DependsOn []DependencyReference `json:"dependsOn,omitempty"`
+}
+
+// DependencyReference is a Kustomization this one waits for
+// (kustomize.toolkit.fluxcd.io/v1 spec.dependsOn[] {name, namespace}).
+type DependencyReference struct {
+	Name      string `json:"name"`
+	Namespace string `json:"namespace"`
 }
 
 type sourceRef struct {
@@ -63,11 +76,29 @@ type secretRef struct {
 
 func fluxObjects(t *schema.Topology) []commented {
 	objs := []commented{gitRepository(t)}
+	deps := DependsOn(t)
 	for _, r := range t.Regions {
-		objs = append(objs, kustomization(t, r))
+		objs = append(objs, kustomization(t, r, deps[r.Name]))
 	}
 	return objs
 }
+
+// DependsOn chains the regions' Kustomizations in the rollout order
+// analysis derives (analysis.RolloutRegions): each region's depends on the
+// one before it. Keyed by region name; the first region has none.
+func DependsOn(t *schema.Topology) map[string]string {
+	deps := map[string]string{}
+	prev := ""
+	for _, r := range analysis.RolloutRegions(t) {
+		if prev != "" {
+			deps[r.Name] = AppName(t, prev)
+		}
+		prev = r.Name
+	}
+	return deps
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // FluxURL is the repository URL as Flux accepts it: the CRD allows only
 // http(s):// and ssh:// URLs, so the scp-like "git@host:owner/repo.git" the
@@ -111,7 +142,14 @@ func KustomizationPath(t *schema.Topology, r schema.Region) string {
 	return "./" + RegionPath(t, r)
 }
 
-func kustomization(t *schema.Topology, r schema.Region) commented {
+func kustomization(t *schema.Topology, r schema.Region, after string) commented {
+	var deps []DependencyReference
+	order := "This region is the first of the order: nothing gates it."
+	if after != "" {
+		deps = []DependencyReference{{Name: after, Namespace: FluxNamespace}}
+		order = "This region waits for " + after + ", the one before it."
+	}
+	timeout := names.RegionRolloutTimeout(r.Members)
 	return commented{
 		comment: `Applies region ` + r.Name + `'s tree to its cluster through the kubeconfig in
 Secret ` + FluxNamespace + `/` + r.Cluster.KubeConfigSecret + `.
@@ -121,11 +159,21 @@ rollout, Certificates, the init Job's completion) before reporting Ready;
 while wait is true kustomize-controller ignores healthChecks, which names the
 StatefulSet so the check stays if wait is ever turned off.
 
-No dependsOn: each region's tree is complete on its own (own Namespace,
-Secrets, certificate), and the one cross-region step, the init Job's
-rs.initiate(), retries until every member answers. A dependsOn chain would
-let one region's outage stop the others' reconciliation, the opposite of
-what a multi-region replica set is for.
+dependsOn: a change reaches the regions one at a time, in the order topogen
+derives and proves quorum-safe (topogen explain, "Rollout"): regions without
+the primary first, lowest priority first, the preferred primary's last.
+` + order + `
+kustomize-controller reconciles a Kustomization only once its dependency is
+Ready at the same source revision (checkDependencies: "dependency ...
+revision is not up to date"), and with wait: true Ready means every
+member's pod rolled out and is ready (PRIMARY or SECONDARY). The price:
+while a region is failing, the regions after it do not receive changes;
+that is intended, as rolling them would take members down while the set is
+already short of one region.
+
+timeout ` + timeout + `: ` + itoa(r.Members) + ` member(s) restarted one at a time, each within
+` + names.MemberRestartBudget.String() + ` (termination grace, startup probe budget and
+readiness period), plus 5m for the rest of the tree.
 
 deletionPolicy Orphan: deleting this Kustomization (a region removed from
 the topology) leaves the members and their volumes running; prune still
@@ -137,7 +185,7 @@ removes objects the tree no longer has.`,
 			Spec: kustomizationSpec{
 				Interval:       "10m",
 				RetryInterval:  "2m",
-				Timeout:        "15m",
+				Timeout:        timeout,
 				SourceRef:      sourceRef{Kind: "GitRepository", Name: t.Name},
 				Path:           KustomizationPath(t, r),
 				Prune:          true,
@@ -150,6 +198,7 @@ removes objects the tree no longer has.`,
 					Namespace:  t.Kubernetes.Namespace,
 				}},
 				KubeConfig: kubeConfig{SecretRef: secretRef{Name: r.Cluster.KubeConfigSecret}},
+				DependsOn:  deps,
 			},
 		},
 	}

@@ -1,0 +1,45 @@
+package names
+
+import (
+	"fmt"
+	"time"
+)
+
+// A member's restart budget, which the Kubernetes target's StatefulSet
+// implements (terminationGracePeriodSeconds, the startup and readiness
+// probes) and the GitOps target waits for (the Flux Kustomization's
+// timeout). generators/gitops's TestRestartBudgetMatchesStatefulSet reads
+// the generated StatefulSet back and fails when the two drift.
+const (
+	// MemberTerminationGraceSeconds leaves a primary time to step down
+	// (preStop replSetStepDown: up to 30 s of catch-up, then the election)
+	// before the kubelet kills mongod.
+	MemberTerminationGraceSeconds = 120
+	// MemberStartupProbePeriodSeconds × MemberStartupProbeFailures is how
+	// long mongod may take to answer ping after a restart (journal recovery
+	// after a crash) before the kubelet restarts it.
+	MemberStartupProbePeriodSeconds = 10
+	MemberStartupProbeFailures      = 60
+	// MemberReadinessPeriodSeconds: a restarted member counts as ready
+	// (PRIMARY or SECONDARY) at most one period after it is.
+	MemberReadinessPeriodSeconds = 10
+)
+
+// MemberRestartBudget is the longest one member's rolling restart may take
+// and still be normal: stop (grace period), start (startup probe budget),
+// and the readiness probe noticing it is PRIMARY or SECONDARY.
+const MemberRestartBudget = (MemberTerminationGraceSeconds +
+	MemberStartupProbePeriodSeconds*MemberStartupProbeFailures +
+	MemberReadinessPeriodSeconds) * time.Second
+
+// regionApplyMargin covers the rest of a region's sync: applying the
+// objects, certificates, and the init Job.
+const regionApplyMargin = 5 * time.Minute
+
+// RegionRolloutTimeout is how long a region's delivery may take to roll all
+// its members one at a time, rounded up to whole minutes, in the form Flux
+// accepts ("42m").
+func RegionRolloutTimeout(members int) string {
+	d := time.Duration(members)*MemberRestartBudget + regionApplyMargin
+	return fmt.Sprintf("%dm", int((d+time.Minute-1)/time.Minute))
+}
