@@ -55,6 +55,10 @@ type Options struct {
 // rewritten out/topology.json, until the next topology change replaces them.
 const ReconfigBasePath = impact.ReconfigDir + "/base-topology.json"
 
+// SnapshotPath is the file of the output directory that records the
+// topology it was generated from (the destructive-change guard reads it).
+const SnapshotPath = model.Path
+
 // PreviousFrom reads Options from the files of an existing output
 // directory (as read by outdir.ReadTree). Unreadable snapshots are errors:
 // the change analysis would silently miss changes.

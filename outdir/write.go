@@ -2,7 +2,6 @@ package outdir
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"maps"
 	"os"
@@ -15,7 +14,7 @@ import (
 )
 
 // ManifestPath is the file topogen writes into every output directory it
-// owns; Write refuses to replace a non-empty directory without it, so a
+// owns; gen refuses to replace a non-empty directory without it, so a
 // mistyped -o cannot wipe someone's work.
 const ManifestPath = ".topogen-manifest"
 
@@ -31,46 +30,52 @@ func Manifest(tree *generators.Tree) []byte {
 	return b
 }
 
-// Write makes dir hold exactly tree. It renders into a temporary directory
-// beside dir (same filesystem), then swaps it in with renames; on any error
-// dir is left as it was. Nothing outside dir is touched but the temporary
-// siblings, which are removed. It returns the changes it applied.
+// Write makes dir hold exactly tree (OpenForWrite, Read, Compare, Apply)
+// and returns the changes it applied.
 func Write(dir string, tree *generators.Tree) ([]Change, error) {
-	changes, err := Compare(dir, tree)
+	d, unlock, err := OpenForWrite(dir)
 	if err != nil {
 		return nil, err
 	}
-	if err := Apply(dir, tree, changes); err != nil {
+	defer unlock()
+	s, err := d.Read()
+	if err != nil {
+		return nil, err
+	}
+	changes := s.Compare(tree)
+	if err := d.Apply(tree, changes); err != nil {
 		return nil, err
 	}
 	return changes, nil
 }
 
-// Apply is Write for a caller that has already compared dir with tree:
-// changes are what Compare (or CompareFiles over ReadTree) returned.
-func Apply(dir string, tree *generators.Tree, changes []Change) error {
-	if err := checkOwned(dir); err != nil {
-		return err
-	}
+// Apply makes the directory hold exactly tree, for a caller that has
+// compared it already (changes are what Snapshot.Compare returned). It
+// renders into a temporary sibling (same filesystem) and swaps it in (see
+// swap); on any error before the swap the directory is left as it was.
+// An error of type *CleanupError means the swap happened and only the
+// previous tree could not be removed.
+func (d *Dir) Apply(tree *generators.Tree, changes []Change) error {
 	if len(changes) == 0 {
 		return nil
 	}
-	parent := filepath.Dir(filepath.Clean(dir))
+	parent := filepath.Dir(d.Path)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dir)+".new-")
+	tmp, err := os.MkdirTemp(parent, d.tempPrefix("new"))
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp) // no-op once renamed into place
 	if err := writeFiles(tmp, tree.Files()); err != nil {
+		removeTree(tmp)
 		return err
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
+		removeTree(tmp)
 		return err
 	}
-	return swap(dir, tmp)
+	return d.swap(tmp)
 }
 
 // writeFiles writes files under the new directory root: each directory
@@ -91,54 +96,29 @@ func writeFiles(root string, files []generators.File) error {
 	}
 	errs := make([]error, len(files))
 	parallel.Do(len(files), 4, func(i int) {
-		errs[i] = os.WriteFile(filepath.Join(root, filepath.FromSlash(files[i].Path)), files[i].Data, 0o644)
+		errs[i] = writeFile(filepath.Join(root, filepath.FromSlash(files[i].Path)), files[i].Data)
 	})
 	return errors.Join(errs...)
 }
 
-// swap replaces dir with tmp: dir → backup, tmp → dir, remove backup; if
-// the second rename fails, the backup is renamed back.
-func swap(dir, tmp string) error {
-	_, err := os.Lstat(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return os.Rename(tmp, dir)
+// writeFile is os.WriteFile, a variable so tests can fail it.
+var writeFile = func(name string, data []byte) error { return os.WriteFile(name, data, 0o644) }
+
+// removeTree removes a tree topogen owns (a previous output or a temporary
+// sibling). A tree the user made read-only is made writable first: it is
+// being deleted either way.
+func removeTree(p string) error {
+	err := removeAll(p)
+	if err == nil {
+		return nil
 	}
-	if err != nil {
-		return err
-	}
-	backup, err := os.MkdirTemp(filepath.Dir(filepath.Clean(dir)), "."+filepath.Base(dir)+".old-")
-	if err != nil {
-		return err
-	}
-	if err := os.Remove(backup); err != nil { // only the unique name is needed
-		return err
-	}
-	if err := os.Rename(dir, backup); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if rerr := os.Rename(backup, dir); rerr != nil {
-			return fmt.Errorf("%w; restoring %s from %s also failed: %v", err, dir, backup, rerr)
+	filepath.WalkDir(p, func(q string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			os.Chmod(q, 0o755)
 		}
-		return err
-	}
-	return os.RemoveAll(backup)
+		return nil
+	})
+	return removeAll(p)
 }
 
-// checkOwned refuses a non-empty directory that has no manifest.
-func checkOwned(dir string) error {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if len(entries) == 0 {
-		return nil
-	}
-	if _, err := os.Stat(filepath.Join(dir, ManifestPath)); err == nil {
-		return nil
-	}
-	return fmt.Errorf("refusing to replace %s: it is not empty and has no %s, so topogen did not write it; remove it or pass another -o", filepath.ToSlash(dir), ManifestPath)
-}
+var removeAll = os.RemoveAll

@@ -3,14 +3,13 @@ package main
 import (
 	"fmt"
 	"io"
-	"path"
 
 	"github.com/spf13/cobra"
 	"github.com/topogen/topogen/outdir"
 )
 
 func newCheckCmd(stdout, stderr io.Writer) *cobra.Command {
-	var topo, out string
+	var f outFlags
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Fail when the output directory is not what gen would write",
@@ -22,7 +21,12 @@ pull request.`,
   topogen check -t regions -o out || echo "run topogen gen and commit out/"`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			r, err := render(topo, out, stderr, nil)
+			topo, out := f.topo, f.out
+			dir, err := openOut(out, stderr)
+			if err != nil {
+				return err
+			}
+			r, err := render(f, dir, stderr, nil)
 			if err != nil {
 				return err
 			}
@@ -32,14 +36,13 @@ pull request.`,
 				return nil
 			}
 			for _, c := range changes {
-				fmt.Fprintf(stdout, "%-8s %s\n", c.Status, path.Join(out, c.Path))
+				fmt.Fprintln(stdout, changeLine(out, c))
 			}
 			added, changed, removed := outdir.Count(changes)
 			fmt.Fprintf(stdout, "%s is stale: %d added, %d changed, %d removed; run topogen gen\n", out, added, changed, removed)
 			return exitError{exitChanges}
 		},
 	}
-	addTopologyFlag(cmd, &topo)
-	addOutFlag(cmd, &out)
+	addOutFlags(cmd, &f)
 	return cmd
 }

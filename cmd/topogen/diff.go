@@ -10,7 +10,8 @@ import (
 )
 
 func newDiffCmd(stdout, stderr io.Writer) *cobra.Command {
-	var topo, out, format string
+	var f outFlags
+	var format string
 	cmd := &cobra.Command{
 		Use:   "diff",
 		Short: "Show what gen would change in the output directory",
@@ -33,7 +34,12 @@ Formats:
 			default:
 				return usageError{fmt.Errorf("unknown --%s %q: want text, markdown or json", flagFormat, format)}
 			}
-			r, err := render(topo, out, stderr, nil)
+			out := f.out
+			dir, err := openOut(out, stderr)
+			if err != nil {
+				return err
+			}
+			r, err := render(f, dir, stderr, nil)
 			if err != nil {
 				return err
 			}
@@ -41,6 +47,10 @@ Formats:
 			switch format {
 			case "text":
 				for _, c := range changes {
+					if c.Kind != "" {
+						// Not a file patch can express; patch(1) skips the line.
+						fmt.Fprintf(stdout, "# %s\n", changeLine(out, c))
+					}
 					io.WriteString(stdout, outdir.UnifiedDiff(out, c))
 				}
 			default:
@@ -63,8 +73,7 @@ Formats:
 			return nil
 		},
 	}
-	addTopologyFlag(cmd, &topo)
-	addOutFlag(cmd, &out)
+	addOutFlags(cmd, &f)
 	cmd.Flags().StringVar(&format, flagFormat, "text", "output format: text, markdown or json")
 	return cmd
 }

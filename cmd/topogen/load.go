@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"path"
 
+	"github.com/spf13/cobra"
 	"github.com/topogen/topogen/compile"
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/impact"
@@ -46,8 +49,26 @@ func loadTopology(dir string, stderr, warnOut io.Writer) (*schema.Topology, erro
 	return t, nil
 }
 
+// outFlags are the flags of the commands that compare with an output
+// directory (gen, check, diff).
+type outFlags struct {
+	topo, out string
+	// noPrevious accepts an output directory without its topology.json:
+	// every change since it was generated is then unchecked.
+	noPrevious bool
+}
+
+const flagNoPrevious = "no-previous"
+
+func addOutFlags(cmd *cobra.Command, f *outFlags) {
+	addTopologyFlag(cmd, &f.topo)
+	addOutFlag(cmd, &f.out)
+	cmd.Flags().BoolVar(&f.noPrevious, flagNoPrevious, false, "generate without comparing with the topology the output directory was generated from (when its "+compile.SnapshotPath+" is lost); destructive changes go unchecked")
+}
+
 // rendering is a topology compiled against an output directory.
 type rendering struct {
+	dir      *outdir.Dir
 	topology *schema.Topology
 	tree     *generators.Tree
 	// changes are the topology-level changes since out/ was generated.
@@ -56,23 +77,35 @@ type rendering struct {
 	files []outdir.Change
 }
 
-// render loads the topology, reads what the output directory was generated
-// from, refuses unacknowledged destructive changes and compiles every
-// target in memory.
-func render(topoDir, outDir string, stderr, warnOut io.Writer) (*rendering, error) {
-	t, err := loadTopology(topoDir, stderr, warnOut)
+// render checks the output directory, loads the topology, reads what the
+// output directory was generated from, refuses unacknowledged destructive
+// changes and compiles every target in memory. dir is the opened output
+// directory (outdir.Open or OpenForWrite).
+func render(f outFlags, dir *outdir.Dir, stderr, warnOut io.Writer) (*rendering, error) {
+	t, err := loadTopology(f.topo, stderr, warnOut)
 	if err != nil {
 		return nil, err
 	}
-	existing, err := outdir.ReadTree(outDir)
+	existing, err := dir.Read()
 	if err != nil {
 		fmt.Fprintf(stderr, "topogen: %v\n", err)
 		return nil, exitError{exitInvalid}
 	}
-	opts, err := compile.PreviousFrom(existing)
-	if err != nil {
-		fmt.Fprintf(stderr, "topogen: %s: %v; remove the file and run topogen gen again\n", outDir, err)
-		return nil, exitError{exitInvalid}
+	snapshot := path.Join(f.out, compile.SnapshotPath)
+	var opts compile.Options
+	if !f.noPrevious {
+		if _, ok := existing.Files[compile.SnapshotPath]; !ok && dir.Owned {
+			why := "is missing"
+			if kind, ok := existing.Others[compile.SnapshotPath]; ok {
+				why = "is a " + kind + ", not the file topogen wrote"
+			}
+			fmt.Fprintf(stderr, "topogen: %s %s, so the changes since %s was generated (a CIDR change, a removed region) cannot be checked; restore it (git checkout -- %s), or pass --%s to generate without that check\n", snapshot, why, f.out, snapshot, flagNoPrevious)
+			return nil, exitError{exitInvalid}
+		}
+		if opts, err = compile.PreviousFrom(existing.Files); err != nil {
+			fmt.Fprintf(stderr, "topogen: %s: %v; restore the file (git checkout -- %s), or pass --%s to generate without comparing with it\n", f.out, err, f.out, flagNoPrevious)
+			return nil, exitError{exitInvalid}
+		}
 	}
 	changes := compile.Changes(t, opts)
 	if printDiagnostics(impact.Unacknowledged(changes, t), stderr, warnOut) {
@@ -83,5 +116,28 @@ func render(topoDir, outDir string, stderr, warnOut io.Writer) (*rendering, erro
 		fmt.Fprintf(stderr, "topogen: %v\n", err)
 		return nil, exitError{exitInvalid}
 	}
-	return &rendering{topology: t, tree: tree, changes: changes, files: outdir.CompareFiles(existing, tree)}, nil
+	return &rendering{dir: dir, topology: t, tree: tree, changes: changes, files: existing.Compare(tree)}, nil
+}
+
+// openOut opens the output directory for check and diff, before anything
+// is read.
+func openOut(name string, stderr io.Writer) (*outdir.Dir, error) {
+	if name == "" {
+		return nil, usageError{errors.New("-o needs a directory, e.g. -o out")}
+	}
+	d, err := outdir.Open(name)
+	if err != nil {
+		fmt.Fprintf(stderr, "topogen: %v\n", err)
+		return nil, exitError{exitInvalid}
+	}
+	return d, nil
+}
+
+// changeLine is one changed file as check lists it.
+func changeLine(out string, c outdir.Change) string {
+	s := fmt.Sprintf("%-8s %s", c.Status, path.Join(out, c.Path))
+	if c.Kind != "" {
+		s += " (" + c.Kind + ", not a generated file)"
+	}
+	return s
 }

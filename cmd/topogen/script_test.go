@@ -12,6 +12,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if os.Getenv(runAsMain) == "1" {
+		os.Exit(Main(os.Args[1:]))
+	}
 	os.Exit(testscript.RunMain(m, map[string]func() int{
 		"topogen": func() int { return Main(os.Args[1:]) },
 	}))
