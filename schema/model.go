@@ -178,6 +178,17 @@ type Backup struct {
 	RetentionDays int
 	// Schedule is the cron expression derived from Every and Minute.
 	Schedule string
+	// PITR: continuous oplog capture by PBM.
+	PITR bool
+	// Type of the base backups: "logical" or "physical".
+	Type string
+	// Compression of base backups and oplog chunks.
+	Compression string
+	// Image of the pbm-agent sidecar and the pbm Jobs.
+	Image string
+	// StorageRegion is the region whose bucket PBM writes (the preferred
+	// region unless set).
+	StorageRegion string
 }
 
 // Kubernetes settings shared by every region.

@@ -91,6 +91,11 @@ type rawBackup struct {
 	Every         string `json:"every"`
 	Minute        int    `json:"minute"`
 	RetentionDays int    `json:"retentionDays"`
+	PITR          bool   `json:"pitr"`
+	Type          string `json:"type"`
+	Compression   string `json:"compression"`
+	Image         string `json:"image"`
+	StorageRegion string `json:"storageRegion"`
 }
 
 type rawKubernetes struct {

@@ -201,6 +201,7 @@ func (c *checker) resolveRaw(raw rawTopology) (*Topology, Diagnostics) {
 		// getLastErrorModes "multiRegion": acknowledged in 2 distinct regions.
 		t.ReplicaSet.MultiRegionAckRegions = 2
 	}
+	c.checkBackup(t)
 	if c.diags.HasErrors() {
 		return nil, c.diags.Sort()
 	}
@@ -268,7 +269,8 @@ func ParseDuration(s string) (time.Duration, error) {
 
 func resolveBackup(raw rawBackup) Backup {
 	every, _ := ParseDuration(raw.Every)
-	b := Backup{Every: every, Minute: raw.Minute, RetentionDays: raw.RetentionDays}
+	b := Backup{Every: every, Minute: raw.Minute, RetentionDays: raw.RetentionDays,
+		PITR: raw.PITR, Type: raw.Type, Compression: raw.Compression, Image: raw.Image, StorageRegion: raw.StorageRegion}
 	hours := int(every / time.Hour)
 	if hours >= 24 {
 		b.Schedule = fmt.Sprintf("%d 0 * * *", raw.Minute)

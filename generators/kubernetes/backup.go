@@ -1,8 +1,7 @@
 package kubernetes
 
 import (
-	"fmt"
-	"strings"
+	"strconv"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
@@ -13,17 +12,7 @@ import (
 	"github.com/topogen/topogen/schema"
 )
 
-// AWSCLIImage uploads the dump. The mongo image ships mongodump but no AWS
-// CLI, the AWS CLI image no mongodump: two containers of one pod stream
-// through a FIFO in a shared emptyDir, so the dump never lands on disk.
-const AWSCLIImage = "amazon/aws-cli:2.17.0"
-
-const (
-	componentBackup = "backup"
-	backupDir       = "/backup"
-	backupFIFO      = backupDir + "/dump.fifo"
-	backupRC        = backupDir + "/dump.rc"
-)
+const componentBackup = "backup"
 
 // caOnlyVolume projects only ca.crt of the member TLS Secret: clients verify
 // members and authenticate with SCRAM (mongod.conf allows connections
@@ -36,63 +25,38 @@ func caOnlyVolume(t *schema.Topology, r schema.Region) corev1.Volume {
 	}}}
 }
 
-// backupURI reads from a secondary of the own region when one is up, any
-// member otherwise (secondaryPreferred also works with a single member).
-func backupURI(t *schema.Topology, r schema.Region) string {
-	q := []string{
-		"replicaSet=" + t.ReplicaSet.Name,
-		"tls=true",
-		"tlsCAFile=" + caFile,
-		"authSource=admin",
-		"readPreference=secondaryPreferred",
-		"readPreferenceTags=region:" + r.Name,
-		"readPreferenceTags=",
+// BackupWait is how long the backup Job waits for pbm backup (and then
+// pbm cleanup) to finish: the interval less 10 minutes, so a stuck backup
+// fails before the next one is due. The status check's base-backup age
+// limit is Every + BackupWait.
+func BackupWait(t *schema.Topology) time.Duration { return t.Backup.Every - 10*time.Minute }
+
+// pbmBackupEnv is what backup.sh (and restore.sh's new base backup) reads.
+func pbmBackupEnv(t *schema.Topology) []corev1.EnvVar {
+	return []corev1.EnvVar{
+		{Name: "PBM_BACKUP_TYPE", Value: t.Backup.Type},
+		{Name: "PBM_COMPRESSION", Value: t.Backup.Compression},
 	}
-	return "mongodb://" + strings.Join(hostPorts(t, r.Name), ",") + "/?" + strings.Join(q, "&")
 }
 
-func buildBackupCronJob(t *schema.Topology, r schema.Region) (object, error) {
-	size, err := schema.ParseQuantity(r.Sizing.StorageSize)
-	if err != nil {
-		return object{}, fmt.Errorf("region %s: sizing.storageSize: %w", r.Name, err)
-	}
-	bucket := names.BackupBucket(t, r)
-	// mongodump's exit status reaches the uploader through a file: a failed
-	// dump deletes the partial object and fails the Job, so the bucket
-	// only holds complete archives (retention: the bucket's lifecycle rule).
-	dump := fmt.Sprintf(`mongodump --uri "$MONGODB_URI" --username "$MONGODB_USERNAME" --password "$MONGODB_PASSWORD" --oplog --gzip --archive=%s
-rc=$?
-echo "$rc" > %s
-exit "$rc"
-`, backupFIFO, backupRC)
-	// aws s3 cp - streams stdin as a multipart upload; --expected-size
-	// (the volume size, an upper bound) sizes the parts for dumps > 50 GB.
-	upload := fmt.Sprintf(`set -eu
-key="s3://%s/%s/$(date -u +%%Y%%m%%dT%%H%%M%%SZ).archive.gz"
-aws s3 cp --only-show-errors --expected-size %d - "$key" < %s
-while [ ! -f %s ]; do sleep 1; done
-if [ "$(cat %s)" != 0 ]; then
-  aws s3 rm --only-show-errors "$key"
-  echo "mongodump failed; removed $key" >&2
-  exit 1
-fi
-echo "uploaded $key"
-`, bucket, r.Name, int64(size), backupFIFO, backupRC, backupRC)
-
-	mounts := []corev1.VolumeMount{{Name: "backup", MountPath: backupDir}, {Name: "tmp", MountPath: tmpDir}}
-	tlsMount := corev1.VolumeMount{Name: "tls", MountPath: tlsDir, ReadOnly: true}
-	home := corev1.EnvVar{Name: "HOME", Value: tmpDir}
-	small := requestsLimit("10m", "16Mi", "64Mi")
-	work := requestsLimit("500m", "512Mi", "2Gi")
-
-	period := t.Backup.Every
+// buildBackupCronJob runs the base backups of the whole set, in the
+// preferred region only: PBM backs up a replica set once, from the member
+// its priorities choose (a secondary by default), whichever region the
+// command comes from; three regions would start three backups. The mongodump
+// CronJob it replaces dumped 1 Ti through a FIFO in every region at the same
+// minute, and a restore lost up to `every` of writes; PITR bounds that by the
+// RPO, base backups only bound how much oplog a restore replays.
+func buildBackupCronJob(t *schema.Topology, r schema.Region) object {
 	// A stuck run is killed before the next one is due (Forbid would skip it).
-	deadline := int64((period - 5*time.Minute).Seconds())
+	deadline := int64((t.Backup.Every - 5*time.Minute).Seconds())
 	starting := int64(600)
-	backoff, keepOK, keepFailed := int32(2), int32(3), int32(3)
+	backoff, keepOK, keepFailed := int32(0), int32(3), int32(3)
 	utc := "Etc/UTC"
+	env := append(pbmBackupEnv(t),
+		corev1.EnvVar{Name: "PBM_WAIT_TIME", Value: BackupWait(t).String()},
+		corev1.EnvVar{Name: "PBM_RETENTION_DAYS", Value: strconv.Itoa(t.Backup.RetentionDays)},
+	)
 	podLabels := map[string]string{labelComponent: componentBackup, clientLabel: "true"}
-
 	cj := batchv1.CronJob{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "CronJob"},
 		ObjectMeta: meta("CronJob", names.BackupCronJob, t.Kubernetes.Namespace, componentBackup, nil),
@@ -106,60 +70,17 @@ echo "uploaded $key"
 			JobTemplate: batchv1.JobTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{labelComponent: componentBackup}},
 				Spec: batchv1.JobSpec{
+					// No retry: a second pbm backup right after a failed
+					// one fails the same way; the next schedule retries.
 					BackoffLimit:          &backoff,
 					ActiveDeadlineSeconds: &deadline,
 					Template: corev1.PodTemplateSpec{
 						ObjectMeta: metav1.ObjectMeta{Labels: podLabels},
-						Spec: corev1.PodSpec{
-							ServiceAccountName: names.BackupServiceAccount,
-							RestartPolicy:      corev1.RestartPolicyNever,
-							SecurityContext:    restrictedPod(),
-							InitContainers: []corev1.Container{{
-								Name:            "fifo",
-								Image:           t.MongoDB.Image,
-								Command:         []string{"mkfifo", backupFIFO},
-								Resources:       small,
-								VolumeMounts:    mounts,
-								SecurityContext: restrictedContainer(),
-							}},
-							Containers: []corev1.Container{
-								{
-									Name:    "mongodump",
-									Image:   t.MongoDB.Image,
-									Command: []string{"sh", "-c", dump},
-									Env: []corev1.EnvVar{
-										{Name: "MONGODB_URI", Value: backupURI(t, r)},
-										secretEnv("MONGODB_USERNAME", secretBackup, keyUsername),
-										secretEnv("MONGODB_PASSWORD", secretBackup, keyPassword),
-										home,
-									},
-									Resources:       work,
-									VolumeMounts:    append(append([]corev1.VolumeMount(nil), mounts...), tlsMount),
-									SecurityContext: restrictedContainer(),
-								},
-								{
-									Name:    "upload",
-									Image:   AWSCLIImage,
-									Command: []string{"sh", "-c", upload},
-									Env: []corev1.EnvVar{
-										{Name: "AWS_REGION", Value: r.CloudRegion},
-										home,
-									},
-									Resources:       work,
-									VolumeMounts:    mounts,
-									SecurityContext: restrictedContainer(),
-								},
-							},
-							Volumes: []corev1.Volume{
-								{Name: "backup", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}},
-								{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}},
-								caOnlyVolume(t, r),
-							},
-						},
+						Spec:       pbmPodSpec(t, r, "pbm-backup", "backup.sh", env),
 					},
 				},
 			},
 		},
 	}
-	return object{kind: "CronJob", name: names.BackupCronJob, v: cj}, nil
+	return object{kind: "CronJob", name: names.BackupCronJob, v: cj}
 }

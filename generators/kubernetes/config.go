@@ -26,7 +26,7 @@ const (
 	ConnectionConfigMap = "mongodb-connection"
 )
 
-var secrets = []string{secretAdmin, secretBackup, secretExporter}
+var secrets = []string{secretAdmin, secretBackup, secretExporter, names.SecretPBM}
 
 func configMapMongod(t *schema.Topology, r schema.Region) string {
 	return names.StatefulSet(t, r) + "-config"
@@ -173,8 +173,9 @@ func buildCertificate(t *schema.Topology, r schema.Region) object {
 	}}
 }
 
-// buildBackupServiceAccount is the backup CronJob's identity; the IAM role
-// (created by the Terraform target) may write the region's bucket (IRSA).
+// buildBackupServiceAccount is the identity of the mongod pods (their
+// pbm-agent sidecars) and the pbm Jobs; the IAM role (created by the
+// Terraform target) may use PBM's prefix of the backup buckets (IRSA).
 func buildBackupServiceAccount(t *schema.Topology, r schema.Region) object {
 	sa := corev1.ServiceAccount{
 		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},

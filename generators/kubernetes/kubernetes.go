@@ -67,8 +67,7 @@ func objects(t *schema.Topology, r schema.Region) (base, overlay []object, err e
 		return nil, nil, err
 	}
 	sts := buildStatefulSet(t, r, conf)
-
-	backup, err := buildBackupCronJob(t, r)
+	pbmConfig, err := buildPBMConfigMap(t)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -77,6 +76,7 @@ func objects(t *schema.Topology, r schema.Region) (base, overlay []object, err e
 		buildConnectionConfigMap(t, r),
 		buildCertificate(t, r),
 		buildBackupServiceAccount(t, r),
+		pbmConfig,
 		buildHeadless(t, r),
 		buildExporterService(t, r),
 	)
@@ -87,9 +87,14 @@ func objects(t *schema.Topology, r schema.Region) (base, overlay []object, err e
 	if err != nil {
 		return nil, nil, err
 	}
-	overlay = append(overlay, backup, buildServiceMonitor(t, r), rule)
+	overlay = append(overlay, buildServiceMonitor(t, r), rule)
+	overlay = append(overlay, buildPBMRestore(t, r))
+	if len(t.Regions) > 1 {
+		overlay = append(overlay, buildPBMFailover(t, r))
+	}
 	if t.Preferred().Name == r.Name {
 		overlay = append(overlay, buildInitScripts(t), buildInitJob(t, r))
+		overlay = append(overlay, buildPBMConfigJob(t, r), buildBackupCronJob(t, r))
 	}
 	return base, overlay, nil
 }

@@ -361,8 +361,10 @@ func TestExternalSecrets(t *testing.T) {
 	}
 }
 
+// uriCredentials: a connection string with a user and password in it;
+// Kubernetes references to the environment, $(PBM_PASSWORD), are not values.
 var (
-	uriCredentials = regexp.MustCompile(`mongodb(\+srv)?://[^/@\s"']+:[^/@\s"']+@`)
+	uriCredentials = regexp.MustCompile(`mongodb(\+srv)?://[^/@\s"'$]+:[^/@\s"'$]+@`)
 	literalFlag    = regexp.MustCompile(`--password[= ]+[^"$\s]`)
 )
 

@@ -78,6 +78,11 @@ func mongoEgress(t *schema.Topology) networkingv1.NetworkPolicyEgressRule {
 	}
 }
 
+// httpsEgress: S3 and STS (IRSA), whose addresses are not fixed.
+func httpsEgress() networkingv1.NetworkPolicyEgressRule {
+	return networkingv1.NetworkPolicyEgressRule{Ports: []networkingv1.NetworkPolicyPort{tcp(443)}}
+}
+
 func netpol(t *schema.Topology, name, component string, spec networkingv1.NetworkPolicySpec) object {
 	np := networkingv1.NetworkPolicy{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"},
@@ -92,7 +97,8 @@ func netpol(t *schema.Topology, name, component string, spec networkingv1.Networ
 //   - mongod's port from the application and monitoring namespaces, this
 //     namespace and every region's VPC (members, cross-region clients, NLBs);
 //   - the exporter's port from the monitoring namespace only;
-//   - egress of members to DNS and other members;
+//   - egress of members to DNS, other members and HTTPS (the pbm-agent
+//     sidecar: S3 and STS);
 //   - egress of the backup and init clients to DNS, members and HTTPS
 //     (S3 and STS for IRSA, whose addresses are not fixed).
 func buildNetworkPolicies(t *schema.Topology, r schema.Region) []object {
@@ -109,7 +115,7 @@ func buildNetworkPolicies(t *schema.Topology, r schema.Region) []object {
 			{From: mongodFrom, Ports: []networkingv1.NetworkPolicyPort{tcp(t.MongoDB.Port)}},
 			{From: []networkingv1.NetworkPolicyPeer{nsPeer(ns.MonitoringNamespace)}, Ports: []networkingv1.NetworkPolicyPort{tcp(names.ExporterPort)}},
 		},
-		Egress: []networkingv1.NetworkPolicyEgressRule{dnsEgress(), mongoEgress(t)},
+		Egress: []networkingv1.NetworkPolicyEgressRule{dnsEgress(), mongoEgress(t), httpsEgress()},
 	})
 	clients := netpol(t, "mongodb-clients", "client", networkingv1.NetworkPolicySpec{
 		PodSelector: metav1.LabelSelector{MatchLabels: map[string]string{clientLabel: "true"}},
@@ -117,7 +123,7 @@ func buildNetworkPolicies(t *schema.Topology, r schema.Region) []object {
 		Egress: []networkingv1.NetworkPolicyEgressRule{
 			dnsEgress(),
 			mongoEgress(t),
-			{Ports: []networkingv1.NetworkPolicyPort{tcp(443)}},
+			httpsEgress(),
 		},
 	})
 	return []object{deny, mongod, clients}

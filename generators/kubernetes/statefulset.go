@@ -279,6 +279,8 @@ func buildStatefulSet(t *schema.Topology, r schema.Region, mongodConf []byte) ob
 			Template: corev1.PodTemplateSpec{
 				ObjectMeta: metav1.ObjectMeta{Labels: podLabels, Annotations: map[string]string{annConfigHash: hex.EncodeToString(confSum[:])}},
 				Spec: corev1.PodSpec{
+					// IRSA for the pbm-agent sidecar's S3 access (pbm.go).
+					ServiceAccountName:            names.BackupServiceAccount,
 					TerminationGracePeriodSeconds: &grace,
 					NodeSelector:                  map[string]string{nodeRoleLabel: nodeRole},
 					Tolerations: []corev1.Toleration{{
@@ -288,7 +290,7 @@ func buildStatefulSet(t *schema.Topology, r schema.Region, mongodConf []byte) ob
 					TopologySpreadConstraints: spread,
 					SecurityContext:           restrictedPod(),
 					InitContainers:            []corev1.Container{pemInit},
-					Containers:                []corev1.Container{mongod, exporter, tlsReloader(t)},
+					Containers:                []corev1.Container{mongod, exporter, tlsReloader(t), pbmAgent(t)},
 					Volumes:                   volumes,
 				},
 			},

@@ -19,9 +19,11 @@ const (
 	ExporterService = "mongodb-exporter"
 	// ExporterJob is the job label of the exporter's series.
 	ExporterJob = ExporterService
-	// BackupServiceAccount runs the backup CronJob (IRSA).
+	// BackupServiceAccount is the identity (IRSA) of the pbm-agent sidecars
+	// and the pbm Jobs.
 	BackupServiceAccount = "mongodb-backup"
-	// BackupCronJob is the backup CronJob's name in every region.
+	// BackupCronJob runs the scheduled PBM base backups (pbm backup) and
+	// retention (pbm cleanup), in the preferred region only.
 	BackupCronJob = "mongodb-backup"
 	// InitJob initiates the replica set in the preferred region.
 	InitJob = "mongodb-init-replset"

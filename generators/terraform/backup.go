@@ -1,6 +1,10 @@
 package terraform
 
 import (
+	"time"
+
+	"github.com/hashicorp/hcl/v2/hclwrite"
+
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/schema"
 )
@@ -10,15 +14,29 @@ import (
 // malicious delete can still be undone.
 const noncurrentDays = 7
 
+// ExpirationDays is the lifecycle rule's expiration: after PBM's own.
+// pbm cleanup --older-than <retentionDays>d keeps the newest base backup
+// before the cut-off and every oplog chunk after it (pbm/backup/delete.go
+// MakeCleanupInfo, PBM 2.10.0), so objects PBM still needs are up to
+// retentionDays + backup.every old; the rule expires only what is older
+// (one day of slack for a late cleanup). It also expires the replica
+// bucket's copies, which PBM's deletes do not reach (delete markers are not
+// replicated). A missing .pbm.init is recreated by the next backup
+// (pbm/backup/backup.go).
+func ExpirationDays(t *schema.Topology) int {
+	every := int((t.Backup.Every + 24*time.Hour - 1) / (24 * time.Hour))
+	return t.Backup.RetentionDays + every + 1
+}
+
 // backup renders backup.tf: per region the KMS-encrypted, versioned,
 // private backup bucket with retention, its replication to the next region
 // (lexical order, wrapping) so a region's dumps survive the region, and
 // the IRSA role of the backup CronJob's ServiceAccount.
 func backup(t *schema.Topology, f *file) {
-	for i, r := range t.Regions {
+	for _, r := range t.Regions {
 		backupRegion(t, r, f)
 		if len(t.Regions) > 1 {
-			replication(t, r, t.Regions[(i+1)%len(t.Regions)], f)
+			replication(t, r, names.BackupReplicaRegion(t, r), f)
 		}
 		backupRole(t, r, f)
 	}
@@ -74,7 +92,7 @@ func backupRegion(t *schema.Topology, r schema.Region, f *file) {
 	lr.str("id", "retention")
 	lr.str("status", "Enabled")
 	lr.block("filter")
-	lr.block("expiration").num("days", t.Backup.RetentionDays)
+	lr.block("expiration").num("days", ExpirationDays(t))
 	lr.block("noncurrent_version_expiration").num("noncurrent_days", noncurrentDays)
 	lr.block("abort_incomplete_multipart_upload").num("days_after_initiation", 1)
 	lc.dependsOn("aws_s3_bucket_versioning." + id + "_backup")
@@ -130,28 +148,50 @@ func replication(t *schema.Topology, from, to schema.Region, f *file) {
 	rc.dependsOn("aws_s3_bucket_versioning."+id+"_backup", "aws_s3_bucket_versioning."+rid(to)+"_backup")
 }
 
-// backupRole is the role the backup CronJob's ServiceAccount (names.
-// BackupServiceAccount in the MongoDB namespace) assumes: write, read and
-// delete dumps in the region's bucket, encrypt and decrypt with its key.
+// backupRole is the role the backup ServiceAccount (names.
+// BackupServiceAccount in the MongoDB namespace: the pbm-agent sidecars and
+// the pbm Jobs) assumes. Every region's agents write to the one PBM storage
+// (the storage region's bucket), and after the runbook's storage failover
+// to its replica, so each role may use PBM's prefix in both buckets and
+// nothing else. The actions are what PBM 2.10.0's S3 storage calls
+// (pbm/storage/s3/s3.go): ListObjectsV2 (s3:ListBucket), HeadObject and
+// GetObject (s3:GetObject), PutObject and the multipart upload of
+// manager.Uploader (s3:PutObject), its abort on failure
+// (s3:AbortMultipartUpload), CopyObject (get + put), DeleteObject (pbm
+// cleanup, delete-backup). SSE-KMS uploads need kms:GenerateDataKey, and
+// kms:Decrypt to complete a multipart upload and to read.
 func backupRole(t *schema.Topology, r schema.Region, f *file) {
 	id := rid(r)
 	p := id
+	store := names.PBMStorageRegion(t)
+	buckets := []schema.Region{store}
+	if replica := names.BackupReplicaRegion(t, store); replica.Name != store.Name {
+		buckets = append(buckets, replica)
+	}
+	var bucketARNs, keyARNs []string
+	var objects []hclwrite.Tokens
+	for _, b := range buckets {
+		bucketARNs = append(bucketARNs, bucketRef(b, "arn"))
+		keyARNs = append(keyARNs, keyARN(b))
+		objects = append(objects, template(f.tr(bucketRef(b, "arn")), "/"+names.PBMPrefix+"/*"))
+	}
 	f.irsaRole(id+"_backup", r, names.BackupRole(t, r), t.Kubernetes.Namespace, names.BackupServiceAccount)
-	f.inlinePolicy(id+"_backup", p, "backup-bucket", func(pol body) {
+	f.inlinePolicy(id+"_backup", p, "pbm-storage", func(pol body) {
 		l := pol.block("statement")
-		l.str("sid", "ListBucket")
+		l.str("sid", "ListPBMPrefix")
 		l.strs("actions", "s3:ListBucket")
-		l.refs("resources", bucketRef(r, "arn"))
+		l.refs("resources", bucketARNs...)
+		c := l.block("condition")
+		c.str("test", "StringLike")
+		c.str("variable", "s3:prefix")
+		c.strs("values", names.PBMPrefix, names.PBMPrefix+"/*")
 		o := pol.block("statement")
-		o.str("sid", "ReadWriteDumps")
-		// DeleteObject: the CronJob removes the object of a failed dump
-		// (generators/kubernetes/backup.go); AbortMultipartUpload: streamed
-		// uploads are multipart.
-		o.strs("actions", "s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload")
-		o.raw("resources", tupleOf(template(f.tr(bucketRef(r, "arn")), "/*")))
+		o.str("sid", "ReadWritePBMObjects")
+		o.strs("actions", "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload")
+		o.raw("resources", tupleOf(objects...))
 		k := pol.block("statement")
-		k.str("sid", "UseKey")
-		k.strs("actions", "kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt")
-		k.refs("resources", keyARN(r))
+		k.str("sid", "UseBackupKeys")
+		k.strs("actions", "kms:GenerateDataKey", "kms:Decrypt")
+		k.refs("resources", keyARNs...)
 	})
 }

@@ -76,7 +76,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "apac_backup" {
     }
 
     expiration {
-      days = 30
+      days = 32
     }
 
     noncurrent_version_expiration {
@@ -228,28 +228,43 @@ data "aws_iam_policy_document" "apac_backup" {
   provider = aws.apac
 
   statement {
-    sid       = "ListBucket"
-    actions   = ["s3:ListBucket"]
-    resources = [aws_s3_bucket.apac_backup.arn]
+    sid     = "ListPBMPrefix"
+    actions = ["s3:ListBucket"]
+    resources = [
+      aws_s3_bucket.us_backup.arn,
+      aws_s3_bucket.apac_backup.arn,
+    ]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["pbm", "pbm/*"]
+    }
   }
 
   statement {
-    sid       = "ReadWriteDumps"
-    actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-    resources = ["${aws_s3_bucket.apac_backup.arn}/*"]
+    sid     = "ReadWritePBMObjects"
+    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    resources = [
+      "${aws_s3_bucket.us_backup.arn}/pbm/*",
+      "${aws_s3_bucket.apac_backup.arn}/pbm/*",
+    ]
   }
 
   statement {
-    sid       = "UseKey"
-    actions   = ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"]
-    resources = [aws_kms_key.apac_backup.arn]
+    sid     = "UseBackupKeys"
+    actions = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [
+      aws_kms_key.us_backup.arn,
+      aws_kms_key.apac_backup.arn,
+    ]
   }
 }
 
 resource "aws_iam_role_policy" "apac_backup" {
   provider = aws.apac
 
-  name   = "backup-bucket"
+  name   = "pbm-storage"
   role   = aws_iam_role.apac_backup.id
   policy = data.aws_iam_policy_document.apac_backup.json
 }
@@ -330,7 +345,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "eu_backup" {
     }
 
     expiration {
-      days = 30
+      days = 32
     }
 
     noncurrent_version_expiration {
@@ -482,28 +497,43 @@ data "aws_iam_policy_document" "eu_backup" {
   provider = aws.eu
 
   statement {
-    sid       = "ListBucket"
-    actions   = ["s3:ListBucket"]
-    resources = [aws_s3_bucket.eu_backup.arn]
+    sid     = "ListPBMPrefix"
+    actions = ["s3:ListBucket"]
+    resources = [
+      aws_s3_bucket.us_backup.arn,
+      aws_s3_bucket.apac_backup.arn,
+    ]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["pbm", "pbm/*"]
+    }
   }
 
   statement {
-    sid       = "ReadWriteDumps"
-    actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-    resources = ["${aws_s3_bucket.eu_backup.arn}/*"]
+    sid     = "ReadWritePBMObjects"
+    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    resources = [
+      "${aws_s3_bucket.us_backup.arn}/pbm/*",
+      "${aws_s3_bucket.apac_backup.arn}/pbm/*",
+    ]
   }
 
   statement {
-    sid       = "UseKey"
-    actions   = ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"]
-    resources = [aws_kms_key.eu_backup.arn]
+    sid     = "UseBackupKeys"
+    actions = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [
+      aws_kms_key.us_backup.arn,
+      aws_kms_key.apac_backup.arn,
+    ]
   }
 }
 
 resource "aws_iam_role_policy" "eu_backup" {
   provider = aws.eu
 
-  name   = "backup-bucket"
+  name   = "pbm-storage"
   role   = aws_iam_role.eu_backup.id
   policy = data.aws_iam_policy_document.eu_backup.json
 }
@@ -584,7 +614,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "us_backup" {
     }
 
     expiration {
-      days = 30
+      days = 32
     }
 
     noncurrent_version_expiration {
@@ -736,28 +766,43 @@ data "aws_iam_policy_document" "us_backup" {
   provider = aws.us
 
   statement {
-    sid       = "ListBucket"
-    actions   = ["s3:ListBucket"]
-    resources = [aws_s3_bucket.us_backup.arn]
+    sid     = "ListPBMPrefix"
+    actions = ["s3:ListBucket"]
+    resources = [
+      aws_s3_bucket.us_backup.arn,
+      aws_s3_bucket.apac_backup.arn,
+    ]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["pbm", "pbm/*"]
+    }
   }
 
   statement {
-    sid       = "ReadWriteDumps"
-    actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-    resources = ["${aws_s3_bucket.us_backup.arn}/*"]
+    sid     = "ReadWritePBMObjects"
+    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    resources = [
+      "${aws_s3_bucket.us_backup.arn}/pbm/*",
+      "${aws_s3_bucket.apac_backup.arn}/pbm/*",
+    ]
   }
 
   statement {
-    sid       = "UseKey"
-    actions   = ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"]
-    resources = [aws_kms_key.us_backup.arn]
+    sid     = "UseBackupKeys"
+    actions = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [
+      aws_kms_key.us_backup.arn,
+      aws_kms_key.apac_backup.arn,
+    ]
   }
 }
 
 resource "aws_iam_role_policy" "us_backup" {
   provider = aws.us
 
-  name   = "backup-bucket"
+  name   = "pbm-storage"
   role   = aws_iam_role.us_backup.id
   policy = data.aws_iam_policy_document.us_backup.json
 }

@@ -76,7 +76,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "apse_backup" {
     }
 
     expiration {
-      days = 14
+      days = 16
     }
 
     noncurrent_version_expiration {
@@ -228,28 +228,43 @@ data "aws_iam_policy_document" "apse_backup" {
   provider = aws.apse
 
   statement {
-    sid       = "ListBucket"
-    actions   = ["s3:ListBucket"]
-    resources = [aws_s3_bucket.apse_backup.arn]
+    sid     = "ListPBMPrefix"
+    actions = ["s3:ListBucket"]
+    resources = [
+      aws_s3_bucket.use_backup.arn,
+      aws_s3_bucket.usw_backup.arn,
+    ]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["pbm", "pbm/*"]
+    }
   }
 
   statement {
-    sid       = "ReadWriteDumps"
-    actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-    resources = ["${aws_s3_bucket.apse_backup.arn}/*"]
+    sid     = "ReadWritePBMObjects"
+    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    resources = [
+      "${aws_s3_bucket.use_backup.arn}/pbm/*",
+      "${aws_s3_bucket.usw_backup.arn}/pbm/*",
+    ]
   }
 
   statement {
-    sid       = "UseKey"
-    actions   = ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"]
-    resources = [aws_kms_key.apse_backup.arn]
+    sid     = "UseBackupKeys"
+    actions = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [
+      aws_kms_key.use_backup.arn,
+      aws_kms_key.usw_backup.arn,
+    ]
   }
 }
 
 resource "aws_iam_role_policy" "apse_backup" {
   provider = aws.apse
 
-  name   = "backup-bucket"
+  name   = "pbm-storage"
   role   = aws_iam_role.apse_backup.id
   policy = data.aws_iam_policy_document.apse_backup.json
 }
@@ -330,7 +345,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "euw_backup" {
     }
 
     expiration {
-      days = 14
+      days = 16
     }
 
     noncurrent_version_expiration {
@@ -482,28 +497,43 @@ data "aws_iam_policy_document" "euw_backup" {
   provider = aws.euw
 
   statement {
-    sid       = "ListBucket"
-    actions   = ["s3:ListBucket"]
-    resources = [aws_s3_bucket.euw_backup.arn]
+    sid     = "ListPBMPrefix"
+    actions = ["s3:ListBucket"]
+    resources = [
+      aws_s3_bucket.use_backup.arn,
+      aws_s3_bucket.usw_backup.arn,
+    ]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["pbm", "pbm/*"]
+    }
   }
 
   statement {
-    sid       = "ReadWriteDumps"
-    actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-    resources = ["${aws_s3_bucket.euw_backup.arn}/*"]
+    sid     = "ReadWritePBMObjects"
+    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    resources = [
+      "${aws_s3_bucket.use_backup.arn}/pbm/*",
+      "${aws_s3_bucket.usw_backup.arn}/pbm/*",
+    ]
   }
 
   statement {
-    sid       = "UseKey"
-    actions   = ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"]
-    resources = [aws_kms_key.euw_backup.arn]
+    sid     = "UseBackupKeys"
+    actions = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [
+      aws_kms_key.use_backup.arn,
+      aws_kms_key.usw_backup.arn,
+    ]
   }
 }
 
 resource "aws_iam_role_policy" "euw_backup" {
   provider = aws.euw
 
-  name   = "backup-bucket"
+  name   = "pbm-storage"
   role   = aws_iam_role.euw_backup.id
   policy = data.aws_iam_policy_document.euw_backup.json
 }
@@ -584,7 +614,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "sae_backup" {
     }
 
     expiration {
-      days = 14
+      days = 16
     }
 
     noncurrent_version_expiration {
@@ -736,28 +766,43 @@ data "aws_iam_policy_document" "sae_backup" {
   provider = aws.sae
 
   statement {
-    sid       = "ListBucket"
-    actions   = ["s3:ListBucket"]
-    resources = [aws_s3_bucket.sae_backup.arn]
+    sid     = "ListPBMPrefix"
+    actions = ["s3:ListBucket"]
+    resources = [
+      aws_s3_bucket.use_backup.arn,
+      aws_s3_bucket.usw_backup.arn,
+    ]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["pbm", "pbm/*"]
+    }
   }
 
   statement {
-    sid       = "ReadWriteDumps"
-    actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-    resources = ["${aws_s3_bucket.sae_backup.arn}/*"]
+    sid     = "ReadWritePBMObjects"
+    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    resources = [
+      "${aws_s3_bucket.use_backup.arn}/pbm/*",
+      "${aws_s3_bucket.usw_backup.arn}/pbm/*",
+    ]
   }
 
   statement {
-    sid       = "UseKey"
-    actions   = ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"]
-    resources = [aws_kms_key.sae_backup.arn]
+    sid     = "UseBackupKeys"
+    actions = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [
+      aws_kms_key.use_backup.arn,
+      aws_kms_key.usw_backup.arn,
+    ]
   }
 }
 
 resource "aws_iam_role_policy" "sae_backup" {
   provider = aws.sae
 
-  name   = "backup-bucket"
+  name   = "pbm-storage"
   role   = aws_iam_role.sae_backup.id
   policy = data.aws_iam_policy_document.sae_backup.json
 }
@@ -838,7 +883,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "use_backup" {
     }
 
     expiration {
-      days = 14
+      days = 16
     }
 
     noncurrent_version_expiration {
@@ -990,28 +1035,43 @@ data "aws_iam_policy_document" "use_backup" {
   provider = aws.use
 
   statement {
-    sid       = "ListBucket"
-    actions   = ["s3:ListBucket"]
-    resources = [aws_s3_bucket.use_backup.arn]
+    sid     = "ListPBMPrefix"
+    actions = ["s3:ListBucket"]
+    resources = [
+      aws_s3_bucket.use_backup.arn,
+      aws_s3_bucket.usw_backup.arn,
+    ]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["pbm", "pbm/*"]
+    }
   }
 
   statement {
-    sid       = "ReadWriteDumps"
-    actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-    resources = ["${aws_s3_bucket.use_backup.arn}/*"]
+    sid     = "ReadWritePBMObjects"
+    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    resources = [
+      "${aws_s3_bucket.use_backup.arn}/pbm/*",
+      "${aws_s3_bucket.usw_backup.arn}/pbm/*",
+    ]
   }
 
   statement {
-    sid       = "UseKey"
-    actions   = ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"]
-    resources = [aws_kms_key.use_backup.arn]
+    sid     = "UseBackupKeys"
+    actions = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [
+      aws_kms_key.use_backup.arn,
+      aws_kms_key.usw_backup.arn,
+    ]
   }
 }
 
 resource "aws_iam_role_policy" "use_backup" {
   provider = aws.use
 
-  name   = "backup-bucket"
+  name   = "pbm-storage"
   role   = aws_iam_role.use_backup.id
   policy = data.aws_iam_policy_document.use_backup.json
 }
@@ -1092,7 +1152,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "usw_backup" {
     }
 
     expiration {
-      days = 14
+      days = 16
     }
 
     noncurrent_version_expiration {
@@ -1244,28 +1304,43 @@ data "aws_iam_policy_document" "usw_backup" {
   provider = aws.usw
 
   statement {
-    sid       = "ListBucket"
-    actions   = ["s3:ListBucket"]
-    resources = [aws_s3_bucket.usw_backup.arn]
+    sid     = "ListPBMPrefix"
+    actions = ["s3:ListBucket"]
+    resources = [
+      aws_s3_bucket.use_backup.arn,
+      aws_s3_bucket.usw_backup.arn,
+    ]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["pbm", "pbm/*"]
+    }
   }
 
   statement {
-    sid       = "ReadWriteDumps"
-    actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-    resources = ["${aws_s3_bucket.usw_backup.arn}/*"]
+    sid     = "ReadWritePBMObjects"
+    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    resources = [
+      "${aws_s3_bucket.use_backup.arn}/pbm/*",
+      "${aws_s3_bucket.usw_backup.arn}/pbm/*",
+    ]
   }
 
   statement {
-    sid       = "UseKey"
-    actions   = ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"]
-    resources = [aws_kms_key.usw_backup.arn]
+    sid     = "UseBackupKeys"
+    actions = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [
+      aws_kms_key.use_backup.arn,
+      aws_kms_key.usw_backup.arn,
+    ]
   }
 }
 
 resource "aws_iam_role_policy" "usw_backup" {
   provider = aws.usw
 
-  name   = "backup-bucket"
+  name   = "pbm-storage"
   role   = aws_iam_role.usw_backup.id
   policy = data.aws_iam_policy_document.usw_backup.json
 }

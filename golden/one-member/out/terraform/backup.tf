@@ -76,7 +76,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "solo_backup" {
     }
 
     expiration {
-      days = 14
+      days = 16
     }
 
     noncurrent_version_expiration {
@@ -127,20 +127,26 @@ data "aws_iam_policy_document" "solo_backup" {
   provider = aws.solo
 
   statement {
-    sid       = "ListBucket"
+    sid       = "ListPBMPrefix"
     actions   = ["s3:ListBucket"]
     resources = [aws_s3_bucket.solo_backup.arn]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["pbm", "pbm/*"]
+    }
   }
 
   statement {
-    sid       = "ReadWriteDumps"
-    actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-    resources = ["${aws_s3_bucket.solo_backup.arn}/*"]
+    sid       = "ReadWritePBMObjects"
+    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    resources = ["${aws_s3_bucket.solo_backup.arn}/pbm/*"]
   }
 
   statement {
-    sid       = "UseKey"
-    actions   = ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"]
+    sid       = "UseBackupKeys"
+    actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
     resources = [aws_kms_key.solo_backup.arn]
   }
 }
@@ -148,7 +154,7 @@ data "aws_iam_policy_document" "solo_backup" {
 resource "aws_iam_role_policy" "solo_backup" {
   provider = aws.solo
 
-  name   = "backup-bucket"
+  name   = "pbm-storage"
   role   = aws_iam_role.solo_backup.id
   policy = data.aws_iam_policy_document.solo_backup.json
 }

@@ -76,7 +76,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "as_backup" {
     }
 
     expiration {
-      days = 14
+      days = 16
     }
 
     noncurrent_version_expiration {
@@ -228,28 +228,43 @@ data "aws_iam_policy_document" "as_backup" {
   provider = aws.as
 
   statement {
-    sid       = "ListBucket"
-    actions   = ["s3:ListBucket"]
-    resources = [aws_s3_bucket.as_backup.arn]
+    sid     = "ListPBMPrefix"
+    actions = ["s3:ListBucket"]
+    resources = [
+      aws_s3_bucket.na_backup.arn,
+      aws_s3_bucket.nw_backup.arn,
+    ]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["pbm", "pbm/*"]
+    }
   }
 
   statement {
-    sid       = "ReadWriteDumps"
-    actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-    resources = ["${aws_s3_bucket.as_backup.arn}/*"]
+    sid     = "ReadWritePBMObjects"
+    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    resources = [
+      "${aws_s3_bucket.na_backup.arn}/pbm/*",
+      "${aws_s3_bucket.nw_backup.arn}/pbm/*",
+    ]
   }
 
   statement {
-    sid       = "UseKey"
-    actions   = ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"]
-    resources = [aws_kms_key.as_backup.arn]
+    sid     = "UseBackupKeys"
+    actions = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [
+      aws_kms_key.na_backup.arn,
+      aws_kms_key.nw_backup.arn,
+    ]
   }
 }
 
 resource "aws_iam_role_policy" "as_backup" {
   provider = aws.as
 
-  name   = "backup-bucket"
+  name   = "pbm-storage"
   role   = aws_iam_role.as_backup.id
   policy = data.aws_iam_policy_document.as_backup.json
 }
@@ -330,7 +345,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "ec_backup" {
     }
 
     expiration {
-      days = 14
+      days = 16
     }
 
     noncurrent_version_expiration {
@@ -482,28 +497,43 @@ data "aws_iam_policy_document" "ec_backup" {
   provider = aws.ec
 
   statement {
-    sid       = "ListBucket"
-    actions   = ["s3:ListBucket"]
-    resources = [aws_s3_bucket.ec_backup.arn]
+    sid     = "ListPBMPrefix"
+    actions = ["s3:ListBucket"]
+    resources = [
+      aws_s3_bucket.na_backup.arn,
+      aws_s3_bucket.nw_backup.arn,
+    ]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["pbm", "pbm/*"]
+    }
   }
 
   statement {
-    sid       = "ReadWriteDumps"
-    actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-    resources = ["${aws_s3_bucket.ec_backup.arn}/*"]
+    sid     = "ReadWritePBMObjects"
+    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    resources = [
+      "${aws_s3_bucket.na_backup.arn}/pbm/*",
+      "${aws_s3_bucket.nw_backup.arn}/pbm/*",
+    ]
   }
 
   statement {
-    sid       = "UseKey"
-    actions   = ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"]
-    resources = [aws_kms_key.ec_backup.arn]
+    sid     = "UseBackupKeys"
+    actions = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [
+      aws_kms_key.na_backup.arn,
+      aws_kms_key.nw_backup.arn,
+    ]
   }
 }
 
 resource "aws_iam_role_policy" "ec_backup" {
   provider = aws.ec
 
-  name   = "backup-bucket"
+  name   = "pbm-storage"
   role   = aws_iam_role.ec_backup.id
   policy = data.aws_iam_policy_document.ec_backup.json
 }
@@ -584,7 +614,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "eu_backup" {
     }
 
     expiration {
-      days = 14
+      days = 16
     }
 
     noncurrent_version_expiration {
@@ -736,28 +766,43 @@ data "aws_iam_policy_document" "eu_backup" {
   provider = aws.eu
 
   statement {
-    sid       = "ListBucket"
-    actions   = ["s3:ListBucket"]
-    resources = [aws_s3_bucket.eu_backup.arn]
+    sid     = "ListPBMPrefix"
+    actions = ["s3:ListBucket"]
+    resources = [
+      aws_s3_bucket.na_backup.arn,
+      aws_s3_bucket.nw_backup.arn,
+    ]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["pbm", "pbm/*"]
+    }
   }
 
   statement {
-    sid       = "ReadWriteDumps"
-    actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-    resources = ["${aws_s3_bucket.eu_backup.arn}/*"]
+    sid     = "ReadWritePBMObjects"
+    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    resources = [
+      "${aws_s3_bucket.na_backup.arn}/pbm/*",
+      "${aws_s3_bucket.nw_backup.arn}/pbm/*",
+    ]
   }
 
   statement {
-    sid       = "UseKey"
-    actions   = ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"]
-    resources = [aws_kms_key.eu_backup.arn]
+    sid     = "UseBackupKeys"
+    actions = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [
+      aws_kms_key.na_backup.arn,
+      aws_kms_key.nw_backup.arn,
+    ]
   }
 }
 
 resource "aws_iam_role_policy" "eu_backup" {
   provider = aws.eu
 
-  name   = "backup-bucket"
+  name   = "pbm-storage"
   role   = aws_iam_role.eu_backup.id
   policy = data.aws_iam_policy_document.eu_backup.json
 }
@@ -838,7 +883,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "na_backup" {
     }
 
     expiration {
-      days = 14
+      days = 16
     }
 
     noncurrent_version_expiration {
@@ -990,28 +1035,43 @@ data "aws_iam_policy_document" "na_backup" {
   provider = aws.na
 
   statement {
-    sid       = "ListBucket"
-    actions   = ["s3:ListBucket"]
-    resources = [aws_s3_bucket.na_backup.arn]
+    sid     = "ListPBMPrefix"
+    actions = ["s3:ListBucket"]
+    resources = [
+      aws_s3_bucket.na_backup.arn,
+      aws_s3_bucket.nw_backup.arn,
+    ]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["pbm", "pbm/*"]
+    }
   }
 
   statement {
-    sid       = "ReadWriteDumps"
-    actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-    resources = ["${aws_s3_bucket.na_backup.arn}/*"]
+    sid     = "ReadWritePBMObjects"
+    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    resources = [
+      "${aws_s3_bucket.na_backup.arn}/pbm/*",
+      "${aws_s3_bucket.nw_backup.arn}/pbm/*",
+    ]
   }
 
   statement {
-    sid       = "UseKey"
-    actions   = ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"]
-    resources = [aws_kms_key.na_backup.arn]
+    sid     = "UseBackupKeys"
+    actions = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [
+      aws_kms_key.na_backup.arn,
+      aws_kms_key.nw_backup.arn,
+    ]
   }
 }
 
 resource "aws_iam_role_policy" "na_backup" {
   provider = aws.na
 
-  name   = "backup-bucket"
+  name   = "pbm-storage"
   role   = aws_iam_role.na_backup.id
   policy = data.aws_iam_policy_document.na_backup.json
 }
@@ -1092,7 +1152,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "nw_backup" {
     }
 
     expiration {
-      days = 14
+      days = 16
     }
 
     noncurrent_version_expiration {
@@ -1244,28 +1304,43 @@ data "aws_iam_policy_document" "nw_backup" {
   provider = aws.nw
 
   statement {
-    sid       = "ListBucket"
-    actions   = ["s3:ListBucket"]
-    resources = [aws_s3_bucket.nw_backup.arn]
+    sid     = "ListPBMPrefix"
+    actions = ["s3:ListBucket"]
+    resources = [
+      aws_s3_bucket.na_backup.arn,
+      aws_s3_bucket.nw_backup.arn,
+    ]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["pbm", "pbm/*"]
+    }
   }
 
   statement {
-    sid       = "ReadWriteDumps"
-    actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-    resources = ["${aws_s3_bucket.nw_backup.arn}/*"]
+    sid     = "ReadWritePBMObjects"
+    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    resources = [
+      "${aws_s3_bucket.na_backup.arn}/pbm/*",
+      "${aws_s3_bucket.nw_backup.arn}/pbm/*",
+    ]
   }
 
   statement {
-    sid       = "UseKey"
-    actions   = ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"]
-    resources = [aws_kms_key.nw_backup.arn]
+    sid     = "UseBackupKeys"
+    actions = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [
+      aws_kms_key.na_backup.arn,
+      aws_kms_key.nw_backup.arn,
+    ]
   }
 }
 
 resource "aws_iam_role_policy" "nw_backup" {
   provider = aws.nw
 
-  name   = "backup-bucket"
+  name   = "pbm-storage"
   role   = aws_iam_role.nw_backup.id
   policy = data.aws_iam_policy_document.nw_backup.json
 }
@@ -1346,7 +1421,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "oc_backup" {
     }
 
     expiration {
-      days = 14
+      days = 16
     }
 
     noncurrent_version_expiration {
@@ -1498,28 +1573,43 @@ data "aws_iam_policy_document" "oc_backup" {
   provider = aws.oc
 
   statement {
-    sid       = "ListBucket"
-    actions   = ["s3:ListBucket"]
-    resources = [aws_s3_bucket.oc_backup.arn]
+    sid     = "ListPBMPrefix"
+    actions = ["s3:ListBucket"]
+    resources = [
+      aws_s3_bucket.na_backup.arn,
+      aws_s3_bucket.nw_backup.arn,
+    ]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["pbm", "pbm/*"]
+    }
   }
 
   statement {
-    sid       = "ReadWriteDumps"
-    actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-    resources = ["${aws_s3_bucket.oc_backup.arn}/*"]
+    sid     = "ReadWritePBMObjects"
+    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    resources = [
+      "${aws_s3_bucket.na_backup.arn}/pbm/*",
+      "${aws_s3_bucket.nw_backup.arn}/pbm/*",
+    ]
   }
 
   statement {
-    sid       = "UseKey"
-    actions   = ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"]
-    resources = [aws_kms_key.oc_backup.arn]
+    sid     = "UseBackupKeys"
+    actions = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [
+      aws_kms_key.na_backup.arn,
+      aws_kms_key.nw_backup.arn,
+    ]
   }
 }
 
 resource "aws_iam_role_policy" "oc_backup" {
   provider = aws.oc
 
-  name   = "backup-bucket"
+  name   = "pbm-storage"
   role   = aws_iam_role.oc_backup.id
   policy = data.aws_iam_policy_document.oc_backup.json
 }
@@ -1600,7 +1690,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "sa_backup" {
     }
 
     expiration {
-      days = 14
+      days = 16
     }
 
     noncurrent_version_expiration {
@@ -1752,28 +1842,43 @@ data "aws_iam_policy_document" "sa_backup" {
   provider = aws.sa
 
   statement {
-    sid       = "ListBucket"
-    actions   = ["s3:ListBucket"]
-    resources = [aws_s3_bucket.sa_backup.arn]
+    sid     = "ListPBMPrefix"
+    actions = ["s3:ListBucket"]
+    resources = [
+      aws_s3_bucket.na_backup.arn,
+      aws_s3_bucket.nw_backup.arn,
+    ]
+
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["pbm", "pbm/*"]
+    }
   }
 
   statement {
-    sid       = "ReadWriteDumps"
-    actions   = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
-    resources = ["${aws_s3_bucket.sa_backup.arn}/*"]
+    sid     = "ReadWritePBMObjects"
+    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    resources = [
+      "${aws_s3_bucket.na_backup.arn}/pbm/*",
+      "${aws_s3_bucket.nw_backup.arn}/pbm/*",
+    ]
   }
 
   statement {
-    sid       = "UseKey"
-    actions   = ["kms:GenerateDataKey", "kms:Encrypt", "kms:Decrypt"]
-    resources = [aws_kms_key.sa_backup.arn]
+    sid     = "UseBackupKeys"
+    actions = ["kms:GenerateDataKey", "kms:Decrypt"]
+    resources = [
+      aws_kms_key.na_backup.arn,
+      aws_kms_key.nw_backup.arn,
+    ]
   }
 }
 
 resource "aws_iam_role_policy" "sa_backup" {
   provider = aws.sa
 
-  name   = "backup-bucket"
+  name   = "pbm-storage"
   role   = aws_iam_role.sa_backup.id
   policy = data.aws_iam_policy_document.sa_backup.json
 }

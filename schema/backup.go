@@ -1,0 +1,42 @@
+package schema
+
+import "strings"
+
+// PerconaServerImage is the image repository of Percona Server for
+// MongoDB. PBM's physical backups copy WiredTiger files through
+// $backupCursor, which only Percona Server provides; MongoDB Community
+// supports logical backups and PITR only (PBM docs, "Supported MongoDB
+// versions" and "Physical backups").
+const PerconaServerImage = "percona/percona-server-mongodb"
+
+// checkBackup resolves backup.storageRegion and rejects physical backups of
+// a server that cannot take them.
+func (c *checker) checkBackup(t *Topology) {
+	if len(t.Regions) == 0 {
+		return
+	}
+	b := &t.Backup
+	if b.StorageRegion == "" {
+		b.StorageRegion = t.Preferred().Name
+	} else if _, ok := t.Region(b.StorageRegion); !ok {
+		var names []string
+		for _, r := range t.Regions {
+			names = append(names, r.Name)
+		}
+		c.errorf([]string{"backup", "storageRegion"}, "name one of the regions: "+strings.Join(names, ", "),
+			"backup storage region %q is not a region of the topology", b.StorageRegion)
+	}
+	if b.Type == "physical" && !IsPerconaServer(t.MongoDB.Image) {
+		c.errorf([]string{"backup", "type"}, `use backup.type: "logical" (the default), or run Percona Server for MongoDB (mongodb.image: "`+PerconaServerImage+`:<version>")`,
+			"physical backups need Percona Server for MongoDB, but mongodb.image is %q", t.MongoDB.Image)
+	}
+}
+
+// IsPerconaServer reports whether image is Percona Server for MongoDB.
+func IsPerconaServer(image string) bool {
+	repo := image
+	if i := strings.LastIndex(repo, "/"); i >= 0 {
+		repo = repo[i+1:]
+	}
+	return strings.HasPrefix(repo, "percona-server-mongodb")
+}
