@@ -12,7 +12,10 @@ type jsonReport struct {
 	Summary         jsonSummary   `json:"summary"`
 	Targets         []TargetCount `json:"targets"`
 	TopologyChanges []jsonChange  `json:"topologyChanges"`
-	Files           []jsonFile    `json:"files"`
+	// Plan is the rollout plan (impact.BuildPlan); absent without topology
+	// changes.
+	Plan  *impact.Plan `json:"plan,omitempty"`
+	Files []jsonFile   `json:"files"`
 }
 
 type jsonSummary struct {
@@ -42,12 +45,13 @@ type jsonFile struct {
 
 // JSON renders the report as an indented JSON document. Lists are never
 // null, so consumers need no special case for "no changes".
-func JSON(files []FileChange, changes []impact.Change) ([]byte, error) {
+func JSON(files []FileChange, changes []impact.Change, plan *impact.Plan) ([]byte, error) {
 	files = sortFiles(files)
 	changes = sortChanges(changes)
 	r := jsonReport{
 		Targets:         countTargets(files),
 		TopologyChanges: []jsonChange{},
+		Plan:            plan,
 		Files:           []jsonFile{},
 	}
 	if r.Targets == nil {

@@ -50,7 +50,9 @@ func summaryText(c impact.Change) string {
 // Markdown renders the pull-request comment: a title, one headline per
 // target with its file counts, one line per topology change, then each
 // file's unified diff folded in a <details> block.
-func Markdown(files []FileChange, changes []impact.Change) []byte {
+//
+// plan, when not nil, adds the rollout plan after the topology changes.
+func Markdown(files []FileChange, changes []impact.Change, plan *impact.Plan) []byte {
 	files = sortFiles(files)
 	changes = sortChanges(changes)
 	var b strings.Builder
@@ -101,6 +103,8 @@ func Markdown(files []FileChange, changes []impact.Change) []byte {
 		}
 		b.WriteString("\n")
 	}
+
+	writePlan(&b, plan)
 
 	if len(files) == 0 {
 		return []byte(b.String())

@@ -72,13 +72,13 @@ func TestGolden(t *testing.T) {
 	for _, c := range goldenCases {
 		t.Run(c.name, func(t *testing.T) {
 			files := readFiles(t, c.input)
-			md := Markdown(files, c.changes)
-			if again := Markdown(files, c.changes); !bytes.Equal(md, again) {
+			md := Markdown(files, c.changes, nil)
+			if again := Markdown(files, c.changes, nil); !bytes.Equal(md, again) {
 				t.Error("Markdown differs between two renders")
 			}
 			goldenfile.Check(t, filepath.Join("testdata", c.name+".md"), md, *update)
 
-			js, err := JSON(files, c.changes)
+			js, err := JSON(files, c.changes, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -94,7 +94,7 @@ func TestGolden(t *testing.T) {
 // priority down and apac members 3 → 5, the comment's first lines say so
 // in words, before any diff.
 func TestScenarioFirstLines(t *testing.T) {
-	md := string(Markdown(readFiles(t, "scenario.txtar"), scenarioChanges))
+	md := string(Markdown(readFiles(t, "scenario.txtar"), scenarioChanges, nil))
 	head, _, ok := strings.Cut(md, "<details>")
 	if !ok {
 		t.Fatal("no folded diff")
@@ -123,13 +123,13 @@ func TestInputOrder(t *testing.T) {
 	files := readFiles(t, "destructive.txtar")
 	rev := slices.Clone(files)
 	slices.Reverse(rev)
-	if !bytes.Equal(Markdown(files, destructiveChanges), Markdown(rev, destructiveChanges)) {
+	if !bytes.Equal(Markdown(files, destructiveChanges, nil), Markdown(rev, destructiveChanges, nil)) {
 		t.Error("Markdown depends on the order of files")
 	}
 }
 
 func TestDestructiveFirst(t *testing.T) {
-	md := string(Markdown(readFiles(t, "destructive.txtar"), destructiveChanges))
+	md := string(Markdown(readFiles(t, "destructive.txtar"), destructiveChanges, nil))
 	var classes []string
 	for _, line := range strings.Split(md, "\n") {
 		if strings.HasPrefix(line, "- ") && strings.Contains(line, " — ") {
@@ -188,7 +188,7 @@ func TestSizeLimit(t *testing.T) {
 	for _, name := range []string{"a", "b", "c", "d", "e"} {
 		files = append(files, FileChange{Path: "kubernetes/eu/" + name + ".yaml", Status: Changed, Diff: big})
 	}
-	md := string(Markdown(files, scenarioChanges))
+	md := string(Markdown(files, scenarioChanges, nil))
 	if len(md) > MaxCommentBytes {
 		t.Errorf("%d bytes, over %d", len(md), MaxCommentBytes)
 	}

@@ -19,10 +19,13 @@ func newDiffCmd(stdout, stderr io.Writer) *cobra.Command {
 nothing. It exits 0 when there is nothing to change and 1 otherwise.
 
 Formats:
-  text      unified diffs, one per file (default)
+  text      the rollout plan as "# " comment lines, then unified diffs, one
+            per file (default)
   markdown  a pull-request comment: files per target, each topology change in
             plain words (destructive, replica-set reconfig, rolling restart,
-            safe), then every file's diff folded
+            safe), the rollout plan (which members restart or are
+            reconfigured, in what order, voters up at each step), then every
+            file's diff folded
   json      the same as markdown, for tools`,
 		Example: `  topogen diff
   topogen diff --format markdown > comment.md
@@ -44,8 +47,10 @@ Formats:
 				return err
 			}
 			changes := r.files
+			plan := r.plan()
 			switch format {
 			case "text":
+				io.WriteString(stdout, plan.Text())
 				for _, c := range changes {
 					if c.Kind != "" {
 						// Not a file patch can express; patch(1) skips the line.
@@ -60,8 +65,8 @@ Formats:
 				}
 				var b []byte
 				if format == "markdown" {
-					b = report.Markdown(files, r.changes)
-				} else if b, err = report.JSON(files, r.changes); err != nil {
+					b = report.Markdown(files, r.changes, plan)
+				} else if b, err = report.JSON(files, r.changes, plan); err != nil {
 					fmt.Fprintf(stderr, "topogen: %v\n", err)
 					return exitError{exitInvalid}
 				}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/topogen/topogen/compile"
@@ -70,6 +71,9 @@ func addOutFlags(cmd *cobra.Command, f *outFlags) {
 type rendering struct {
 	dir      *outdir.Dir
 	topology *schema.Topology
+	// previous is the topology out/ was generated from; nil on the first
+	// generation.
+	previous *schema.Topology
 	tree     *generators.Tree
 	// changes are the topology-level changes since out/ was generated.
 	changes []impact.Change
@@ -116,7 +120,7 @@ func render(f outFlags, dir *outdir.Dir, stderr, warnOut io.Writer) (*rendering,
 		fmt.Fprintf(stderr, "topogen: %v\n", err)
 		return nil, exitError{exitInvalid}
 	}
-	return &rendering{dir: dir, topology: t, tree: tree, changes: changes, files: existing.Compare(tree)}, nil
+	return &rendering{dir: dir, topology: t, previous: opts.Previous, tree: tree, changes: changes, files: existing.Compare(tree)}, nil
 }
 
 // openOut opens the output directory for check and diff, before anything
@@ -140,4 +144,19 @@ func changeLine(out string, c outdir.Change) string {
 		s += " (" + c.Kind + ", not a generated file)"
 	}
 	return s
+}
+
+// plan is the rollout plan of the topology changes, with the reconfig steps
+// the compiled tree holds; nil without changes.
+func (r *rendering) plan() *impact.Plan {
+	if r.previous == nil || len(r.changes) == 0 {
+		return nil
+	}
+	var reconfig []generators.File
+	for _, f := range r.tree.Files() {
+		if strings.HasPrefix(f.Path, impact.ReconfigDir+"/") {
+			reconfig = append(reconfig, f)
+		}
+	}
+	return impact.BuildPlan(r.previous, r.topology, r.changes, reconfig)
 }
