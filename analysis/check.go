@@ -24,6 +24,7 @@ var sloPaths = map[string][]string{
 	SLOPrimaryWrite:    {"slo", "latency", "primaryWrite"},
 	SLORTO:             {"slo", "rto"},
 	SLOAvailability:    {"slo", "availability"},
+	SLORPO:             {"slo", "rpo"},
 }
 
 // Availability rules, applied to the failure table (mongodb-facts.md §4:
@@ -137,6 +138,7 @@ func sloChecks(t *schema.Topology, r Report) []SLOCheck {
 	out = append(out, verdict(t, rto))
 
 	out = append(out, verdict(t, availabilityCheck(t, r)))
+	out = append(out, rpoCheck(t, r.RPO))
 	return out
 }
 

@@ -33,6 +33,8 @@ type Report struct {
 	MissingRTT []string `json:"missingRTT"`
 	// Rollout is the quorum-safe rollout order and its proof (rollout.go).
 	Rollout Rollout `json:"rollout"`
+	// RPO: data lost by a region loss and by a restore (rpo.go).
+	RPO RPO `json:"rpo"`
 }
 
 // RegionRow is one line of the members table.
@@ -213,6 +215,7 @@ func Explain(t *schema.Topology) Report {
 	}
 	r.Failures = failures(t, r.Failover)
 	r.Latency = latency(t)
+	r.RPO = rpoReport(t, r)
 	r.SLOs = sloChecks(t, r)
 	r.Rollout = RolloutPlan(t)
 	return r

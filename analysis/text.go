@@ -92,6 +92,7 @@ func (r Report) Text() []byte {
 			fmt.Fprintf(&b, "  %s accepted: %q\n", c.Name, c.Accepted)
 		}
 	}
+	r.RPO.writeText(&b)
 	r.Rollout.writeText(&b)
 	if len(r.MissingRTT) > 0 {
 		fmt.Fprintf(&b, "\nUnknown round trips (add analysis.rttMillis): %s\n", strings.Join(r.MissingRTT, ", "))

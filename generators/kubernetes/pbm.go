@@ -57,12 +57,10 @@ var pbmScripts = map[string]string{
 	"restore.sh": pbmRestoreScript,
 }
 
-// OplogSpanMin is PBM's pitr.oplogSpanMin for the topology: the RPO in
-// minutes. pbm-agent uploads an oplog chunk every oplogSpanMin minutes
-// (pbm/config/config.go OplogSlicerInterval; default 10), so a restore
-// loses at most that span plus the chunk's upload time.
+// OplogSpanMin is PBM's pitr.oplogSpanMin for the topology, in minutes
+// (schema PITRSpan: the RPO, at least a minute).
 func OplogSpanMin(t *schema.Topology) float64 {
-	return t.SLO.RPO.Minutes()
+	return t.PITRSpan().Minutes()
 }
 
 // pbmConfig is the PBM configuration file (pbm/config/config.go Config)
