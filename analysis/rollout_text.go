@@ -20,7 +20,7 @@ func (ro Rollout) writeText(b *bytes.Buffer) {
 	for _, s := range ro.Steps {
 		pod := s.Pod
 		if s.Primary {
-			pod += " (primary: steps down first)"
+			pod += " (primary at rest: last, steps down first)"
 		}
 		ok := "ok"
 		if !s.NPlus1 {

@@ -44,9 +44,12 @@ const (
 // Plan is the rollout plan of a set of changes.
 type Plan struct {
 	// Order is the rollout order of the regions (the new topology's).
-	Order    []string `json:"order"`
-	Voters   int      `json:"voters"`
-	Majority int      `json:"majority"`
+	Order []string `json:"order"`
+	// PreviousOrder is the order before the change, when it differs (a
+	// priority change reorders the RollingSync steps and dependsOn chain).
+	PreviousOrder []string `json:"previousOrder,omitempty"`
+	Voters        int      `json:"voters"`
+	Majority      int      `json:"majority"`
 	// Changes say, for each topology change in Compare's order, what it
 	// does to the members and which steps carry it out.
 	Changes []ChangePlan `json:"changes"`
@@ -148,6 +151,9 @@ func BuildPlan(old, new *schema.Topology, changes []Change, reconfig []generator
 	ro := analysis.RolloutPlan(new)
 	p := &Plan{Order: ro.Regions, Voters: new.Voters(), Majority: new.Majority(), MinVotersUp: new.Voters(),
 		Changes: []ChangePlan{}, Steps: []PlanStep{}, Warnings: []string{}}
+	if prev := analysis.RolloutPlan(old).Regions; !slices.Equal(prev, ro.Regions) {
+		p.PreviousOrder = prev
+	}
 
 	effects := make([]effect, len(changes))
 	var all effect

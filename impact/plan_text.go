@@ -15,6 +15,9 @@ func (p *Plan) Text() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Rollout plan: regions %s, one member at a time; %d voters, majority %d\n",
 		strings.Join(p.Order, " → "), p.Voters, p.Majority)
+	if len(p.PreviousOrder) > 0 {
+		fmt.Fprintf(&b, "The rollout order changes from %s (the Argo CD steps and Flux dependsOn chain follow).\n", strings.Join(p.PreviousOrder, " → "))
+	}
 	for _, c := range p.Changes {
 		fmt.Fprintf(&b, "  %s: %s%s\n", c.Path, c.Effect, StepList(c.Steps))
 	}

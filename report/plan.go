@@ -23,6 +23,9 @@ func writePlan(b *strings.Builder, p *impact.Plan) {
 	}
 	fmt.Fprintf(b, "\n### Rollout plan\n\nRegions one at a time, in the order topogen derives and proves quorum-safe: **%s**; inside a region one member at a time. %d voters, majority %d.\n\n",
 		strings.Join(p.Order, " → "), p.Voters, p.Majority)
+	if len(p.PreviousOrder) > 0 {
+		fmt.Fprintf(b, "The rollout order changes from %s: the Argo CD RollingSync steps and the Flux dependsOn chain follow.\n\n", strings.Join(p.PreviousOrder, " → "))
+	}
 	for _, c := range p.Changes {
 		fmt.Fprintf(b, "- `%s`: %s%s\n", c.Path, escape(c.Effect), impact.StepList(c.Steps))
 	}

@@ -37,7 +37,7 @@ const annConfigHash = "topogen.io/mongod-conf-sha256"
 // up to secondaryCatchUpPeriodSecs for a secondary to catch up, then the
 // election) before the kubelet kills mongod.
 const (
-	terminationGrace    = 120
+	terminationGrace    = names.MemberTerminationGraceSeconds
 	stepDownSecs        = 60
 	stepDownCatchUpSecs = 30
 	exporterContainer   = "mongodb-exporter"
@@ -147,7 +147,7 @@ func buildStatefulSet(t *schema.Topology, r schema.Region, mongodConf []byte) ob
 	ready := shell + ` --eval 'const h = db.adminCommand({hello: 1}); if (!(h.isWritablePrimary || h.secondary || (h.isreplicaset === true && !h.setName))) { quit(1) }'`
 	stepDown := shell + fmt.Sprintf(` --username "$MONGO_INITDB_ROOT_USERNAME" --password "$MONGO_INITDB_ROOT_PASSWORD" --authenticationDatabase admin --eval 'if (db.adminCommand({hello: 1}).isWritablePrimary) { db.adminCommand({replSetStepDown: %d, secondaryCatchUpPeriodSecs: %d}) }' || true`, stepDownSecs, stepDownCatchUpSecs)
 
-	startup := execProbe(ping, 10, 10, 60) // up to 10 min: journal recovery after a crash
+	startup := execProbe(ping, names.MemberStartupProbePeriodSeconds, 10, names.MemberStartupProbeFailures) // up to 10 min: journal recovery after a crash
 	liveness := execProbe(ping, 20, 10, 6)
 	readiness := execProbe(ready, 10, 10, 3)
 

@@ -6,10 +6,11 @@ import (
 )
 
 // A member's restart budget, which the Kubernetes target's StatefulSet
-// implements (terminationGracePeriodSeconds, the startup and readiness
-// probes) and the GitOps target waits for (the Flux Kustomization's
-// timeout). generators/gitops's TestRestartBudgetMatchesStatefulSet reads
-// the generated StatefulSet back and fails when the two drift.
+// implements (terminationGracePeriodSeconds and the startup probe are set
+// from these constants; the readiness probe's period matches) and the
+// GitOps target waits for (the Flux Kustomization's timeout).
+// generators/gitops's TestRestartBudgetMatchesStatefulSet reads the
+// generated StatefulSet back and fails when the two drift.
 const (
 	// MemberTerminationGraceSeconds leaves a primary time to step down
 	// (preStop replSetStepDown: up to 30 s of catch-up, then the election)
