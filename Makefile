@@ -15,7 +15,7 @@ export TF_PLUGIN_DIR CRDS_DIR
 GOLDEN_OUTS    := $(sort $(wildcard golden/*/out))
 VALIDATE_OUTS  := $(OUT) $(GOLDEN_OUTS)
 
-.PHONY: all build gen check diff test bench lint validate \
+.PHONY: all build gen check diff test bench lint validate mongosh \
 	validate-terraform validate-kubernetes validate-prometheus validate-gitops fuzz clean
 
 all: lint test check
@@ -32,8 +32,22 @@ check: build
 diff: build
 	$(TOPOGEN) diff -t $(TOPOLOGY) -o $(OUT)
 
+# The mongosh behaviour tests (internal/mongoshtest) run when mongosh is
+# installed (`make mongosh`, or MONGOSH=path); in CI (CI=true) a missing
+# mongosh fails them.
 test:
 	$(GO) test ./...
+
+# mongosh from npm, pinned by tools/node/package-lock.json, into the
+# git-ignored tools/node/node_modules (built on first use, like
+# kubectl-validate from tools/go.mod). Install scripts stay off: mongosh's
+# optional native add-ons are not needed to run scripts.
+MONGOSH_BIN := tools/node/node_modules/.bin/mongosh
+mongosh: $(MONGOSH_BIN)
+
+$(MONGOSH_BIN): tools/node/package.json tools/node/package-lock.json
+	npm ci --prefix tools/node --ignore-scripts --no-audit --no-fund
+	@touch $@
 
 # In-process benchmarks (gen and the core five times, each target once),
 # then the built binary's whole-process gen timed.

@@ -2,12 +2,15 @@ package kubernetes
 
 import (
 	"net/url"
+	"slices"
+	"sort"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/topogen/topogen/generators/names"
+	"github.com/topogen/topogen/generators/replset"
 	"github.com/topogen/topogen/schema"
 )
 
@@ -16,9 +19,9 @@ import (
 // cloud secret store. Users are the same in every region (the set
 // replicates admin.system.users), so the names are too.
 const (
-	secretAdmin    = "mongodb-admin"    // root user the image entrypoint creates
-	secretExporter = "mongodb-exporter" // clusterMonitor user for the exporter
-	secretBackup   = "mongodb-backup"   // backup-role user for mongodump
+	secretAdmin    = names.SecretAdmin    // root user the image entrypoint creates
+	secretExporter = names.SecretExporter // clusterMonitor user for the exporter
+	secretBackup   = names.SecretBackup   // backup-role user for mongodump
 	keyUsername    = "username"
 	keyPassword    = "password"
 
@@ -26,7 +29,28 @@ const (
 	ConnectionConfigMap = "mongodb-connection"
 )
 
-var secrets = []string{secretAdmin, secretBackup, secretExporter, names.SecretPBM}
+// userSecrets are the Secrets of the service users (replset.Users), in
+// the table's order.
+func userSecrets() []string {
+	var out []string
+	for _, u := range replset.Users {
+		out = append(out, u.Secret)
+	}
+	return out
+}
+
+// secrets are every credential Secret, sorted: root's and the service
+// users'.
+func secrets() []string {
+	out := append([]string{secretAdmin}, userSecrets()...)
+	if !slices.Contains(out, names.SecretPBM) {
+		// The pbm user's Secret (PBM's agents read it) until the pbm
+		// user joins replset.Users.
+		out = append(out, names.SecretPBM)
+	}
+	sort.Strings(out)
+	return out
+}
 
 func configMapMongod(t *schema.Topology, r schema.Region) string {
 	return names.StatefulSet(t, r) + "-config"
@@ -106,7 +130,7 @@ func buildExternalSecrets(t *schema.Topology) []object {
 		return nil
 	}
 	var out []object
-	for _, s := range secrets {
+	for _, s := range secrets() {
 		var data []any
 		for _, k := range []string{keyUsername, keyPassword} {
 			data = append(data, map[string]any{

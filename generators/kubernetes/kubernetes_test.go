@@ -343,7 +343,7 @@ func TestExternalSecrets(t *testing.T) {
 	topo := withExternalSecrets(t, cases["default"])
 	files := generate(t, topo)
 	objs := objectsIn(t, files, "us")
-	for _, s := range secrets {
+	for _, s := range secrets() {
 		es := find(objs, "ExternalSecret", s)
 		if es == nil {
 			t.Errorf("no ExternalSecret %s", s)

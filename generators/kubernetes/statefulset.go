@@ -145,7 +145,9 @@ func buildStatefulSet(t *schema.Topology, r schema.Region, mongodConf []byte) ob
 	// update waits for each member to catch up before taking the next.
 	// hello needs no authentication.
 	ready := shell + ` --eval 'const h = db.adminCommand({hello: 1}); if (!(h.isWritablePrimary || h.secondary || (h.isreplicaset === true && !h.setName))) { quit(1) }'`
-	stepDown := shell + fmt.Sprintf(` --username "$MONGO_INITDB_ROOT_USERNAME" --password "$MONGO_INITDB_ROOT_PASSWORD" --authenticationDatabase admin --eval 'if (db.adminCommand({hello: 1}).isWritablePrimary) { db.adminCommand({replSetStepDown: %d, secondaryCatchUpPeriodSecs: %d}) }' || true`, stepDownSecs, stepDownCatchUpSecs)
+	// replSetStepDown needs clusterManager-class rights: root, read from
+	// the environment inside mongosh, not from the command line.
+	stepDown := shell + fmt.Sprintf(` --eval '%sif (db.adminCommand({hello: 1}).isWritablePrimary) { db.adminCommand({replSetStepDown: %d, secondaryCatchUpPeriodSecs: %d}) }' || true`, authFromEnv, stepDownSecs, stepDownCatchUpSecs)
 
 	startup := execProbe(ping, names.MemberStartupProbePeriodSeconds, 10, names.MemberStartupProbeFailures) // up to 10 min: journal recovery after a crash
 	liveness := execProbe(ping, 20, 10, 6)
@@ -238,6 +240,7 @@ func buildStatefulSet(t *schema.Topology, r schema.Region, mongodConf []byte) ob
 		// The combined key stays in memory, never on a node's disk.
 		{Name: "pem", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{Medium: corev1.StorageMediumMemory, SizeLimit: &pemLimit}}},
 		{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{SizeLimit: &tmpLimit}}},
+		{Name: tlsReloaderVolume, VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{SecretName: names.SecretTLSReloader, DefaultMode: &readOnly}}},
 	}
 
 	minDomains := int32(min(len(r.Zones), r.Members))

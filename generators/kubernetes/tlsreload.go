@@ -5,6 +5,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/schema"
 )
 
@@ -26,7 +27,7 @@ const (
 // old one, renames it into place and asks mongod to reload; a failed
 // reload (say, a key read mid-update) is retried at the next check.
 // `sleep & wait` lets the TERM trap end the container at once.
-func tlsReloaderScript(tlsDir, pemFile, mongosh string, everySecs int) string {
+func tlsReloaderScript(tlsDir, pemFile, mongosh, credsDir string, everySecs int) string {
 	return fmt.Sprintf(`set -u
 trap 'exit 0' TERM
 tls=%[1]s
@@ -38,26 +39,40 @@ while sleep %[4]d & wait $!; do
   [ "$current" = "$loaded" ] && continue
   rm -f "$pem.new"
   cat "$tls/tls.crt" "$tls/tls.key" > "$pem.new" && chmod 0400 "$pem.new" && mv -f "$pem.new" "$pem" || continue
-  if %[3]s --username "$ADMIN_USERNAME" --password "$ADMIN_PASSWORD" --authenticationDatabase admin --eval 'db.adminCommand({rotateCertificates: 1, message: "tls-reloader: certificate renewed"})'; then
+  if %[3]s --eval '%[5]sdb.adminCommand({rotateCertificates: 1, message: "tls-reloader: certificate renewed"})'; then
     loaded=$current
     echo "tls-reloader: mongod reloaded its certificates"
   else
     echo "tls-reloader: rotateCertificates failed; retrying in %[4]d s" >&2
   fi
 done
-`, tlsDir, pemFile, mongosh, everySecs)
+`, tlsDir, pemFile, mongosh, everySecs, authFromFiles(credsDir))
 }
 
-// tlsReloader is the sidecar running tlsReloaderScript with the admin
-// credentials (the root role includes hostManager).
+// authFromFiles is mongosh JavaScript that logs in as the user whose
+// Secret is mounted at dir: the password is read inside mongosh, never
+// passed on its command line (/proc/<pid>/cmdline is world-readable).
+func authFromFiles(dir string) string {
+	return `const fs = require("fs"); const cred = (f) => fs.readFileSync("` + dir + `/" + f, "utf8").trim(); ` +
+		`db.getSiblingDB("admin").auth(cred("username"), cred("password")); `
+}
+
+// authFromEnv logs in as root from the mongod container's environment (the
+// image entrypoint's MONGO_INITDB_ROOT_* variables), read inside mongosh.
+const authFromEnv = `db.getSiblingDB("admin").auth(process.env.MONGO_INITDB_ROOT_USERNAME, process.env.MONGO_INITDB_ROOT_PASSWORD); `
+
+// tlsReloaderCreds is where the tls-reloader user's Secret is mounted.
+const tlsReloaderCreds = "/etc/mongodb/users/" + names.SecretTLSReloader
+
+// tlsReloader is the sidecar running tlsReloaderScript as the
+// tls-reloader user (hostManager only: rotateCertificates; replset.Users),
+// not root.
 func tlsReloader(t *schema.Topology) corev1.Container {
 	return corev1.Container{
 		Name:    tlsReloaderContainer,
 		Image:   t.MongoDB.Image,
-		Command: []string{"sh", "-c", tlsReloaderScript(tlsDir, pemFile, mongoshLocal(t), tlsReloadCheckSecs)},
+		Command: []string{"sh", "-c", tlsReloaderScript(tlsDir, pemFile, mongoshLocal(t), tlsReloaderCreds, tlsReloadCheckSecs)},
 		Env: []corev1.EnvVar{
-			secretEnv("ADMIN_USERNAME", secretAdmin, keyUsername),
-			secretEnv("ADMIN_PASSWORD", secretAdmin, keyPassword),
 			{Name: "HOME", Value: tmpDir},
 		},
 		// The limit is for mongosh (Node.js), a few seconds per renewal.
@@ -66,7 +81,10 @@ func tlsReloader(t *schema.Topology) corev1.Container {
 			{Name: "tls", MountPath: tlsDir, ReadOnly: true},
 			{Name: "pem", MountPath: pemDir},
 			{Name: "tmp", MountPath: tmpDir},
+			{Name: tlsReloaderVolume, MountPath: tlsReloaderCreds, ReadOnly: true},
 		},
 		SecurityContext: restrictedContainer(),
 	}
 }
+
+const tlsReloaderVolume = "tls-reloader-user"

@@ -51,7 +51,7 @@ n=$(wc -l < "$STATE/mongosh")
 [ "$n" -gt 1 ]
 `, 0o755)
 
-	cmd := exec.Command("sh", "-c", tlsReloaderScript(tls, pem, "mongosh --quiet --tls", 7))
+	cmd := exec.Command("sh", "-c", tlsReloaderScript(tls, pem, "mongosh --quiet --tls", "/etc/mongodb/users/r", 7))
 	cmd.Env = append(os.Environ(), "PATH="+bin+":"+os.Getenv("PATH"), "STATE="+dir, "TLS="+tls, "PEM="+pem,
 		"ADMIN_USERNAME=admin", "ADMIN_PASSWORD=secret")
 	out, err := cmd.CombinedOutput()
@@ -64,8 +64,8 @@ n=$(wc -l < "$STATE/mongosh")
 		t.Fatalf("mongosh ran %d times, want 2 (a failed reload, then its retry):\n%s\noutput:\n%s", len(lines), calls, out)
 	}
 	for _, l := range lines {
-		if !strings.Contains(l, "rotateCertificates: 1") || !strings.Contains(l, "--username admin --password secret --authenticationDatabase admin") {
-			t.Errorf("mongosh call %q: want rotateCertificates with the admin credentials", l)
+		if !strings.Contains(l, "rotateCertificates: 1") || !strings.Contains(l, `fs.readFileSync("/etc/mongodb/users/r/" + f`) || strings.Contains(l, "--password") || strings.Contains(l, "secret") {
+			t.Errorf("mongosh call %q: want rotateCertificates with credentials read from /etc/mongodb/users/r, none on the command line", l)
 		}
 	}
 	if got, _ := os.ReadFile(filepath.Join(dir, "pem-at-reload")); string(got) != "new cert\nnew key\n" {

@@ -1,0 +1,114 @@
+// Package mongoshtest runs the real mongosh (npm package "mongosh", pinned
+// in tools/node/package.json, installed by `make mongosh`) against a
+// scripted replica set (internal/mongostub), for behaviour tests of the
+// scripts topogen generates.
+//
+// The scripts name members by their real host names
+// (global-rs-us-0.us.db.myapp.internal:27017). A preloaded module
+// (NODE_OPTIONS=--require) rewrites each TCP connection mongosh opens to
+// that host:port into the stub member's 127.0.0.1 address, and sends every
+// other host to a closed port, so nothing leaves the machine.
+package mongoshtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/topogen/topogen/internal/mongostub"
+)
+
+// Find returns the mongosh to run: $MONGOSH, else the pinned one under
+// tools/node. Without one the test is skipped, except in CI (CI=true),
+// where a missing mongosh is a failure.
+func Find(t testing.TB) string {
+	t.Helper()
+	if p := os.Getenv("MONGOSH"); p != "" {
+		return p
+	}
+	_, file, _, _ := runtime.Caller(0)
+	p := filepath.Join(filepath.Dir(file), "..", "..", "tools", "node", "node_modules", ".bin", "mongosh")
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("mongosh not found (set MONGOSH or run `make mongosh`); CI must run the mongosh behaviour tests")
+	}
+	t.Skip("mongosh not installed: run `make mongosh` to run the mongosh behaviour tests")
+	return ""
+}
+
+// Result is one mongosh run.
+type Result struct {
+	Exit   int
+	Stdout string
+	Stderr string
+}
+
+// preload rewrites connections (see the package comment). The driver opens
+// sockets with net.createConnection(options) (mongodb cmap/connect.js
+// makeSocket).
+const preload = `'use strict';
+const net = require('net');
+const map = JSON.parse(process.env.MONGOSTUB_HOSTS || '{}');
+function rewrite(args) {
+  const o = args[0];
+  if (o === null || typeof o !== 'object' || o.host === undefined) return args;
+  const to = map[o.host + ':' + o.port] || (String(o.host).startsWith('127.') ? null : '127.0.0.1:1');
+  if (!to) return args;
+  const i = to.lastIndexOf(':');
+  return [Object.assign({}, o, { host: to.slice(0, i), port: Number(to.slice(i + 1)) }), ...args.slice(1)];
+}
+const create = net.createConnection;
+net.createConnection = net.connect = function (...args) { return create.apply(this, rewrite(args)); };
+`
+
+// Run runs mongosh with args against set, with env added to a minimal
+// environment. It fails the test if mongosh cannot be started or runs for
+// more than two minutes.
+func Run(t testing.TB, set *mongostub.Set, env []string, args ...string) Result {
+	t.Helper()
+	bin := Find(t)
+	dir := t.TempDir()
+	pre := filepath.Join(dir, "mongostub-preload.js")
+	if err := os.WriteFile(pre, []byte(preload), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	hosts, err := json.Marshal(set.Addrs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Dir = dir
+	cmd.Env = append([]string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + dir, // mongosh writes its config and logs under $HOME
+		"NODE_OPTIONS=--require " + pre,
+		"MONGOSTUB_HOSTS=" + string(hosts),
+		// No telemetry, no update check: nothing but the stub is contacted.
+		"DO_NOT_TRACK=1",
+		"MONGOSH_NO_UPDATE_CHECK=1",
+	}, env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	res := Result{Stdout: stdout.String(), Stderr: stderr.String()}
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exit) && ctx.Err() == nil:
+		res.Exit = exit.ExitCode()
+	default:
+		t.Fatalf("mongosh %v: %v\nstdout:\n%s\nstderr:\n%s", args, err, res.Stdout, res.Stderr)
+	}
+	return res
+}
