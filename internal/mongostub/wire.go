@@ -210,7 +210,7 @@ func writeReply(w io.Writer, requestID int32, req *request, doc bson.D) error {
 		_ = binary.Write(&msg, binary.LittleEndian, int32(1))
 	} else {
 		_ = binary.Write(&msg, binary.LittleEndian, uint32(0)) // flagBits
-		msg.WriteByte(0)                                        // kind 0: body
+		msg.WriteByte(0)                                       // kind 0: body
 	}
 	msg.Write(body)
 	var hdr [16]byte
