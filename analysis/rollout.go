@@ -60,6 +60,19 @@ type Rollout struct {
 	Safe bool `json:"safe"`
 	// Cause says why not, when not Safe.
 	Cause string `json:"cause,omitempty"`
+	// RegionLoss lists, beyond N+1, the regions whose whole loss during
+	// some step would stop writes although the set survives it at rest:
+	// the exposure a rollout window adds (N+1 covers one member, not a
+	// region).
+	RegionLoss []RegionLossDuringRollout `json:"regionLoss"`
+}
+
+// RegionLossDuringRollout: losing Lost while a member of During restarts
+// leaves VotesLeft, below the majority.
+type RegionLossDuringRollout struct {
+	Lost      string `json:"lost"`
+	During    string `json:"during"`
+	VotesLeft int    `json:"votesLeft"`
 }
 
 // RolloutStep is one member restarting.
@@ -154,8 +167,12 @@ func RolloutPlan(t *schema.Topology) Rollout {
 	for _, r := range RolloutRegions(t) {
 		ro.Regions = append(ro.Regions, r.Name)
 	}
+	ro.RegionLoss = []RegionLossDuringRollout{}
 	primary := PrimaryMember(t).ID
 	for i, m := range RolloutMembers(t) {
+		if m.Votes > 0 {
+			ro.addRegionLoss(t, m)
+		}
 		up, after, el, ok := NPlus1(t, Down{m.ID: true})
 		ro.Steps = append(ro.Steps, RolloutStep{
 			Step: i + 1, Region: m.Region, Pod: m.Pod, ID: m.ID, Votes: m.Votes, Primary: m.ID == primary,
@@ -174,6 +191,25 @@ func RolloutPlan(t *schema.Topology) Rollout {
 		}
 	}
 	return ro
+}
+
+// addRegionLoss records each other region whose loss, with m restarting,
+// leaves less than a majority while its loss at rest does not; once per
+// (lost, during) pair.
+func (ro *Rollout) addRegionLoss(t *schema.Topology, m schema.Member) {
+	for _, r := range t.Regions {
+		if r.Name == m.Region {
+			continue
+		}
+		left := t.Voters() - r.Voters
+		if left < t.Majority() || left-m.Votes >= t.Majority() {
+			continue // lost at rest already (vet warns), or still kept
+		}
+		l := RegionLossDuringRollout{Lost: r.Name, During: m.Region, VotesLeft: left - m.Votes}
+		if !slices.Contains(ro.RegionLoss, l) {
+			ro.RegionLoss = append(ro.RegionLoss, l)
+		}
+	}
 }
 
 // rolloutRequiredAvailability: from this availability target on, a rollout

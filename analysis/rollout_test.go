@@ -167,3 +167,24 @@ func TestNoSafeOrder(t *testing.T) {
 		t.Fatalf("CheckRollout at 99.5%%: %v, want one warning", ds)
 	}
 }
+
+// TestRegionLossDuringRollout: N+1 covers one member, not a region. At rest
+// the default set survives losing us (7-3 = 4 = majority); with an apac or
+// eu voter restarting, 3 remain. Losing eu or apac (2 voters) with one more
+// voter down leaves 4: kept. Two regions: at rest losing eu leaves 3 of 5;
+// with a us voter restarting, 2. Losing us is lost at rest already (vet's
+// two-region warning), so it is not listed.
+func TestRegionLossDuringRollout(t *testing.T) {
+	for _, c := range []struct {
+		dir  string
+		want []RegionLossDuringRollout
+	}{
+		{"../regions", []RegionLossDuringRollout{{Lost: "us", During: "apac", VotesLeft: 3}, {Lost: "us", During: "eu", VotesLeft: 3}}},
+		{"../golden/two-regions/input", []RegionLossDuringRollout{{Lost: "eu", During: "us", VotesLeft: 2}}},
+	} {
+		ro := RolloutPlan(load(t, c.dir, readDir(t, c.dir)))
+		if !slices.Equal(ro.RegionLoss, c.want) {
+			t.Errorf("%s: %+v, want %+v", c.dir, ro.RegionLoss, c.want)
+		}
+	}
+}

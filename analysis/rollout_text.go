@@ -31,4 +31,8 @@ func (ro Rollout) writeText(b *bytes.Buffer) {
 	}
 	tb.write(b)
 	fmt.Fprintf(b, "  %s; at least %d of %d voters up at every step.\n", verdict, ro.MinVotersUp, ro.Voters)
+	for _, l := range ro.RegionLoss {
+		fmt.Fprintf(b, "  Losing region %s while a voter of %s restarts leaves %d of %d votes, below the majority: writes stop until the restart ends (at rest the set survives it).\n",
+			l.Lost, l.During, l.VotesLeft, ro.Voters)
+	}
 }
