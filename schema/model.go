@@ -24,6 +24,8 @@ type Topology struct {
 	Monitoring Monitoring
 	Delivery   Delivery
 	Analysis   Analysis
+	// Addons pins the cluster add-ons' charts.
+	Addons Addons
 	// Patches are the user's kustomize patches (patches/<region|all>/*.yaml
 	// beside the topology), applied by the Kubernetes target.
 	Patches []Patch `json:",omitempty"`
@@ -114,6 +116,9 @@ type Sizing struct {
 	StorageClass     string
 	InstanceType     string
 	AppInstanceType  string
+	// IOPS and Throughput (MiB/s) provisioned on each gp3 data volume.
+	IOPS       int
+	Throughput int
 }
 
 // Cluster names a region's Kubernetes cluster for GitOps tools.
@@ -201,12 +206,12 @@ type Kubernetes struct {
 	ExternalSecrets     ExternalSecrets
 }
 
-// ExternalSecrets configures optional ExternalSecret objects.
+// ExternalSecrets names the secret store every region's tree reads
+// (Enabled is always true).
 type ExternalSecrets struct {
 	Enabled   bool
 	Store     string
 	StoreKind string
-	KeyPrefix string
 }
 
 // Terraform settings.

@@ -16,6 +16,7 @@ type rawTopology struct {
 	Monitoring rawMonitoring        `json:"monitoring"`
 	Delivery   rawDelivery          `json:"delivery"`
 	Analysis   rawAnalysis          `json:"analysis"`
+	Addons     Addons               `json:"addons"`
 }
 
 type rawReplicaSet struct {
@@ -61,6 +62,8 @@ type rawRegion struct {
 		StorageClass    string `json:"storageClass"`
 		InstanceType    string `json:"instanceType"`
 		AppInstanceType string `json:"appInstanceType"`
+		IOPS            int    `json:"iops"`
+		Throughput      int    `json:"throughput"`
 	} `json:"sizing"`
 	Serves struct {
 		Continents []string `json:"continents"`
@@ -110,7 +113,6 @@ type rawKubernetes struct {
 		Enabled   bool   `json:"enabled"`
 		Store     string `json:"store"`
 		StoreKind string `json:"storeKind"`
-		KeyPrefix string `json:"keyPrefix"`
 	} `json:"externalSecrets"`
 }
 

@@ -167,6 +167,7 @@ func (c *checker) resolveRaw(raw rawTopology) (*Topology, Diagnostics) {
 			SelectorLabels: raw.Monitoring.SelectorLabels,
 		},
 		Delivery: Delivery(raw.Delivery),
+		Addons:   raw.Addons,
 	}
 	t.Monitoring.ScrapeInterval = c.duration(raw.Monitoring.ScrapeInterval, "monitoring", "scrapeInterval")
 	c.checkSelectorLabels(raw.Monitoring.SelectorLabels)
@@ -337,7 +338,7 @@ func (c *checker) resolveRegions(t *Topology, raw rawTopology) {
 			Cluster: Cluster{
 				ArgoCDName:       cmp.Or(r.Cluster.ArgoCDCluster, t.Name+"-"+name),
 				Server:           r.Cluster.Server,
-				KubeConfigSecret: cmp.Or(r.Cluster.KubeConfigSecret, name+"-kubeconfig"),
+				KubeConfigSecret: r.Cluster.KubeConfigSecret,
 			},
 		}
 		if r.ID != nil {
@@ -520,7 +521,10 @@ func (c *checker) resolveSizing(r rawRegion, path []string) Sizing {
 		StorageClass:    r.Sizing.StorageClass,
 		InstanceType:    r.Sizing.InstanceType,
 		AppInstanceType: r.Sizing.AppInstanceType,
+		IOPS:            r.Sizing.IOPS,
+		Throughput:      r.Sizing.Throughput,
 	}
+	c.checkVolumePerformance(s, path)
 	sp := append(slices.Clone(path), "sizing")
 	req, err1 := ParseQuantity(s.Memory)
 	lim, err2 := ParseQuantity(s.MemoryLimit)

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Validates generated Argo CD and Flux objects offline with kubectl-validate
 # against the upstream CRDs (shared/crds/README.md):
-#   kubectl-validate FILES... --version "$k8s_version" --local-crds $CRDS_DIR/argocd,$CRDS_DIR/flux
+#   kubectl-validate FILES... --version "$k8s_version" \
+#     --local-crds $CRDS_DIR/argocd,$CRDS_DIR/flux,$CRDS_DIR/external-secrets
+# (external-secrets: the management cluster's ClusterSecretStore and the
+# ExternalSecrets registering the regional clusters with Argo CD).
 #
 # Usage: scripts/validate-gitops.sh DIR...   (e.g. out/gitops golden/two-regions/out/gitops)
 #
@@ -27,7 +30,7 @@ fi
 
 source "$root/scripts/lib/kubectl-validate.sh" "gitops validation"
 
-for p in argocd flux; do
+for p in argocd flux external-secrets; do
 	if ! ls "$CRDS_DIR/$p"/*.yaml >/dev/null 2>&1; then
 		echo "FAIL: no CRDs in $CRDS_DIR/$p; set CRDS_DIR to the shared/crds directory" >&2
 		exit 1
@@ -52,7 +55,7 @@ for dir in "$@"; do
 		continue
 	fi
 	log="$(mktemp)"
-	if "${kv[@]}" "${files[@]}" --version "$k8s_version" --local-crds "$CRDS_DIR/argocd,$CRDS_DIR/flux" >"$log" 2>&1; then
+	if "${kv[@]}" "${files[@]}" --version "$k8s_version" --local-crds "$CRDS_DIR/argocd,$CRDS_DIR/flux,$CRDS_DIR/external-secrets" >"$log" 2>&1; then
 		echo "ok: $dir: ${#files[@]} objects valid"
 	else
 		echo "FAIL: $dir: kubectl-validate:" >&2

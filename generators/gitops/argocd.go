@@ -148,7 +148,7 @@ const (
 )
 
 func argoObjects(t *schema.Topology) []commented {
-	return []commented{appProject(t), applicationSet(t)}
+	return append([]commented{appProject(t), applicationSet(t)}, argoAddonObjects(t)...)
 }
 
 // ClusterDestination is region r's cluster as an Argo CD destination: by
@@ -172,8 +172,9 @@ func appProject(t *schema.Topology) commented {
 	return commented{
 		comment: `The project confines what the ApplicationSet's Applications may do: read
 this repository only, deploy only to the regions' clusters and namespaces,
-and create no cluster-scoped object but the region's Namespace. A
-hand-edited Application pointing elsewhere fails instead of syncing.`,
+and create no cluster-scoped object but the region's Namespace, its
+StorageClass, ClusterSecretStore and CA ClusterIssuer. A hand-edited
+Application pointing elsewhere fails instead of syncing.`,
 		obj: object{
 			APIVersion: argoAPIVersion,
 			Kind:       "AppProject",
@@ -182,7 +183,7 @@ hand-edited Application pointing elsewhere fails instead of syncing.`,
 				Description:              "topogen: MongoDB replica set " + t.ReplicaSet.Name + ", one Application per region",
 				SourceRepos:              []string{t.Delivery.RepoURL},
 				Destinations:             dests,
-				ClusterResourceWhitelist: []groupKind{{Group: "", Kind: "Namespace"}},
+				ClusterResourceWhitelist: ClusterKinds(t),
 			},
 		},
 	}
@@ -301,7 +302,9 @@ sets loadBalancerClass on LoadBalancer Services.`,
 								"RespectIgnoreDifferences=true",
 								"ServerSideApply=true",
 							},
-							Retry: retry{Limit: 5, Backoff: backoff{Duration: "10s", Factor: 2, MaxDuration: "5m"}},
+							// Unlimited (limit < 0): the first sync fails until the
+							// region's add-ons have installed their CRDs.
+							Retry: retry{Limit: -1, Backoff: backoff{Duration: "10s", Factor: 2, MaxDuration: "5m"}},
 						},
 						IgnoreDifferences: []ignoreDifference{
 							{Group: "apps", Kind: "StatefulSet", JQPathExpressions: []string{

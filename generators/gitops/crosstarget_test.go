@@ -44,8 +44,9 @@ func TestProjectAdmitsTrees(t *testing.T) {
 					n++
 					for _, doc := range bytes.Split(f.Data, []byte("\n---\n")) {
 						var o struct {
-							Kind     string `json:"kind"`
-							Metadata struct {
+							APIVersion string `json:"apiVersion"`
+							Kind       string `json:"kind"`
+							Metadata   struct {
 								Name      string `json:"name"`
 								Namespace string `json:"namespace"`
 							} `json:"metadata"`
@@ -62,7 +63,13 @@ func TestProjectAdmitsTrees(t *testing.T) {
 								t.Errorf("%s: Namespace %s is not in the project's destinations %v", f.Path, o.Metadata.Name, nss)
 							}
 						case o.Metadata.Namespace == "":
-							t.Errorf("%s: %s %s has no namespace; if it is cluster-scoped, whitelist its kind in the AppProject", f.Path, o.Kind, o.Metadata.Name)
+							group, _, _ := strings.Cut(o.APIVersion, "/")
+							if !strings.Contains(o.APIVersion, "/") {
+								group = ""
+							}
+							if !slices.Contains(proj.ClusterResourceWhitelist, groupKind{Group: group, Kind: o.Kind}) {
+								t.Errorf("%s: %s %s has no namespace; if it is cluster-scoped, whitelist its kind in the AppProject", f.Path, o.Kind, o.Metadata.Name)
+							}
 						default:
 							namespaced++
 							if !slices.Contains(nss, o.Metadata.Namespace) {

@@ -40,10 +40,11 @@ type kustomizationSpec struct {
 	Prune          bool          `json:"prune"`
 	DeletionPolicy string        `json:"deletionPolicy"`
 	Wait           bool          `json:"wait"`
-	HealthChecks   []healthCheck `json:"healthChecks"`
-	KubeConfig     kubeConfig    `json:"kubeConfig"`
-	// DependsOn names the Kustomization of the region before this one in
-	// the rollout order; none for the first.
+	HealthChecks   []healthCheck `json:"healthChecks,omitempty"`
+	KubeConfig     *kubeConfig   `json:"kubeConfig,omitempty"`
+	// DependsOn names the region's add-ons Kustomization and the
+	// Kustomization of the region before this one in the rollout order
+	// (none for the first); the add-ons Kustomization has none.
 	DependsOn []DependencyReference `json:"dependsOn,omitempty"`
 }
 
@@ -66,8 +67,11 @@ type healthCheck struct {
 	Namespace  string `json:"namespace"`
 }
 
+// kubeConfig names exactly one of a kubeconfig Secret or a cloud-provider
+// ConfigMap (the CRD's CEL rule).
 type kubeConfig struct {
-	SecretRef secretRef `json:"secretRef"`
+	SecretRef    *secretRef `json:"secretRef,omitempty"`
+	ConfigMapRef *secretRef `json:"configMapRef,omitempty"`
 }
 
 type secretRef struct {
@@ -80,7 +84,7 @@ func fluxObjects(t *schema.Topology) []commented {
 	for _, r := range t.Regions {
 		objs = append(objs, kustomization(t, r, deps[r.Name]))
 	}
-	return objs
+	return append(objs, fluxAddonRootObjects(t)...)
 }
 
 // DependsOn chains the regions' Kustomizations in the rollout order
@@ -130,7 +134,8 @@ Kubernetes trees go into the artifact the Kustomizations read.`,
 					}
 					return &secretRef{Name: t.Delivery.GitSecret}
 				}(),
-				Ignore: "/*\n!/" + strings.Trim(t.Delivery.Path, "/") + "/" + names.KubernetesRoot + "/\n",
+				Ignore: "/*\n!/" + strings.Trim(t.Delivery.Path, "/") + "/" + names.KubernetesRoot + "/\n" +
+					"!/" + strings.Trim(t.Delivery.Path, "/") + "/" + FluxDir + "/addons/\n",
 			},
 		},
 	}
@@ -143,16 +148,15 @@ func KustomizationPath(t *schema.Topology, r schema.Region) string {
 }
 
 func kustomization(t *schema.Topology, r schema.Region, after string) commented {
-	var deps []DependencyReference
+	deps := []DependencyReference{{Name: AddonsKustomization(t, r), Namespace: FluxNamespace}}
 	order := "This region is the first of the order: nothing gates it."
 	if after != "" {
-		deps = []DependencyReference{{Name: after, Namespace: FluxNamespace}}
+		deps = append(deps, DependencyReference{Name: after, Namespace: FluxNamespace})
 		order = "This region waits for " + after + ", the one before it."
 	}
 	timeout := names.RegionRolloutTimeout(r.Members)
 	return commented{
-		comment: `Applies region ` + r.Name + `'s tree to its cluster through the kubeconfig in
-Secret ` + FluxNamespace + `/` + r.Cluster.KubeConfigSecret + `.
+		comment: `Applies region ` + r.Name + `'s tree to its cluster` + fluxReach(t, r) + `.
 
 wait: Flux checks the health of every object it applied (the StatefulSet's
 rollout, Certificates, the init Job's completion) before reporting Ready;
@@ -174,6 +178,8 @@ already short of one region.
 timeout ` + timeout + `: ` + itoa(r.Members) + ` member(s) restarted one at a time, each within
 ` + names.MemberRestartBudget.String() + ` (termination grace, startup probe budget and
 readiness period), plus 5m for the rest of the tree.
+The region's add-ons (` + AddonsKustomization(t, r) + `) come first in
+dependsOn: its tree uses their CRDs, webhooks and controllers.
 
 deletionPolicy Orphan: deleting this Kustomization (a region removed from
 the topology) leaves the members and their volumes running; prune still
@@ -197,7 +203,7 @@ removes objects the tree no longer has.`,
 					Name:       names.StatefulSet(t, r),
 					Namespace:  t.Kubernetes.Namespace,
 				}},
-				KubeConfig: kubeConfig{SecretRef: secretRef{Name: r.Cluster.KubeConfigSecret}},
+				KubeConfig: ptr(fluxKubeConfig(t, r)),
 				DependsOn:  deps,
 			},
 		},

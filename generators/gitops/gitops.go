@@ -42,7 +42,9 @@ type object struct {
 	APIVersion string `json:"apiVersion"`
 	Kind       string `json:"kind"`
 	Metadata   meta   `json:"metadata"`
-	Spec       any    `json:"spec"`
+	Spec       any    `json:"spec,omitempty"`
+	// Data is a ConfigMap's (which has no spec).
+	Data map[string]string `json:"data,omitempty"`
 }
 
 type meta struct {
@@ -62,7 +64,15 @@ func Generate(t *schema.Topology) ([]generators.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return append(argo, flux...), nil
+	out := append(argo, flux...)
+	for _, r := range t.Regions {
+		hr, err := render(FluxAddonsDir(r), fluxAddonObjects(t, r))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, hr...)
+	}
+	return out, nil
 }
 
 // commented is an object with a comment block written above it: the why of
@@ -135,9 +145,24 @@ func RegionPath(t *schema.Topology, r schema.Region) string {
 // Namespaces are the namespaces each region's tree puts objects in, sorted:
 // the AppProject allows exactly these. The Kubernetes target puts the
 // MongoDB objects, including its PrometheusRule and ServiceMonitor, in
-// kubernetes.namespace.
+// kubernetes.namespace, and the shared CA's objects in cert-manager's.
 func Namespaces(t *schema.Topology) []string {
-	ns := []string{t.Kubernetes.Namespace}
+	ns := []string{t.Kubernetes.Namespace, names.CertManagerNamespace}
 	slices.Sort(ns)
 	return slices.Compact(ns)
+}
+
+// ClusterKinds are the cluster-scoped kinds each region's tree holds: its
+// Namespace, StorageClass, ClusterSecretStore and (with the default
+// tlsIssuer.kind) the CA's ClusterIssuer.
+func ClusterKinds(t *schema.Topology) []groupKind {
+	k := []groupKind{
+		{Group: "", Kind: "Namespace"},
+		{Group: "storage.k8s.io", Kind: "StorageClass"},
+		{Group: "external-secrets.io", Kind: t.Kubernetes.ExternalSecrets.StoreKind},
+	}
+	if t.Kubernetes.TLSIssuerKind == "ClusterIssuer" {
+		k = append(k, groupKind{Group: "cert-manager.io", Kind: "ClusterIssuer"})
+	}
+	return k
 }

@@ -228,7 +228,9 @@ func TestAppProject(t *testing.T) {
 			if !slices.Equal(spec.SourceRepos, []string{topo.Delivery.RepoURL}) {
 				t.Errorf("sourceRepos %v", spec.SourceRepos)
 			}
-			if !slices.Equal(spec.ClusterResourceWhitelist, []groupKind{{Group: "", Kind: "Namespace"}}) {
+			wantKinds := []groupKind{{Group: "", Kind: "Namespace"}, {Group: "storage.k8s.io", Kind: "StorageClass"},
+				{Group: "external-secrets.io", Kind: "ClusterSecretStore"}, {Group: "cert-manager.io", Kind: "ClusterIssuer"}}
+			if !slices.Equal(spec.ClusterResourceWhitelist, wantKinds) {
 				t.Errorf("clusterResourceWhitelist %v", spec.ClusterResourceWhitelist)
 			}
 			var want []destination
@@ -261,7 +263,8 @@ func TestFluxKustomizations(t *testing.T) {
 					n++
 				}
 			}
-			if n != len(topo.Regions) {
+			// Per region: the MongoDB tree's and the add-ons'.
+			if n != 2*len(topo.Regions) {
 				t.Errorf("%d Kustomizations for %d regions", n, len(topo.Regions))
 			}
 			for _, r := range topo.Regions {
@@ -279,8 +282,19 @@ func TestFluxKustomizations(t *testing.T) {
 				if !slices.Equal(k.HealthChecks, want) {
 					t.Errorf("%s: healthChecks %v, want %v", r.Name, k.HealthChecks, want)
 				}
-				if k.KubeConfig.SecretRef.Name != r.Cluster.KubeConfigSecret {
-					t.Errorf("%s: kubeconfig Secret %q, want %q", r.Name, k.KubeConfig.SecretRef.Name, r.Cluster.KubeConfigSecret)
+				// No kubeconfig Secret in the topology: the cluster is reached
+				// through the generated ConfigMap naming its EKS ARN.
+				if k.KubeConfig == nil || k.KubeConfig.SecretRef != nil || k.KubeConfig.ConfigMapRef == nil {
+					t.Fatalf("%s: kubeConfig %+v, want a configMapRef only", r.Name, k.KubeConfig)
+				}
+				cm := decodeConfigMap(t, files, FluxDir+"/configmap-"+k.KubeConfig.ConfigMapRef.Name+".yaml")
+				if want := "arn:aws:eks:" + r.CloudRegion + ":" + topo.Terraform.AccountID + ":cluster/" + names.EKSCluster(topo, r); cm["provider"] != "aws" || cm["cluster"] != want {
+					t.Errorf("%s: cluster ConfigMap %v, want provider aws, cluster %s", r.Name, cm, want)
+				}
+				// The region's own add-ons first; the rollout order's
+				// predecessor, if any, is checked by the rollout tests.
+				if len(k.DependsOn) == 0 || k.DependsOn[0] != (DependencyReference{Name: AddonsKustomization(topo, r), Namespace: FluxNamespace}) {
+					t.Errorf("%s: dependsOn %v, want the region's add-ons first", r.Name, k.DependsOn)
 				}
 				if k.SourceRef != (sourceRef{Kind: "GitRepository", Name: topo.Name}) {
 					t.Errorf("%s: sourceRef %+v", r.Name, k.SourceRef)
@@ -326,4 +340,21 @@ func TestFluxURL(t *testing.T) {
 			t.Errorf("FluxURL(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
+}
+
+// decodeConfigMap reads a generated ConfigMap's data strictly.
+func decodeConfigMap(t *testing.T, files map[string][]byte, p string) map[string]string {
+	t.Helper()
+	b, ok := files[p]
+	if !ok {
+		t.Fatalf("%s not generated", p)
+	}
+	var o struct {
+		object
+		Data map[string]string `json:"data"`
+	}
+	if err := yaml.UnmarshalStrict(b, &o); err != nil {
+		t.Fatalf("%s: %v", p, err)
+	}
+	return o.Data
 }

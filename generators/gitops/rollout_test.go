@@ -86,6 +86,11 @@ func TestRolloutOrderAcrossTargets(t *testing.T) {
 			for _, r := range topo.Regions {
 				obj, k := decode[kustomizationSpec](t, files, FluxDir+"/kustomization-"+topo.Name+"-"+r.Name+".yaml")
 				byName[obj.Metadata.Name] = r.Name
+				// The region's own add-ons gate it too (addons_flux.go); the
+				// chain is what remains.
+				k.DependsOn = slices.DeleteFunc(slices.Clone(k.DependsOn), func(d DependencyReference) bool {
+					return d == DependencyReference{Name: AddonsKustomization(topo, r), Namespace: FluxNamespace}
+				})
 				switch len(k.DependsOn) {
 				case 0:
 					first = append(first, obj.Metadata.Name)

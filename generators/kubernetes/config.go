@@ -14,10 +14,11 @@ import (
 	"github.com/topogen/topogen/schema"
 )
 
-// Credentials live in Secrets the manifests reference by name only; with
-// kubernetes.externalSecrets enabled, ExternalSecrets create them from the
-// cloud secret store. Users are the same in every region (the set
-// replicates admin.system.users), so the names are too.
+// Credentials live in Secrets the manifests reference by name only;
+// ExternalSecrets create them from AWS Secrets Manager, where Terraform
+// keeps one value per credential replicated to every region. Users are the
+// same in every region (the set replicates admin.system.users), so the
+// names are too.
 const (
 	secretAdmin    = names.SecretAdmin    // root user the image entrypoint creates
 	secretExporter = names.SecretExporter // clusterMonitor user for the exporter
@@ -122,20 +123,18 @@ func buildConnectionConfigMap(t *schema.Topology, r schema.Region) object {
 	return object{kind: "ConfigMap", name: ConnectionConfigMap, v: cm}
 }
 
-// buildExternalSecrets pulls each credential from the store entry
-// <keyPrefix><secret name> with properties username and password.
+// buildExternalSecrets pulls each credential from the Secrets Manager
+// secret names.SecretsManagerName (a JSON object with the properties
+// username and password) through the region's ClusterSecretStore.
 func buildExternalSecrets(t *schema.Topology) []object {
 	es := t.Kubernetes.ExternalSecrets
-	if !es.Enabled {
-		return nil
-	}
 	var out []object
 	for _, s := range secrets() {
 		var data []any
 		for _, k := range []string{keyUsername, keyPassword} {
 			data = append(data, map[string]any{
 				"secretKey": k,
-				"remoteRef": map[string]any{"key": es.KeyPrefix + s, "property": k},
+				"remoteRef": map[string]any{"key": names.SecretsManagerName(t, s), "property": k},
 			})
 		}
 		out = append(out, object{kind: "ExternalSecret", name: s, v: map[string]any{

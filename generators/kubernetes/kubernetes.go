@@ -71,6 +71,8 @@ func objects(t *schema.Topology, r schema.Region) (base, overlay []object, err e
 	if err != nil {
 		return nil, nil, err
 	}
+	overlay = append(overlay, buildStorageClass(t, r), buildSecretStore(t, r))
+	overlay = append(overlay, buildCA(t, r)...)
 	overlay = append(overlay,
 		buildMongodConfigMap(t, r, conf),
 		buildConnectionConfigMap(t, r),

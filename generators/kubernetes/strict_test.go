@@ -8,6 +8,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	storagev1 "k8s.io/api/storage/v1"
 	"sigs.k8s.io/yaml"
 )
 
@@ -22,6 +23,7 @@ var builtIn = map[string]func() any{
 	"batch/v1/Job":                       func() any { return &batchv1.Job{} },
 	"policy/v1/PodDisruptionBudget":      func() any { return &policyv1.PodDisruptionBudget{} },
 	"networking.k8s.io/v1/NetworkPolicy": func() any { return &networkingv1.NetworkPolicy{} },
+	"storage.k8s.io/v1/StorageClass":     func() any { return &storagev1.StorageClass{} },
 }
 
 // customKinds are validated against their CRDs by kubectl-validate
@@ -31,6 +33,11 @@ var customKinds = map[string]bool{
 	"external-secrets.io/v1/ExternalSecret":   true,
 	"monitoring.coreos.com/v1/ServiceMonitor": true,
 	"monitoring.coreos.com/v1/PrometheusRule": true,
+	// The region's platform objects (platform.go).
+	"cert-manager.io/v1/Issuer":                 true,
+	"cert-manager.io/v1/ClusterIssuer":          true,
+	"external-secrets.io/v1/ClusterSecretStore": true,
+	"external-secrets.io/v1alpha1/PushSecret":   true,
 }
 
 // TestStrictDecode decodes every built-in object into its k8s.io/api type

@@ -1,0 +1,52 @@
+package schema
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Addons pins the Helm charts of the cluster add-ons every regional cluster
+// runs before its MongoDB tree (schema/topology.cue #Addons).
+type Addons struct {
+	AWSLoadBalancerController Chart `json:"awsLoadBalancerController"`
+	ExternalDNS               Chart `json:"externalDNS"`
+	CertManager               Chart `json:"certManager"`
+	ExternalSecrets           Chart `json:"externalSecrets"`
+	PrometheusOperatorCRDs    Chart `json:"prometheusOperatorCRDs"`
+	KubePrometheusStack       Chart `json:"kubePrometheusStack"`
+}
+
+// Chart is one pinned Helm chart. Enabled is meaningful only for optional
+// add-ons (kube-prometheus-stack); the others are always installed.
+type Chart struct {
+	RepoURL string `json:"repoURL"`
+	Chart   string `json:"chart"`
+	Version string `json:"version"`
+	Enabled bool   `json:"enabled,omitempty"`
+}
+
+// gp3 limits (Amazon EBS User Guide, "General Purpose SSD volumes", gp3):
+// at most 500 IOPS per GiB of volume size, and at most 0.25 MiB/s of
+// throughput per provisioned IOPS. The absolute bounds are in the CUE
+// schema.
+const (
+	gp3IOPSPerGiB          = 500
+	gp3IOPSPerMiBPerSecond = 4
+)
+
+// checkVolumePerformance checks the ratios CUE cannot: IOPS against the
+// volume size, throughput against IOPS.
+func (c *checker) checkVolumePerformance(s Sizing, path []string) {
+	sp := append(slices.Clone(path), "sizing")
+	if size, err := ParseQuantity(s.StorageSize); err == nil {
+		gib := int64(size) >> 30
+		if max := gib * gp3IOPSPerGiB; int64(s.IOPS) > max {
+			c.errorf(append(sp, "iops"), fmt.Sprintf("lower iops to at most %d, or raise storageSize to at least %dGi", max, (int64(s.IOPS)+gp3IOPSPerGiB-1)/gp3IOPSPerGiB),
+				"gp3 allows at most %d IOPS per GiB: %d IOPS on %s", gp3IOPSPerGiB, s.IOPS, s.StorageSize)
+		}
+	}
+	if max := s.IOPS / gp3IOPSPerMiBPerSecond; s.Throughput > max {
+		c.errorf(append(sp, "throughput"), fmt.Sprintf("lower throughput to at most %d, or raise iops to at least %d", max, s.Throughput*gp3IOPSPerMiBPerSecond),
+			"gp3 allows at most 0.25 MiB/s per provisioned IOPS: %d MiB/s with %d IOPS", s.Throughput, s.IOPS)
+	}
+}
