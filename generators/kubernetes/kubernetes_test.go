@@ -360,7 +360,7 @@ func TestExternalSecrets(t *testing.T) {
 		}
 	}
 	// Always on, from the Secrets Manager name Terraform creates.
-	for _, s := range secrets {
+	for _, s := range secrets() {
 		es := find(objectsIn(t, generate(t, load(t, cases["default"])), "eu"), "ExternalSecret", s)
 		if es == nil {
 			t.Fatalf("eu: no ExternalSecret %s without externalSecrets set", s)
