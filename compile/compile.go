@@ -5,6 +5,7 @@ package compile
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/topogen/topogen/analysis"
 	"github.com/topogen/topogen/generators"
@@ -148,10 +149,17 @@ func addReconfigSteps(tree *generators.Tree, t *schema.Topology, opts Options) e
 
 // Check runs the checks that need the resolved model and returns their
 // diagnostics; vet, gen, check and diff all run it: SLO feasibility
-// (analysis), user patches that match no object (kubernetes) and AWS
-// names over AWS's length limits (terraform).
-func Check(t *schema.Topology) schema.Diagnostics {
+// (analysis), user patches that match no object (kubernetes), AWS names
+// over AWS's length limits and the EKS version against the EKS release
+// calendar today (terraform).
+func Check(t *schema.Topology) schema.Diagnostics { return CheckAt(t, time.Now()) }
+
+// CheckAt is Check on the day now: the EKS calendar check is the only one
+// that depends on the date, and tests fix it.
+func CheckAt(t *schema.Topology, now time.Time) schema.Diagnostics {
 	var ds schema.Diagnostics
+	ds = append(ds, terraform.CheckEKSVersion(t, now)...)
+	ds = append(ds, terraform.CheckEKSAccess(t)...)
 	ds = append(ds, analysis.Check(t)...)
 	ds = append(ds, analysis.CheckRollout(t)...)
 	ds = append(ds, kubernetes.CheckPatches(t)...)

@@ -222,6 +222,26 @@ type Terraform struct {
 	StateKey           string
 	StateRegion        string
 	BackupBucketPrefix string
+	EKS                EKS
+	// AlarmSubscriptions of the alert topic.
+	AlarmSubscriptions []AlarmSubscription `json:",omitempty"`
+}
+
+// AlarmSubscription is one SNS subscription to the alert topic.
+type AlarmSubscription struct {
+	Protocol string `json:"protocol"`
+	Endpoint string `json:"endpoint"`
+}
+
+// EKS is how every region's cluster is reached (generators/terraform).
+type EKS struct {
+	// AdminPrincipals and GitOpsPrincipal (empty: none) get cluster-admin
+	// access entries.
+	AdminPrincipals []string
+	GitOpsPrincipal string `json:",omitempty"`
+	// PublicAccessCIDRs: empty, the API endpoint is private only.
+	PublicAccessCIDRs []string `json:",omitempty"`
+	LogRetentionDays  int
 }
 
 // Monitoring settings.

@@ -133,6 +133,13 @@ type rawTerraform struct {
 		Region string `json:"region"`
 	} `json:"state"`
 	BackupBucketPrefix string `json:"backupBucketPrefix"`
+	EKS                struct {
+		AdminPrincipals   []string `json:"adminPrincipals"`
+		GitOpsPrincipal   string   `json:"gitopsPrincipal"`
+		PublicAccessCIDRs []string `json:"publicAccessCIDRs"`
+		LogRetentionDays  int      `json:"logRetentionDays"`
+	} `json:"eks"`
+	AlarmSubscriptions []AlarmSubscription `json:"alarmSubscriptions"`
 }
 
 type rawMonitoring struct {

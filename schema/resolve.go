@@ -54,7 +54,7 @@ func sel(path ...string) cue.Path {
 
 func isListField(name string) bool {
 	switch name {
-	case "zones", "continents", "countries", "alertmanagers":
+	case "zones", "continents", "countries", "alertmanagers", "adminPrincipals", "publicAccessCIDRs":
 		return true
 	}
 	return false
@@ -160,6 +160,13 @@ func (c *checker) resolveRaw(raw rawTopology) (*Topology, Diagnostics) {
 			StateKey:           raw.Terraform.State.Key,
 			StateRegion:        raw.Terraform.State.Region,
 			BackupBucketPrefix: raw.Terraform.BackupBucketPrefix,
+			EKS: EKS{
+				AdminPrincipals:   raw.Terraform.EKS.AdminPrincipals,
+				GitOpsPrincipal:   raw.Terraform.EKS.GitOpsPrincipal,
+				PublicAccessCIDRs: raw.Terraform.EKS.PublicAccessCIDRs,
+				LogRetentionDays:  raw.Terraform.EKS.LogRetentionDays,
+			},
+			AlarmSubscriptions: raw.Terraform.AlarmSubscriptions,
 		},
 		Monitoring: Monitoring{
 			RunbookBaseURL: strings.TrimSuffix(raw.Monitoring.RunbookBaseURL, "/"),
@@ -364,6 +371,13 @@ func (c *checker) resolveRegions(t *Topology, raw rawTopology) {
 				c.errorf([]string{"regions", name, "zones", strconv.Itoa(zi)}, fmt.Sprintf("use a zone of %s, e.g. %q", r.CloudRegion, r.CloudRegion+"a"),
 					"zone %q is not an availability zone of cloud region %q (expected %q followed by one letter)", z, r.CloudRegion, r.CloudRegion)
 			}
+		}
+		// EKS requires subnets in at least two availability zones
+		// (CreateCluster: "subnets in at least two different Availability
+		// Zones"), so a one-zone region cannot get its cluster.
+		if len(r.Zones) == 1 {
+			c.errorf(append(path, "zones"), fmt.Sprintf("add a second zone of %s, e.g. %q", r.CloudRegion, r.CloudRegion+"b"),
+				"region %q has one availability zone; its EKS cluster needs subnets in at least two", name)
 		}
 		if r.Voters != nil && *r.Voters > r.Members {
 			c.errorf(append(path, "voters"), "lower voters or raise members", "voters %d is more than the region's %d members", *r.Voters, r.Members)

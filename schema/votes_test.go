@@ -13,6 +13,7 @@ func topologyFiles(specs ...string) map[string][]byte {
 	b.WriteString(`package t
 slo: {availability: 99.9, rpo: "1m", rto: "5m", latency: {localRead: "10ms", crossRegionRead: "100ms", primaryWrite: "300ms"}}
 backup: retentionDays: 7
+terraform: {accountId: "111122223333", eks: adminPrincipals: ["arn:aws:iam::111122223333:role/admin"]}
 `)
 	clouds := []string{"us-east-1", "eu-west-1", "ap-southeast-1", "us-west-2", "eu-central-1", "sa-east-1", "ap-northeast-1", "ca-central-1"}
 	for i, s := range specs {

@@ -28,6 +28,13 @@ func ExpirationDays(t *schema.Topology) int {
 	return t.Backup.RetentionDays + every + 1
 }
 
+// ruleWildcard is tfsec's aws-iam-no-policy-wildcards, which flags any
+// "*" in a resource; objectsReason is why the object statements have one.
+const (
+	ruleWildcard  = "aws-iam-no-policy-wildcards"
+	objectsReason = "Objects of the backup buckets (under PBM's prefix where it applies): an object ARN has no other form than <bucket ARN>/<key>, so a set of objects needs a wildcard."
+)
+
 // backup renders backup.tf: per region the KMS-encrypted, versioned,
 // private backup bucket with retention, its replication to the next region
 // (lexical order, wrapping) so a region's dumps survive the region, and
@@ -115,10 +122,12 @@ func replication(t *schema.Topology, from, to schema.Region, f *file) {
 		obj := pol.block("statement")
 		obj.str("sid", "ReadSourceObjects")
 		obj.strs("actions", "s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging")
+		obj.tfsecIgnore(ruleWildcard, objectsReason)
 		obj.raw("resources", tupleOf(template(f.tr(bucketRef(from, "arn")), "/*")))
 		dst := pol.block("statement")
 		dst.str("sid", "WriteDestinationObjects")
 		dst.strs("actions", "s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags")
+		dst.tfsecIgnore(ruleWildcard, objectsReason)
 		dst.raw("resources", tupleOf(template(f.tr(bucketRef(to, "arn")), "/*")))
 		dec := pol.block("statement")
 		dec.str("sid", "DecryptSource")
@@ -188,6 +197,7 @@ func backupRole(t *schema.Topology, r schema.Region, f *file) {
 		o := pol.block("statement")
 		o.str("sid", "ReadWritePBMObjects")
 		o.strs("actions", "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload")
+		o.tfsecIgnore(ruleWildcard, objectsReason)
 		o.raw("resources", tupleOf(objects...))
 		k := pol.block("statement")
 		k.str("sid", "UseBackupKeys")

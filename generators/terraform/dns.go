@@ -119,9 +119,16 @@ func privateZone(t *schema.Topology, r schema.Region, f *file) {
 		w.str("sid", "WriteRegionZone")
 		w.strs("actions", "route53:ChangeResourceRecordSets")
 		w.refs("resources", "aws_route53_zone."+id+"_private.arn")
+		// external-dns lists the records and tags of the zones it manages
+		// (scoped to this one); only ListHostedZones has no resource type
+		// and needs "*" (Service Authorization Reference, Amazon Route 53).
+		r := pol.block("statement")
+		r.str("sid", "ReadRegionZone")
+		r.strs("actions", "route53:ListResourceRecordSets", "route53:ListTagsForResource")
+		r.refs("resources", "aws_route53_zone."+id+"_private.arn")
 		l := pol.block("statement")
-		l.str("sid", "List")
-		l.strs("actions", "route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource")
+		l.str("sid", "ListZones")
+		l.strs("actions", "route53:ListHostedZones")
 		l.val("resources", strList("*"))
 	})
 }

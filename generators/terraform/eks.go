@@ -35,18 +35,53 @@ func eksRegion(t *schema.Topology, r schema.Region, f *file) {
 
 	f.serviceRole(id+"_eks_cluster", p, eksClusterRole(t, r), "eks.amazonaws.com")
 	attach(f, id+"_eks_cluster", p, id+"_eks_cluster", policyCluster)
+	// The cluster role uses the secrets key (EKS docs, "Encrypt Kubernetes
+	// secrets with KMS on existing clusters": the cluster role needs
+	// kms:Encrypt, kms:Decrypt, kms:ListGrants and kms:DescribeKey on it).
+	f.inlinePolicy(id+"_eks_cluster", p, "secrets-encryption", func(pol body) {
+		st := pol.block("statement")
+		st.str("sid", "UseSecretsKey")
+		st.strs("actions", "kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey")
+		st.refs("resources", "aws_kms_key."+id+"_eks.arn")
+	})
+
+	eksSecretsKey(t, r, f)
+	eksLogGroup(t, r, f)
 
 	c := f.resource("aws_eks_cluster", id, p)
 	c.str("name", cluster)
 	c.str("version", t.Terraform.EKSVersion)
 	c.ref("role_arn", "aws_iam_role."+id+"_eks_cluster.arn")
+	c.strs("enabled_cluster_log_types", eksLogTypes...)
 	vc := c.block("vpc_config")
 	vc.refs("subnet_ids", subnetRefs(r, schema.Private)...)
-	// Nodes talk to the API server inside the VPC; the public endpoint
-	// stays for the platform team and the GitOps controllers.
+	// Private by default: nodes, the VPCs' peers and anything routed into
+	// the VPC reach the API server; the public endpoint exists only for
+	// an explicit allowlist (terraform.eks.publicAccessCIDRs, which
+	// CheckEKSAccess keeps off 0.0.0.0/0).
+	public := t.Terraform.EKS.PublicAccessCIDRs
 	vc.boolean("endpoint_private_access", true)
-	vc.boolean("endpoint_public_access", true)
-	c.dependsOn("aws_iam_role_policy_attachment." + id + "_eks_cluster")
+	vc.boolean("endpoint_public_access", len(public) > 0)
+	if len(public) > 0 {
+		vc.strs("public_access_cidrs", public...)
+	}
+	// Access entries only (no aws-auth ConfigMap), and no implicit admin for
+	// whoever runs terraform apply: cluster access is what the topology
+	// lists (eksAccess).
+	ac := c.block("access_config")
+	ac.str("authentication_mode", "API")
+	ac.boolean("bootstrap_cluster_creator_admin_permissions", false)
+	// Envelope encryption of Secrets with the region's key.
+	enc := c.block("encryption_config")
+	enc.strs("resources", "secrets")
+	enc.block("provider").ref("key_arn", "aws_kms_key."+id+"_eks.arn")
+	// STANDARD: at the end of standard support EKS upgrades the cluster
+	// instead of billing extended support; vet warns 90 days before
+	// (eksversions.go).
+	c.block("upgrade_policy").str("support_type", "STANDARD")
+	c.dependsOn("aws_iam_role_policy_attachment."+id+"_eks_cluster", "aws_iam_role_policy."+id+"_eks_cluster", "aws_cloudwatch_log_group."+id+"_eks")
+
+	eksAccess(t, r, f)
 
 	f.serviceRole(id+"_eks_node", p, eksNodeRole(t, r), "ec2.amazonaws.com")
 	nodeAttachments := []struct{ suffix, arn string }{

@@ -1,6 +1,8 @@
 package terraform
 
 import (
+	"strconv"
+
 	"github.com/topogen/topogen/schema"
 )
 
@@ -9,8 +11,17 @@ import (
 // health-check metrics (AWS/Route53 HealthCheckStatus) in us-east-1 only,
 // so both use the global provider pinned there (providers.go).
 func monitoring(t *schema.Topology, f *file) {
+	alertsKey(t, f)
 	topic := f.resource("aws_sns_topic", "health_checks", globalAlias)
 	topic.str("name", t.Name+"-health-checks")
+	topic.ref("kms_master_key_id", "aws_kms_key.alerts.arn")
+
+	for i, s := range t.Terraform.AlarmSubscriptions {
+		sub := f.resource("aws_sns_topic_subscription", "health_checks_"+strconv.Itoa(i), globalAlias)
+		sub.ref("topic_arn", "aws_sns_topic.health_checks.arn")
+		sub.str("protocol", s.Protocol)
+		sub.str("endpoint", s.Endpoint)
+	}
 
 	for _, r := range t.Regions {
 		id := rid(r)
@@ -30,4 +41,36 @@ func monitoring(t *schema.Topology, f *file) {
 		a.refs("alarm_actions", "aws_sns_topic.health_checks.arn")
 		a.refs("ok_actions", "aws_sns_topic.health_checks.arn")
 	}
+}
+
+// alertsKey renders the KMS key encrypting the alert topic. Not the AWS
+// managed alias/aws/sns key: CloudWatch alarms cannot publish to a topic
+// encrypted with it, because its policy cannot be changed to let
+// cloudwatch.amazonaws.com use it (SNS Developer Guide, "Configure AWS KMS
+// permissions for AWS services"). The account keeps administering the key
+// (the default key policy's statement).
+func alertsKey(t *schema.Topology, f *file) {
+	d := f.data("aws_iam_policy_document", "alerts_key", globalAlias)
+	root := d.block("statement")
+	root.str("sid", "AccountAdministersKey")
+	root.strs("actions", "kms:*")
+	root.tfsecIgnore(ruleWildcard, "A key policy's resource is the key itself (\"*\" in a key policy); the account keeps full control of its key, as in the default key policy.")
+	root.val("resources", strList("*"))
+	pr := root.block("principals")
+	pr.str("type", "AWS")
+	pr.strs("identifiers", "arn:aws:iam::"+t.Terraform.AccountID+":root")
+	cw := d.block("statement")
+	cw.str("sid", "CloudWatchPublishes")
+	cw.strs("actions", "kms:Decrypt", "kms:GenerateDataKey*")
+	cw.tfsecIgnore(ruleWildcard, "A key policy's resource is the key itself; CloudWatch may only decrypt and generate data keys.")
+	cw.val("resources", strList("*"))
+	cp := cw.block("principals")
+	cp.str("type", "Service")
+	cp.strs("identifiers", "cloudwatch.amazonaws.com")
+
+	k := f.resource("aws_kms_key", "alerts", globalAlias)
+	k.str("description", "Encrypts the "+t.Name+" health-check alert topic")
+	k.boolean("enable_key_rotation", true)
+	k.num("deletion_window_in_days", 30)
+	k.ref("policy", "data.aws_iam_policy_document.alerts_key.json")
 }

@@ -74,6 +74,10 @@ func provider(t *schema.Topology, f *file, alias, cloudRegion, regionTag string)
 	p := f.block("provider", "aws")
 	p.str("alias", alias)
 	p.str("region", cloudRegion)
+	// A provider whose credentials belong to another account stops before
+	// changing anything: every ARN in the module and the manifests names
+	// terraform.accountId.
+	p.strs("allowed_account_ids", t.Terraform.AccountID)
 	dt := p.block("default_tags")
 	dt.tags("topology", t.Name, "region", regionTag, "managed-by", "topogen")
 }

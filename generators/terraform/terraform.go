@@ -213,6 +213,15 @@ func (b body) dependsOn(exprs ...string) {
 
 func (b body) tags(kv ...string) { b.val("tags", strMap(kv...)) }
 
+// tfsecIgnore tells tfsec that the next attribute or block is knowingly
+// flagged by rule, with the reason on the line before (tfsec's inline
+// "tfsec:ignore:<rule>" comments). The README lists every rule ignored.
+func (b body) tfsecIgnore(rule, reason string) {
+	b.sep()
+	b.b.AppendUnstructuredTokens(commentTokens(reason))
+	b.b.AppendUnstructuredTokens(hclwrite.Tokens{{Type: hclsyntax.TokenComment, Bytes: []byte("#tfsec:ignore:" + rule + "\n")}})
+}
+
 // block appends a nested block, set apart from what precedes and follows.
 func (b body) block(typ string, labels ...string) body {
 	if len(b.b.Attributes()) > 0 || len(b.b.Blocks()) > 0 {

@@ -202,8 +202,14 @@ data "aws_iam_policy_document" "apac_external_dns" {
   }
 
   statement {
-    sid       = "List"
-    actions   = ["route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    sid       = "ReadRegionZone"
+    actions   = ["route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    resources = [aws_route53_zone.apac_private.arn]
+  }
+
+  statement {
+    sid       = "ListZones"
+    actions   = ["route53:ListHostedZones"]
     resources = ["*"]
   }
 }
@@ -284,8 +290,14 @@ data "aws_iam_policy_document" "eu_external_dns" {
   }
 
   statement {
-    sid       = "List"
-    actions   = ["route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    sid       = "ReadRegionZone"
+    actions   = ["route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    resources = [aws_route53_zone.eu_private.arn]
+  }
+
+  statement {
+    sid       = "ListZones"
+    actions   = ["route53:ListHostedZones"]
     resources = ["*"]
   }
 }
@@ -366,8 +378,14 @@ data "aws_iam_policy_document" "us_external_dns" {
   }
 
   statement {
-    sid       = "List"
-    actions   = ["route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    sid       = "ReadRegionZone"
+    actions   = ["route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    resources = [aws_route53_zone.us_private.arn]
+  }
+
+  statement {
+    sid       = "ListZones"
+    actions   = ["route53:ListHostedZones"]
     resources = ["*"]
   }
 }

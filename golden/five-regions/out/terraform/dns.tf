@@ -274,8 +274,14 @@ data "aws_iam_policy_document" "apse_external_dns" {
   }
 
   statement {
-    sid       = "List"
-    actions   = ["route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    sid       = "ReadRegionZone"
+    actions   = ["route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    resources = [aws_route53_zone.apse_private.arn]
+  }
+
+  statement {
+    sid       = "ListZones"
+    actions   = ["route53:ListHostedZones"]
     resources = ["*"]
   }
 }
@@ -366,8 +372,14 @@ data "aws_iam_policy_document" "euw_external_dns" {
   }
 
   statement {
-    sid       = "List"
-    actions   = ["route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    sid       = "ReadRegionZone"
+    actions   = ["route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    resources = [aws_route53_zone.euw_private.arn]
+  }
+
+  statement {
+    sid       = "ListZones"
+    actions   = ["route53:ListHostedZones"]
     resources = ["*"]
   }
 }
@@ -458,8 +470,14 @@ data "aws_iam_policy_document" "sae_external_dns" {
   }
 
   statement {
-    sid       = "List"
-    actions   = ["route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    sid       = "ReadRegionZone"
+    actions   = ["route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    resources = [aws_route53_zone.sae_private.arn]
+  }
+
+  statement {
+    sid       = "ListZones"
+    actions   = ["route53:ListHostedZones"]
     resources = ["*"]
   }
 }
@@ -550,8 +568,14 @@ data "aws_iam_policy_document" "use_external_dns" {
   }
 
   statement {
-    sid       = "List"
-    actions   = ["route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    sid       = "ReadRegionZone"
+    actions   = ["route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    resources = [aws_route53_zone.use_private.arn]
+  }
+
+  statement {
+    sid       = "ListZones"
+    actions   = ["route53:ListHostedZones"]
     resources = ["*"]
   }
 }
@@ -642,8 +666,14 @@ data "aws_iam_policy_document" "usw_external_dns" {
   }
 
   statement {
-    sid       = "List"
-    actions   = ["route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    sid       = "ReadRegionZone"
+    actions   = ["route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    resources = [aws_route53_zone.usw_private.arn]
+  }
+
+  statement {
+    sid       = "ListZones"
+    actions   = ["route53:ListHostedZones"]
     resources = ["*"]
   }
 }

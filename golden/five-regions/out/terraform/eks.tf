@@ -28,12 +28,56 @@ resource "aws_iam_role_policy_attachment" "apse_eks_cluster" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
 }
 
+data "aws_iam_policy_document" "apse_eks_cluster" {
+  provider = aws.apse
+
+  statement {
+    sid       = "UseSecretsKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
+    resources = [aws_kms_key.apse_eks.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "apse_eks_cluster" {
+  provider = aws.apse
+
+  name   = "secrets-encryption"
+  role   = aws_iam_role.apse_eks_cluster.id
+  policy = data.aws_iam_policy_document.apse_eks_cluster.json
+}
+
+resource "aws_kms_key" "apse_eks" {
+  provider = aws.apse
+
+  description             = "Envelope encryption of Kubernetes Secrets in EKS cluster games-apse"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "games-apse-secrets"
+  }
+}
+
+resource "aws_kms_alias" "apse_eks" {
+  provider = aws.apse
+
+  name          = "alias/games-apse-eks-secrets"
+  target_key_id = aws_kms_key.apse_eks.key_id
+}
+
+resource "aws_cloudwatch_log_group" "apse_eks" {
+  provider = aws.apse
+
+  name              = "/aws/eks/games-apse/cluster"
+  retention_in_days = 90
+}
+
 resource "aws_eks_cluster" "apse" {
   provider = aws.apse
 
-  name     = "games-apse"
-  version  = "1.30"
-  role_arn = aws_iam_role.apse_eks_cluster.arn
+  name                      = "games-apse"
+  version                   = "1.35"
+  role_arn                  = aws_iam_role.apse_eks_cluster.arn
+  enabled_cluster_log_types = ["api", "audit", "authenticator"]
 
   vpc_config {
     subnet_ids = [
@@ -41,10 +85,53 @@ resource "aws_eks_cluster" "apse" {
       aws_subnet.apse_private_ap_southeast_1b.id,
     ]
     endpoint_private_access = true
-    endpoint_public_access  = true
+    endpoint_public_access  = false
   }
 
-  depends_on = [aws_iam_role_policy_attachment.apse_eks_cluster]
+  access_config {
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = false
+  }
+
+  encryption_config {
+    resources = ["secrets"]
+
+    provider {
+      key_arn = aws_kms_key.apse_eks.arn
+    }
+  }
+
+  upgrade_policy {
+    support_type = "STANDARD"
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.apse_eks_cluster,
+    aws_iam_role_policy.apse_eks_cluster,
+    aws_cloudwatch_log_group.apse_eks,
+  ]
+}
+
+resource "aws_eks_access_entry" "apse_role_platform_admin" {
+  provider = aws.apse
+
+  cluster_name  = aws_eks_cluster.apse.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  type          = "STANDARD"
+}
+
+resource "aws_eks_access_policy_association" "apse_role_platform_admin" {
+  provider = aws.apse
+
+  cluster_name  = aws_eks_cluster.apse.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+
+  depends_on = [aws_eks_access_entry.apse_role_platform_admin]
 }
 
 data "aws_iam_policy_document" "apse_eks_node_assume" {
@@ -200,12 +287,56 @@ resource "aws_iam_role_policy_attachment" "euw_eks_cluster" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
 }
 
+data "aws_iam_policy_document" "euw_eks_cluster" {
+  provider = aws.euw
+
+  statement {
+    sid       = "UseSecretsKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
+    resources = [aws_kms_key.euw_eks.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "euw_eks_cluster" {
+  provider = aws.euw
+
+  name   = "secrets-encryption"
+  role   = aws_iam_role.euw_eks_cluster.id
+  policy = data.aws_iam_policy_document.euw_eks_cluster.json
+}
+
+resource "aws_kms_key" "euw_eks" {
+  provider = aws.euw
+
+  description             = "Envelope encryption of Kubernetes Secrets in EKS cluster games-euw"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "games-euw-secrets"
+  }
+}
+
+resource "aws_kms_alias" "euw_eks" {
+  provider = aws.euw
+
+  name          = "alias/games-euw-eks-secrets"
+  target_key_id = aws_kms_key.euw_eks.key_id
+}
+
+resource "aws_cloudwatch_log_group" "euw_eks" {
+  provider = aws.euw
+
+  name              = "/aws/eks/games-euw/cluster"
+  retention_in_days = 90
+}
+
 resource "aws_eks_cluster" "euw" {
   provider = aws.euw
 
-  name     = "games-euw"
-  version  = "1.30"
-  role_arn = aws_iam_role.euw_eks_cluster.arn
+  name                      = "games-euw"
+  version                   = "1.35"
+  role_arn                  = aws_iam_role.euw_eks_cluster.arn
+  enabled_cluster_log_types = ["api", "audit", "authenticator"]
 
   vpc_config {
     subnet_ids = [
@@ -214,10 +345,53 @@ resource "aws_eks_cluster" "euw" {
       aws_subnet.euw_private_eu_west_1c.id,
     ]
     endpoint_private_access = true
-    endpoint_public_access  = true
+    endpoint_public_access  = false
   }
 
-  depends_on = [aws_iam_role_policy_attachment.euw_eks_cluster]
+  access_config {
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = false
+  }
+
+  encryption_config {
+    resources = ["secrets"]
+
+    provider {
+      key_arn = aws_kms_key.euw_eks.arn
+    }
+  }
+
+  upgrade_policy {
+    support_type = "STANDARD"
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.euw_eks_cluster,
+    aws_iam_role_policy.euw_eks_cluster,
+    aws_cloudwatch_log_group.euw_eks,
+  ]
+}
+
+resource "aws_eks_access_entry" "euw_role_platform_admin" {
+  provider = aws.euw
+
+  cluster_name  = aws_eks_cluster.euw.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  type          = "STANDARD"
+}
+
+resource "aws_eks_access_policy_association" "euw_role_platform_admin" {
+  provider = aws.euw
+
+  cluster_name  = aws_eks_cluster.euw.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+
+  depends_on = [aws_eks_access_entry.euw_role_platform_admin]
 }
 
 data "aws_iam_policy_document" "euw_eks_node_assume" {
@@ -375,20 +549,110 @@ resource "aws_iam_role_policy_attachment" "sae_eks_cluster" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
 }
 
+data "aws_iam_policy_document" "sae_eks_cluster" {
+  provider = aws.sae
+
+  statement {
+    sid       = "UseSecretsKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
+    resources = [aws_kms_key.sae_eks.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "sae_eks_cluster" {
+  provider = aws.sae
+
+  name   = "secrets-encryption"
+  role   = aws_iam_role.sae_eks_cluster.id
+  policy = data.aws_iam_policy_document.sae_eks_cluster.json
+}
+
+resource "aws_kms_key" "sae_eks" {
+  provider = aws.sae
+
+  description             = "Envelope encryption of Kubernetes Secrets in EKS cluster games-sae"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "games-sae-secrets"
+  }
+}
+
+resource "aws_kms_alias" "sae_eks" {
+  provider = aws.sae
+
+  name          = "alias/games-sae-eks-secrets"
+  target_key_id = aws_kms_key.sae_eks.key_id
+}
+
+resource "aws_cloudwatch_log_group" "sae_eks" {
+  provider = aws.sae
+
+  name              = "/aws/eks/games-sae/cluster"
+  retention_in_days = 90
+}
+
 resource "aws_eks_cluster" "sae" {
   provider = aws.sae
 
-  name     = "games-sae"
-  version  = "1.30"
-  role_arn = aws_iam_role.sae_eks_cluster.arn
+  name                      = "games-sae"
+  version                   = "1.35"
+  role_arn                  = aws_iam_role.sae_eks_cluster.arn
+  enabled_cluster_log_types = ["api", "audit", "authenticator"]
 
   vpc_config {
-    subnet_ids              = [aws_subnet.sae_private_sa_east_1a.id]
+    subnet_ids = [
+      aws_subnet.sae_private_sa_east_1a.id,
+      aws_subnet.sae_private_sa_east_1b.id,
+    ]
     endpoint_private_access = true
-    endpoint_public_access  = true
+    endpoint_public_access  = false
   }
 
-  depends_on = [aws_iam_role_policy_attachment.sae_eks_cluster]
+  access_config {
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = false
+  }
+
+  encryption_config {
+    resources = ["secrets"]
+
+    provider {
+      key_arn = aws_kms_key.sae_eks.arn
+    }
+  }
+
+  upgrade_policy {
+    support_type = "STANDARD"
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.sae_eks_cluster,
+    aws_iam_role_policy.sae_eks_cluster,
+    aws_cloudwatch_log_group.sae_eks,
+  ]
+}
+
+resource "aws_eks_access_entry" "sae_role_platform_admin" {
+  provider = aws.sae
+
+  cluster_name  = aws_eks_cluster.sae.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  type          = "STANDARD"
+}
+
+resource "aws_eks_access_policy_association" "sae_role_platform_admin" {
+  provider = aws.sae
+
+  cluster_name  = aws_eks_cluster.sae.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+
+  depends_on = [aws_eks_access_entry.sae_role_platform_admin]
 }
 
 data "aws_iam_policy_document" "sae_eks_node_assume" {
@@ -438,8 +702,11 @@ resource "aws_eks_node_group" "sae_mongodb" {
   cluster_name    = aws_eks_cluster.sae.name
   node_group_name = "mongodb"
   node_role_arn   = aws_iam_role.sae_eks_node.arn
-  subnet_ids      = [aws_subnet.sae_private_sa_east_1a.id]
-  instance_types  = ["r6i.xlarge"]
+  subnet_ids = [
+    aws_subnet.sae_private_sa_east_1a.id,
+    aws_subnet.sae_private_sa_east_1b.id,
+  ]
+  instance_types = ["r6i.xlarge"]
   labels = {
     role = "mongodb"
   }
@@ -473,16 +740,19 @@ resource "aws_eks_node_group" "sae_application" {
   cluster_name    = aws_eks_cluster.sae.name
   node_group_name = "application"
   node_role_arn   = aws_iam_role.sae_eks_node.arn
-  subnet_ids      = [aws_subnet.sae_private_sa_east_1a.id]
-  instance_types  = ["m6i.2xlarge"]
+  subnet_ids = [
+    aws_subnet.sae_private_sa_east_1a.id,
+    aws_subnet.sae_private_sa_east_1b.id,
+  ]
+  instance_types = ["m6i.2xlarge"]
   labels = {
     role = "application"
   }
 
   scaling_config {
-    min_size     = 1
-    desired_size = 1
-    max_size     = 3
+    min_size     = 2
+    desired_size = 2
+    max_size     = 6
   }
 
   update_config {
@@ -538,12 +808,56 @@ resource "aws_iam_role_policy_attachment" "use_eks_cluster" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
 }
 
+data "aws_iam_policy_document" "use_eks_cluster" {
+  provider = aws.use
+
+  statement {
+    sid       = "UseSecretsKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
+    resources = [aws_kms_key.use_eks.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "use_eks_cluster" {
+  provider = aws.use
+
+  name   = "secrets-encryption"
+  role   = aws_iam_role.use_eks_cluster.id
+  policy = data.aws_iam_policy_document.use_eks_cluster.json
+}
+
+resource "aws_kms_key" "use_eks" {
+  provider = aws.use
+
+  description             = "Envelope encryption of Kubernetes Secrets in EKS cluster games-use"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "games-use-secrets"
+  }
+}
+
+resource "aws_kms_alias" "use_eks" {
+  provider = aws.use
+
+  name          = "alias/games-use-eks-secrets"
+  target_key_id = aws_kms_key.use_eks.key_id
+}
+
+resource "aws_cloudwatch_log_group" "use_eks" {
+  provider = aws.use
+
+  name              = "/aws/eks/games-use/cluster"
+  retention_in_days = 90
+}
+
 resource "aws_eks_cluster" "use" {
   provider = aws.use
 
-  name     = "games-use"
-  version  = "1.30"
-  role_arn = aws_iam_role.use_eks_cluster.arn
+  name                      = "games-use"
+  version                   = "1.35"
+  role_arn                  = aws_iam_role.use_eks_cluster.arn
+  enabled_cluster_log_types = ["api", "audit", "authenticator"]
 
   vpc_config {
     subnet_ids = [
@@ -552,10 +866,53 @@ resource "aws_eks_cluster" "use" {
       aws_subnet.use_private_us_east_1c.id,
     ]
     endpoint_private_access = true
-    endpoint_public_access  = true
+    endpoint_public_access  = false
   }
 
-  depends_on = [aws_iam_role_policy_attachment.use_eks_cluster]
+  access_config {
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = false
+  }
+
+  encryption_config {
+    resources = ["secrets"]
+
+    provider {
+      key_arn = aws_kms_key.use_eks.arn
+    }
+  }
+
+  upgrade_policy {
+    support_type = "STANDARD"
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.use_eks_cluster,
+    aws_iam_role_policy.use_eks_cluster,
+    aws_cloudwatch_log_group.use_eks,
+  ]
+}
+
+resource "aws_eks_access_entry" "use_role_platform_admin" {
+  provider = aws.use
+
+  cluster_name  = aws_eks_cluster.use.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  type          = "STANDARD"
+}
+
+resource "aws_eks_access_policy_association" "use_role_platform_admin" {
+  provider = aws.use
+
+  cluster_name  = aws_eks_cluster.use.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+
+  depends_on = [aws_eks_access_entry.use_role_platform_admin]
 }
 
 data "aws_iam_policy_document" "use_eks_node_assume" {
@@ -713,12 +1070,56 @@ resource "aws_iam_role_policy_attachment" "usw_eks_cluster" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
 }
 
+data "aws_iam_policy_document" "usw_eks_cluster" {
+  provider = aws.usw
+
+  statement {
+    sid       = "UseSecretsKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
+    resources = [aws_kms_key.usw_eks.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "usw_eks_cluster" {
+  provider = aws.usw
+
+  name   = "secrets-encryption"
+  role   = aws_iam_role.usw_eks_cluster.id
+  policy = data.aws_iam_policy_document.usw_eks_cluster.json
+}
+
+resource "aws_kms_key" "usw_eks" {
+  provider = aws.usw
+
+  description             = "Envelope encryption of Kubernetes Secrets in EKS cluster games-usw"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "games-usw-secrets"
+  }
+}
+
+resource "aws_kms_alias" "usw_eks" {
+  provider = aws.usw
+
+  name          = "alias/games-usw-eks-secrets"
+  target_key_id = aws_kms_key.usw_eks.key_id
+}
+
+resource "aws_cloudwatch_log_group" "usw_eks" {
+  provider = aws.usw
+
+  name              = "/aws/eks/games-usw/cluster"
+  retention_in_days = 90
+}
+
 resource "aws_eks_cluster" "usw" {
   provider = aws.usw
 
-  name     = "games-usw"
-  version  = "1.30"
-  role_arn = aws_iam_role.usw_eks_cluster.arn
+  name                      = "games-usw"
+  version                   = "1.35"
+  role_arn                  = aws_iam_role.usw_eks_cluster.arn
+  enabled_cluster_log_types = ["api", "audit", "authenticator"]
 
   vpc_config {
     subnet_ids = [
@@ -726,10 +1127,53 @@ resource "aws_eks_cluster" "usw" {
       aws_subnet.usw_private_us_west_2b.id,
     ]
     endpoint_private_access = true
-    endpoint_public_access  = true
+    endpoint_public_access  = false
   }
 
-  depends_on = [aws_iam_role_policy_attachment.usw_eks_cluster]
+  access_config {
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = false
+  }
+
+  encryption_config {
+    resources = ["secrets"]
+
+    provider {
+      key_arn = aws_kms_key.usw_eks.arn
+    }
+  }
+
+  upgrade_policy {
+    support_type = "STANDARD"
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.usw_eks_cluster,
+    aws_iam_role_policy.usw_eks_cluster,
+    aws_cloudwatch_log_group.usw_eks,
+  ]
+}
+
+resource "aws_eks_access_entry" "usw_role_platform_admin" {
+  provider = aws.usw
+
+  cluster_name  = aws_eks_cluster.usw.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  type          = "STANDARD"
+}
+
+resource "aws_eks_access_policy_association" "usw_role_platform_admin" {
+  provider = aws.usw
+
+  cluster_name  = aws_eks_cluster.usw.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+
+  depends_on = [aws_eks_access_entry.usw_role_platform_admin]
 }
 
 data "aws_iam_policy_document" "usw_eks_node_assume" {

@@ -501,6 +501,19 @@ resource "aws_subnet" "sae_private_sa_east_1a" {
   }
 }
 
+resource "aws_subnet" "sae_private_sa_east_1b" {
+  provider = aws.sae
+
+  vpc_id            = aws_vpc.sae.id
+  cidr_block        = "10.4.32.0/19"
+  availability_zone = "sa-east-1b"
+  tags = {
+    Name                              = "games-sae-private-sa-east-1b"
+    "kubernetes.io/cluster/games-sae" = "shared"
+    "kubernetes.io/role/internal-elb" = "1"
+  }
+}
+
 resource "aws_subnet" "sae_public_sa_east_1a" {
   provider = aws.sae
 
@@ -509,6 +522,19 @@ resource "aws_subnet" "sae_public_sa_east_1a" {
   availability_zone = "sa-east-1a"
   tags = {
     Name                              = "games-sae-public-sa-east-1a"
+    "kubernetes.io/cluster/games-sae" = "shared"
+    "kubernetes.io/role/elb"          = "1"
+  }
+}
+
+resource "aws_subnet" "sae_public_sa_east_1b" {
+  provider = aws.sae
+
+  vpc_id            = aws_vpc.sae.id
+  cidr_block        = "10.4.228.0/22"
+  availability_zone = "sa-east-1b"
+  tags = {
+    Name                              = "games-sae-public-sa-east-1b"
     "kubernetes.io/cluster/games-sae" = "shared"
     "kubernetes.io/role/elb"          = "1"
   }
@@ -546,6 +572,29 @@ resource "aws_nat_gateway" "sae_sa_east_1a" {
   depends_on = [aws_internet_gateway.sae]
 }
 
+resource "aws_eip" "sae_nat_sa_east_1b" {
+  provider = aws.sae
+
+  domain = "vpc"
+  tags = {
+    Name = "games-sae-nat-sa-east-1b"
+  }
+
+  depends_on = [aws_internet_gateway.sae]
+}
+
+resource "aws_nat_gateway" "sae_sa_east_1b" {
+  provider = aws.sae
+
+  allocation_id = aws_eip.sae_nat_sa_east_1b.id
+  subnet_id     = aws_subnet.sae_public_sa_east_1b.id
+  tags = {
+    Name = "games-sae-sa-east-1b"
+  }
+
+  depends_on = [aws_internet_gateway.sae]
+}
+
 resource "aws_route_table" "sae_public" {
   provider = aws.sae
 
@@ -567,6 +616,13 @@ resource "aws_route_table_association" "sae_public_sa_east_1a" {
   provider = aws.sae
 
   subnet_id      = aws_subnet.sae_public_sa_east_1a.id
+  route_table_id = aws_route_table.sae_public.id
+}
+
+resource "aws_route_table_association" "sae_public_sa_east_1b" {
+  provider = aws.sae
+
+  subnet_id      = aws_subnet.sae_public_sa_east_1b.id
   route_table_id = aws_route_table.sae_public.id
 }
 
@@ -592,6 +648,30 @@ resource "aws_route_table_association" "sae_private_sa_east_1a" {
 
   subnet_id      = aws_subnet.sae_private_sa_east_1a.id
   route_table_id = aws_route_table.sae_private_sa_east_1a.id
+}
+
+resource "aws_route_table" "sae_private_sa_east_1b" {
+  provider = aws.sae
+
+  vpc_id = aws_vpc.sae.id
+  tags = {
+    Name = "games-sae-private-sa-east-1b"
+  }
+}
+
+resource "aws_route" "sae_private_nat_sa_east_1b" {
+  provider = aws.sae
+
+  route_table_id         = aws_route_table.sae_private_sa_east_1b.id
+  destination_cidr_block = "0.0.0.0/0"
+  nat_gateway_id         = aws_nat_gateway.sae_sa_east_1b.id
+}
+
+resource "aws_route_table_association" "sae_private_sa_east_1b" {
+  provider = aws.sae
+
+  subnet_id      = aws_subnet.sae_private_sa_east_1b.id
+  route_table_id = aws_route_table.sae_private_sa_east_1b.id
 }
 
 # Region use (us-east-1)

@@ -150,6 +150,14 @@ resource "aws_route" "sae_to_apse_sa_east_1a" {
   vpc_peering_connection_id = aws_vpc_peering_connection_accepter.apse_to_sae.id
 }
 
+resource "aws_route" "sae_to_apse_sa_east_1b" {
+  provider = aws.sae
+
+  route_table_id            = aws_route_table.sae_private_sa_east_1b.id
+  destination_cidr_block    = "10.3.0.0/16"
+  vpc_peering_connection_id = aws_vpc_peering_connection_accepter.apse_to_sae.id
+}
+
 # Peering apse (ap-southeast-1) <-> use (us-east-1)
 resource "aws_vpc_peering_connection" "apse_to_use" {
   provider = aws.apse
@@ -383,6 +391,14 @@ resource "aws_route" "sae_to_euw_sa_east_1a" {
   vpc_peering_connection_id = aws_vpc_peering_connection_accepter.euw_to_sae.id
 }
 
+resource "aws_route" "sae_to_euw_sa_east_1b" {
+  provider = aws.sae
+
+  route_table_id            = aws_route_table.sae_private_sa_east_1b.id
+  destination_cidr_block    = "10.2.0.0/16"
+  vpc_peering_connection_id = aws_vpc_peering_connection_accepter.euw_to_sae.id
+}
+
 # Peering euw (eu-west-1) <-> use (us-east-1)
 resource "aws_vpc_peering_connection" "euw_to_use" {
   provider = aws.euw
@@ -608,6 +624,14 @@ resource "aws_route" "sae_to_use_sa_east_1a" {
   vpc_peering_connection_id = aws_vpc_peering_connection_accepter.sae_to_use.id
 }
 
+resource "aws_route" "sae_to_use_sa_east_1b" {
+  provider = aws.sae
+
+  route_table_id            = aws_route_table.sae_private_sa_east_1b.id
+  destination_cidr_block    = "10.0.0.0/16"
+  vpc_peering_connection_id = aws_vpc_peering_connection_accepter.sae_to_use.id
+}
+
 resource "aws_route" "use_to_sae_us_east_1a" {
   provider = aws.use
 
@@ -679,6 +703,14 @@ resource "aws_route" "sae_to_usw_sa_east_1a" {
   provider = aws.sae
 
   route_table_id            = aws_route_table.sae_private_sa_east_1a.id
+  destination_cidr_block    = "10.1.0.0/16"
+  vpc_peering_connection_id = aws_vpc_peering_connection_accepter.sae_to_usw.id
+}
+
+resource "aws_route" "sae_to_usw_sa_east_1b" {
+  provider = aws.sae
+
+  route_table_id            = aws_route_table.sae_private_sa_east_1b.id
   destination_cidr_block    = "10.1.0.0/16"
   vpc_peering_connection_id = aws_vpc_peering_connection_accepter.sae_to_usw.id
 }

@@ -139,8 +139,10 @@ data "aws_iam_policy_document" "solo_backup" {
   }
 
   statement {
-    sid       = "ReadWritePBMObjects"
-    actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    sid     = "ReadWritePBMObjects"
+    actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    # Objects of the backup buckets (under PBM's prefix where it applies): an object ARN has no other form than <bucket ARN>/<key>, so a set of objects needs a wildcard.
+    #tfsec:ignore:aws-iam-no-policy-wildcards
     resources = ["${aws_s3_bucket.solo_backup.arn}/pbm/*"]
   }
 

@@ -114,8 +114,14 @@ data "aws_iam_policy_document" "solo_external_dns" {
   }
 
   statement {
-    sid       = "List"
-    actions   = ["route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    sid       = "ReadRegionZone"
+    actions   = ["route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    resources = [aws_route53_zone.solo_private.arn]
+  }
+
+  statement {
+    sid       = "ListZones"
+    actions   = ["route53:ListHostedZones"]
     resources = ["*"]
   }
 }

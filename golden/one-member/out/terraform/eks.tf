@@ -28,20 +28,110 @@ resource "aws_iam_role_policy_attachment" "solo_eks_cluster" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
 }
 
+data "aws_iam_policy_document" "solo_eks_cluster" {
+  provider = aws.solo
+
+  statement {
+    sid       = "UseSecretsKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
+    resources = [aws_kms_key.solo_eks.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "solo_eks_cluster" {
+  provider = aws.solo
+
+  name   = "secrets-encryption"
+  role   = aws_iam_role.solo_eks_cluster.id
+  policy = data.aws_iam_policy_document.solo_eks_cluster.json
+}
+
+resource "aws_kms_key" "solo_eks" {
+  provider = aws.solo
+
+  description             = "Envelope encryption of Kubernetes Secrets in EKS cluster tiny-solo"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "tiny-solo-secrets"
+  }
+}
+
+resource "aws_kms_alias" "solo_eks" {
+  provider = aws.solo
+
+  name          = "alias/tiny-solo-eks-secrets"
+  target_key_id = aws_kms_key.solo_eks.key_id
+}
+
+resource "aws_cloudwatch_log_group" "solo_eks" {
+  provider = aws.solo
+
+  name              = "/aws/eks/tiny-solo/cluster"
+  retention_in_days = 90
+}
+
 resource "aws_eks_cluster" "solo" {
   provider = aws.solo
 
-  name     = "tiny-solo"
-  version  = "1.30"
-  role_arn = aws_iam_role.solo_eks_cluster.arn
+  name                      = "tiny-solo"
+  version                   = "1.35"
+  role_arn                  = aws_iam_role.solo_eks_cluster.arn
+  enabled_cluster_log_types = ["api", "audit", "authenticator"]
 
   vpc_config {
-    subnet_ids              = [aws_subnet.solo_private_eu_north_1a.id]
+    subnet_ids = [
+      aws_subnet.solo_private_eu_north_1a.id,
+      aws_subnet.solo_private_eu_north_1b.id,
+    ]
     endpoint_private_access = true
-    endpoint_public_access  = true
+    endpoint_public_access  = false
   }
 
-  depends_on = [aws_iam_role_policy_attachment.solo_eks_cluster]
+  access_config {
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = false
+  }
+
+  encryption_config {
+    resources = ["secrets"]
+
+    provider {
+      key_arn = aws_kms_key.solo_eks.arn
+    }
+  }
+
+  upgrade_policy {
+    support_type = "STANDARD"
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.solo_eks_cluster,
+    aws_iam_role_policy.solo_eks_cluster,
+    aws_cloudwatch_log_group.solo_eks,
+  ]
+}
+
+resource "aws_eks_access_entry" "solo_role_platform_admin" {
+  provider = aws.solo
+
+  cluster_name  = aws_eks_cluster.solo.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  type          = "STANDARD"
+}
+
+resource "aws_eks_access_policy_association" "solo_role_platform_admin" {
+  provider = aws.solo
+
+  cluster_name  = aws_eks_cluster.solo.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+
+  depends_on = [aws_eks_access_entry.solo_role_platform_admin]
 }
 
 data "aws_iam_policy_document" "solo_eks_node_assume" {
@@ -91,8 +181,11 @@ resource "aws_eks_node_group" "solo_mongodb" {
   cluster_name    = aws_eks_cluster.solo.name
   node_group_name = "mongodb"
   node_role_arn   = aws_iam_role.solo_eks_node.arn
-  subnet_ids      = [aws_subnet.solo_private_eu_north_1a.id]
-  instance_types  = ["r6i.xlarge"]
+  subnet_ids = [
+    aws_subnet.solo_private_eu_north_1a.id,
+    aws_subnet.solo_private_eu_north_1b.id,
+  ]
+  instance_types = ["r6i.xlarge"]
   labels = {
     role = "mongodb"
   }
@@ -126,16 +219,19 @@ resource "aws_eks_node_group" "solo_application" {
   cluster_name    = aws_eks_cluster.solo.name
   node_group_name = "application"
   node_role_arn   = aws_iam_role.solo_eks_node.arn
-  subnet_ids      = [aws_subnet.solo_private_eu_north_1a.id]
-  instance_types  = ["m6i.2xlarge"]
+  subnet_ids = [
+    aws_subnet.solo_private_eu_north_1a.id,
+    aws_subnet.solo_private_eu_north_1b.id,
+  ]
+  instance_types = ["m6i.2xlarge"]
   labels = {
     role = "application"
   }
 
   scaling_config {
-    min_size     = 1
-    desired_size = 1
-    max_size     = 3
+    min_size     = 2
+    desired_size = 2
+    max_size     = 6
   }
 
   update_config {

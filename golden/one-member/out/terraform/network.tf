@@ -25,6 +25,19 @@ resource "aws_subnet" "solo_private_eu_north_1a" {
   }
 }
 
+resource "aws_subnet" "solo_private_eu_north_1b" {
+  provider = aws.solo
+
+  vpc_id            = aws_vpc.solo.id
+  cidr_block        = "172.16.2.0/23"
+  availability_zone = "eu-north-1b"
+  tags = {
+    Name                              = "tiny-solo-private-eu-north-1b"
+    "kubernetes.io/cluster/tiny-solo" = "shared"
+    "kubernetes.io/role/internal-elb" = "1"
+  }
+}
+
 resource "aws_subnet" "solo_public_eu_north_1a" {
   provider = aws.solo
 
@@ -33,6 +46,19 @@ resource "aws_subnet" "solo_public_eu_north_1a" {
   availability_zone = "eu-north-1a"
   tags = {
     Name                              = "tiny-solo-public-eu-north-1a"
+    "kubernetes.io/cluster/tiny-solo" = "shared"
+    "kubernetes.io/role/elb"          = "1"
+  }
+}
+
+resource "aws_subnet" "solo_public_eu_north_1b" {
+  provider = aws.solo
+
+  vpc_id            = aws_vpc.solo.id
+  cidr_block        = "172.16.14.64/26"
+  availability_zone = "eu-north-1b"
+  tags = {
+    Name                              = "tiny-solo-public-eu-north-1b"
     "kubernetes.io/cluster/tiny-solo" = "shared"
     "kubernetes.io/role/elb"          = "1"
   }
@@ -70,6 +96,29 @@ resource "aws_nat_gateway" "solo_eu_north_1a" {
   depends_on = [aws_internet_gateway.solo]
 }
 
+resource "aws_eip" "solo_nat_eu_north_1b" {
+  provider = aws.solo
+
+  domain = "vpc"
+  tags = {
+    Name = "tiny-solo-nat-eu-north-1b"
+  }
+
+  depends_on = [aws_internet_gateway.solo]
+}
+
+resource "aws_nat_gateway" "solo_eu_north_1b" {
+  provider = aws.solo
+
+  allocation_id = aws_eip.solo_nat_eu_north_1b.id
+  subnet_id     = aws_subnet.solo_public_eu_north_1b.id
+  tags = {
+    Name = "tiny-solo-eu-north-1b"
+  }
+
+  depends_on = [aws_internet_gateway.solo]
+}
+
 resource "aws_route_table" "solo_public" {
   provider = aws.solo
 
@@ -91,6 +140,13 @@ resource "aws_route_table_association" "solo_public_eu_north_1a" {
   provider = aws.solo
 
   subnet_id      = aws_subnet.solo_public_eu_north_1a.id
+  route_table_id = aws_route_table.solo_public.id
+}
+
+resource "aws_route_table_association" "solo_public_eu_north_1b" {
+  provider = aws.solo
+
+  subnet_id      = aws_subnet.solo_public_eu_north_1b.id
   route_table_id = aws_route_table.solo_public.id
 }
 
@@ -116,4 +172,28 @@ resource "aws_route_table_association" "solo_private_eu_north_1a" {
 
   subnet_id      = aws_subnet.solo_private_eu_north_1a.id
   route_table_id = aws_route_table.solo_private_eu_north_1a.id
+}
+
+resource "aws_route_table" "solo_private_eu_north_1b" {
+  provider = aws.solo
+
+  vpc_id = aws_vpc.solo.id
+  tags = {
+    Name = "tiny-solo-private-eu-north-1b"
+  }
+}
+
+resource "aws_route" "solo_private_nat_eu_north_1b" {
+  provider = aws.solo
+
+  route_table_id         = aws_route_table.solo_private_eu_north_1b.id
+  destination_cidr_block = "0.0.0.0/0"
+  nat_gateway_id         = aws_nat_gateway.solo_eu_north_1b.id
+}
+
+resource "aws_route_table_association" "solo_private_eu_north_1b" {
+  provider = aws.solo
+
+  subnet_id      = aws_subnet.solo_private_eu_north_1b.id
+  route_table_id = aws_route_table.solo_private_eu_north_1b.id
 }

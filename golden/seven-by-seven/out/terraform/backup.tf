@@ -121,14 +121,18 @@ data "aws_iam_policy_document" "as_backup_replication" {
   }
 
   statement {
-    sid       = "ReadSourceObjects"
-    actions   = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"]
+    sid     = "ReadSourceObjects"
+    actions = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"]
+    # Objects of the backup buckets (under PBM's prefix where it applies): an object ARN has no other form than <bucket ARN>/<key>, so a set of objects needs a wildcard.
+    #tfsec:ignore:aws-iam-no-policy-wildcards
     resources = ["${aws_s3_bucket.as_backup.arn}/*"]
   }
 
   statement {
-    sid       = "WriteDestinationObjects"
-    actions   = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    sid     = "WriteDestinationObjects"
+    actions = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    # Objects of the backup buckets (under PBM's prefix where it applies): an object ARN has no other form than <bucket ARN>/<key>, so a set of objects needs a wildcard.
+    #tfsec:ignore:aws-iam-no-policy-wildcards
     resources = ["${aws_s3_bucket.ec_backup.arn}/*"]
   }
 
@@ -245,6 +249,8 @@ data "aws_iam_policy_document" "as_backup" {
   statement {
     sid     = "ReadWritePBMObjects"
     actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    # Objects of the backup buckets (under PBM's prefix where it applies): an object ARN has no other form than <bucket ARN>/<key>, so a set of objects needs a wildcard.
+    #tfsec:ignore:aws-iam-no-policy-wildcards
     resources = [
       "${aws_s3_bucket.na_backup.arn}/pbm/*",
       "${aws_s3_bucket.nw_backup.arn}/pbm/*",
@@ -390,14 +396,18 @@ data "aws_iam_policy_document" "ec_backup_replication" {
   }
 
   statement {
-    sid       = "ReadSourceObjects"
-    actions   = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"]
+    sid     = "ReadSourceObjects"
+    actions = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"]
+    # Objects of the backup buckets (under PBM's prefix where it applies): an object ARN has no other form than <bucket ARN>/<key>, so a set of objects needs a wildcard.
+    #tfsec:ignore:aws-iam-no-policy-wildcards
     resources = ["${aws_s3_bucket.ec_backup.arn}/*"]
   }
 
   statement {
-    sid       = "WriteDestinationObjects"
-    actions   = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    sid     = "WriteDestinationObjects"
+    actions = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    # Objects of the backup buckets (under PBM's prefix where it applies): an object ARN has no other form than <bucket ARN>/<key>, so a set of objects needs a wildcard.
+    #tfsec:ignore:aws-iam-no-policy-wildcards
     resources = ["${aws_s3_bucket.eu_backup.arn}/*"]
   }
 
@@ -514,6 +524,8 @@ data "aws_iam_policy_document" "ec_backup" {
   statement {
     sid     = "ReadWritePBMObjects"
     actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    # Objects of the backup buckets (under PBM's prefix where it applies): an object ARN has no other form than <bucket ARN>/<key>, so a set of objects needs a wildcard.
+    #tfsec:ignore:aws-iam-no-policy-wildcards
     resources = [
       "${aws_s3_bucket.na_backup.arn}/pbm/*",
       "${aws_s3_bucket.nw_backup.arn}/pbm/*",
@@ -659,14 +671,18 @@ data "aws_iam_policy_document" "eu_backup_replication" {
   }
 
   statement {
-    sid       = "ReadSourceObjects"
-    actions   = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"]
+    sid     = "ReadSourceObjects"
+    actions = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"]
+    # Objects of the backup buckets (under PBM's prefix where it applies): an object ARN has no other form than <bucket ARN>/<key>, so a set of objects needs a wildcard.
+    #tfsec:ignore:aws-iam-no-policy-wildcards
     resources = ["${aws_s3_bucket.eu_backup.arn}/*"]
   }
 
   statement {
-    sid       = "WriteDestinationObjects"
-    actions   = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    sid     = "WriteDestinationObjects"
+    actions = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    # Objects of the backup buckets (under PBM's prefix where it applies): an object ARN has no other form than <bucket ARN>/<key>, so a set of objects needs a wildcard.
+    #tfsec:ignore:aws-iam-no-policy-wildcards
     resources = ["${aws_s3_bucket.na_backup.arn}/*"]
   }
 
@@ -783,6 +799,8 @@ data "aws_iam_policy_document" "eu_backup" {
   statement {
     sid     = "ReadWritePBMObjects"
     actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    # Objects of the backup buckets (under PBM's prefix where it applies): an object ARN has no other form than <bucket ARN>/<key>, so a set of objects needs a wildcard.
+    #tfsec:ignore:aws-iam-no-policy-wildcards
     resources = [
       "${aws_s3_bucket.na_backup.arn}/pbm/*",
       "${aws_s3_bucket.nw_backup.arn}/pbm/*",
@@ -928,14 +946,18 @@ data "aws_iam_policy_document" "na_backup_replication" {
   }
 
   statement {
-    sid       = "ReadSourceObjects"
-    actions   = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"]
+    sid     = "ReadSourceObjects"
+    actions = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"]
+    # Objects of the backup buckets (under PBM's prefix where it applies): an object ARN has no other form than <bucket ARN>/<key>, so a set of objects needs a wildcard.
+    #tfsec:ignore:aws-iam-no-policy-wildcards
     resources = ["${aws_s3_bucket.na_backup.arn}/*"]
   }
 
   statement {
-    sid       = "WriteDestinationObjects"
-    actions   = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    sid     = "WriteDestinationObjects"
+    actions = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    # Objects of the backup buckets (under PBM's prefix where it applies): an object ARN has no other form than <bucket ARN>/<key>, so a set of objects needs a wildcard.
+    #tfsec:ignore:aws-iam-no-policy-wildcards
     resources = ["${aws_s3_bucket.nw_backup.arn}/*"]
   }
 
@@ -1052,6 +1074,8 @@ data "aws_iam_policy_document" "na_backup" {
   statement {
     sid     = "ReadWritePBMObjects"
     actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    # Objects of the backup buckets (under PBM's prefix where it applies): an object ARN has no other form than <bucket ARN>/<key>, so a set of objects needs a wildcard.
+    #tfsec:ignore:aws-iam-no-policy-wildcards
     resources = [
       "${aws_s3_bucket.na_backup.arn}/pbm/*",
       "${aws_s3_bucket.nw_backup.arn}/pbm/*",
@@ -1197,14 +1221,18 @@ data "aws_iam_policy_document" "nw_backup_replication" {
   }
 
   statement {
-    sid       = "ReadSourceObjects"
-    actions   = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"]
+    sid     = "ReadSourceObjects"
+    actions = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"]
+    # Objects of the backup buckets (under PBM's prefix where it applies): an object ARN has no other form than <bucket ARN>/<key>, so a set of objects needs a wildcard.
+    #tfsec:ignore:aws-iam-no-policy-wildcards
     resources = ["${aws_s3_bucket.nw_backup.arn}/*"]
   }
 
   statement {
-    sid       = "WriteDestinationObjects"
-    actions   = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    sid     = "WriteDestinationObjects"
+    actions = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    # Objects of the backup buckets (under PBM's prefix where it applies): an object ARN has no other form than <bucket ARN>/<key>, so a set of objects needs a wildcard.
+    #tfsec:ignore:aws-iam-no-policy-wildcards
     resources = ["${aws_s3_bucket.oc_backup.arn}/*"]
   }
 
@@ -1321,6 +1349,8 @@ data "aws_iam_policy_document" "nw_backup" {
   statement {
     sid     = "ReadWritePBMObjects"
     actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    # Objects of the backup buckets (under PBM's prefix where it applies): an object ARN has no other form than <bucket ARN>/<key>, so a set of objects needs a wildcard.
+    #tfsec:ignore:aws-iam-no-policy-wildcards
     resources = [
       "${aws_s3_bucket.na_backup.arn}/pbm/*",
       "${aws_s3_bucket.nw_backup.arn}/pbm/*",
@@ -1466,14 +1496,18 @@ data "aws_iam_policy_document" "oc_backup_replication" {
   }
 
   statement {
-    sid       = "ReadSourceObjects"
-    actions   = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"]
+    sid     = "ReadSourceObjects"
+    actions = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"]
+    # Objects of the backup buckets (under PBM's prefix where it applies): an object ARN has no other form than <bucket ARN>/<key>, so a set of objects needs a wildcard.
+    #tfsec:ignore:aws-iam-no-policy-wildcards
     resources = ["${aws_s3_bucket.oc_backup.arn}/*"]
   }
 
   statement {
-    sid       = "WriteDestinationObjects"
-    actions   = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    sid     = "WriteDestinationObjects"
+    actions = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    # Objects of the backup buckets (under PBM's prefix where it applies): an object ARN has no other form than <bucket ARN>/<key>, so a set of objects needs a wildcard.
+    #tfsec:ignore:aws-iam-no-policy-wildcards
     resources = ["${aws_s3_bucket.sa_backup.arn}/*"]
   }
 
@@ -1590,6 +1624,8 @@ data "aws_iam_policy_document" "oc_backup" {
   statement {
     sid     = "ReadWritePBMObjects"
     actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    # Objects of the backup buckets (under PBM's prefix where it applies): an object ARN has no other form than <bucket ARN>/<key>, so a set of objects needs a wildcard.
+    #tfsec:ignore:aws-iam-no-policy-wildcards
     resources = [
       "${aws_s3_bucket.na_backup.arn}/pbm/*",
       "${aws_s3_bucket.nw_backup.arn}/pbm/*",
@@ -1735,14 +1771,18 @@ data "aws_iam_policy_document" "sa_backup_replication" {
   }
 
   statement {
-    sid       = "ReadSourceObjects"
-    actions   = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"]
+    sid     = "ReadSourceObjects"
+    actions = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"]
+    # Objects of the backup buckets (under PBM's prefix where it applies): an object ARN has no other form than <bucket ARN>/<key>, so a set of objects needs a wildcard.
+    #tfsec:ignore:aws-iam-no-policy-wildcards
     resources = ["${aws_s3_bucket.sa_backup.arn}/*"]
   }
 
   statement {
-    sid       = "WriteDestinationObjects"
-    actions   = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    sid     = "WriteDestinationObjects"
+    actions = ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]
+    # Objects of the backup buckets (under PBM's prefix where it applies): an object ARN has no other form than <bucket ARN>/<key>, so a set of objects needs a wildcard.
+    #tfsec:ignore:aws-iam-no-policy-wildcards
     resources = ["${aws_s3_bucket.as_backup.arn}/*"]
   }
 
@@ -1859,6 +1899,8 @@ data "aws_iam_policy_document" "sa_backup" {
   statement {
     sid     = "ReadWritePBMObjects"
     actions = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"]
+    # Objects of the backup buckets (under PBM's prefix where it applies): an object ARN has no other form than <bucket ARN>/<key>, so a set of objects needs a wildcard.
+    #tfsec:ignore:aws-iam-no-policy-wildcards
     resources = [
       "${aws_s3_bucket.na_backup.arn}/pbm/*",
       "${aws_s3_bucket.nw_backup.arn}/pbm/*",

@@ -362,8 +362,14 @@ data "aws_iam_policy_document" "as_external_dns" {
   }
 
   statement {
-    sid       = "List"
-    actions   = ["route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    sid       = "ReadRegionZone"
+    actions   = ["route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    resources = [aws_route53_zone.as_private.arn]
+  }
+
+  statement {
+    sid       = "ListZones"
+    actions   = ["route53:ListHostedZones"]
     resources = ["*"]
   }
 }
@@ -464,8 +470,14 @@ data "aws_iam_policy_document" "ec_external_dns" {
   }
 
   statement {
-    sid       = "List"
-    actions   = ["route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    sid       = "ReadRegionZone"
+    actions   = ["route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    resources = [aws_route53_zone.ec_private.arn]
+  }
+
+  statement {
+    sid       = "ListZones"
+    actions   = ["route53:ListHostedZones"]
     resources = ["*"]
   }
 }
@@ -566,8 +578,14 @@ data "aws_iam_policy_document" "eu_external_dns" {
   }
 
   statement {
-    sid       = "List"
-    actions   = ["route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    sid       = "ReadRegionZone"
+    actions   = ["route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    resources = [aws_route53_zone.eu_private.arn]
+  }
+
+  statement {
+    sid       = "ListZones"
+    actions   = ["route53:ListHostedZones"]
     resources = ["*"]
   }
 }
@@ -668,8 +686,14 @@ data "aws_iam_policy_document" "na_external_dns" {
   }
 
   statement {
-    sid       = "List"
-    actions   = ["route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    sid       = "ReadRegionZone"
+    actions   = ["route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    resources = [aws_route53_zone.na_private.arn]
+  }
+
+  statement {
+    sid       = "ListZones"
+    actions   = ["route53:ListHostedZones"]
     resources = ["*"]
   }
 }
@@ -770,8 +794,14 @@ data "aws_iam_policy_document" "nw_external_dns" {
   }
 
   statement {
-    sid       = "List"
-    actions   = ["route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    sid       = "ReadRegionZone"
+    actions   = ["route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    resources = [aws_route53_zone.nw_private.arn]
+  }
+
+  statement {
+    sid       = "ListZones"
+    actions   = ["route53:ListHostedZones"]
     resources = ["*"]
   }
 }
@@ -872,8 +902,14 @@ data "aws_iam_policy_document" "oc_external_dns" {
   }
 
   statement {
-    sid       = "List"
-    actions   = ["route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    sid       = "ReadRegionZone"
+    actions   = ["route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    resources = [aws_route53_zone.oc_private.arn]
+  }
+
+  statement {
+    sid       = "ListZones"
+    actions   = ["route53:ListHostedZones"]
     resources = ["*"]
   }
 }
@@ -974,8 +1010,14 @@ data "aws_iam_policy_document" "sa_external_dns" {
   }
 
   statement {
-    sid       = "List"
-    actions   = ["route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    sid       = "ReadRegionZone"
+    actions   = ["route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    resources = [aws_route53_zone.sa_private.arn]
+  }
+
+  statement {
+    sid       = "ListZones"
+    actions   = ["route53:ListHostedZones"]
     resources = ["*"]
   }
 }

@@ -28,12 +28,56 @@ resource "aws_iam_role_policy_attachment" "as_eks_cluster" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
 }
 
+data "aws_iam_policy_document" "as_eks_cluster" {
+  provider = aws.as
+
+  statement {
+    sid       = "UseSecretsKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
+    resources = [aws_kms_key.as_eks.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "as_eks_cluster" {
+  provider = aws.as
+
+  name   = "secrets-encryption"
+  role   = aws_iam_role.as_eks_cluster.id
+  policy = data.aws_iam_policy_document.as_eks_cluster.json
+}
+
+resource "aws_kms_key" "as_eks" {
+  provider = aws.as
+
+  description             = "Envelope encryption of Kubernetes Secrets in EKS cluster big-as"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "big-as-secrets"
+  }
+}
+
+resource "aws_kms_alias" "as_eks" {
+  provider = aws.as
+
+  name          = "alias/big-as-eks-secrets"
+  target_key_id = aws_kms_key.as_eks.key_id
+}
+
+resource "aws_cloudwatch_log_group" "as_eks" {
+  provider = aws.as
+
+  name              = "/aws/eks/big-as/cluster"
+  retention_in_days = 90
+}
+
 resource "aws_eks_cluster" "as" {
   provider = aws.as
 
-  name     = "big-as"
-  version  = "1.30"
-  role_arn = aws_iam_role.as_eks_cluster.arn
+  name                      = "big-as"
+  version                   = "1.35"
+  role_arn                  = aws_iam_role.as_eks_cluster.arn
+  enabled_cluster_log_types = ["api", "audit", "authenticator"]
 
   vpc_config {
     subnet_ids = [
@@ -42,10 +86,53 @@ resource "aws_eks_cluster" "as" {
       aws_subnet.as_private_ap_northeast_1c.id,
     ]
     endpoint_private_access = true
-    endpoint_public_access  = true
+    endpoint_public_access  = false
   }
 
-  depends_on = [aws_iam_role_policy_attachment.as_eks_cluster]
+  access_config {
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = false
+  }
+
+  encryption_config {
+    resources = ["secrets"]
+
+    provider {
+      key_arn = aws_kms_key.as_eks.arn
+    }
+  }
+
+  upgrade_policy {
+    support_type = "STANDARD"
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.as_eks_cluster,
+    aws_iam_role_policy.as_eks_cluster,
+    aws_cloudwatch_log_group.as_eks,
+  ]
+}
+
+resource "aws_eks_access_entry" "as_role_platform_admin" {
+  provider = aws.as
+
+  cluster_name  = aws_eks_cluster.as.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  type          = "STANDARD"
+}
+
+resource "aws_eks_access_policy_association" "as_role_platform_admin" {
+  provider = aws.as
+
+  cluster_name  = aws_eks_cluster.as.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+
+  depends_on = [aws_eks_access_entry.as_role_platform_admin]
 }
 
 data "aws_iam_policy_document" "as_eks_node_assume" {
@@ -203,12 +290,56 @@ resource "aws_iam_role_policy_attachment" "ec_eks_cluster" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
 }
 
+data "aws_iam_policy_document" "ec_eks_cluster" {
+  provider = aws.ec
+
+  statement {
+    sid       = "UseSecretsKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
+    resources = [aws_kms_key.ec_eks.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "ec_eks_cluster" {
+  provider = aws.ec
+
+  name   = "secrets-encryption"
+  role   = aws_iam_role.ec_eks_cluster.id
+  policy = data.aws_iam_policy_document.ec_eks_cluster.json
+}
+
+resource "aws_kms_key" "ec_eks" {
+  provider = aws.ec
+
+  description             = "Envelope encryption of Kubernetes Secrets in EKS cluster big-ec"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "big-ec-secrets"
+  }
+}
+
+resource "aws_kms_alias" "ec_eks" {
+  provider = aws.ec
+
+  name          = "alias/big-ec-eks-secrets"
+  target_key_id = aws_kms_key.ec_eks.key_id
+}
+
+resource "aws_cloudwatch_log_group" "ec_eks" {
+  provider = aws.ec
+
+  name              = "/aws/eks/big-ec/cluster"
+  retention_in_days = 90
+}
+
 resource "aws_eks_cluster" "ec" {
   provider = aws.ec
 
-  name     = "big-ec"
-  version  = "1.30"
-  role_arn = aws_iam_role.ec_eks_cluster.arn
+  name                      = "big-ec"
+  version                   = "1.35"
+  role_arn                  = aws_iam_role.ec_eks_cluster.arn
+  enabled_cluster_log_types = ["api", "audit", "authenticator"]
 
   vpc_config {
     subnet_ids = [
@@ -217,10 +348,53 @@ resource "aws_eks_cluster" "ec" {
       aws_subnet.ec_private_eu_central_1c.id,
     ]
     endpoint_private_access = true
-    endpoint_public_access  = true
+    endpoint_public_access  = false
   }
 
-  depends_on = [aws_iam_role_policy_attachment.ec_eks_cluster]
+  access_config {
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = false
+  }
+
+  encryption_config {
+    resources = ["secrets"]
+
+    provider {
+      key_arn = aws_kms_key.ec_eks.arn
+    }
+  }
+
+  upgrade_policy {
+    support_type = "STANDARD"
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.ec_eks_cluster,
+    aws_iam_role_policy.ec_eks_cluster,
+    aws_cloudwatch_log_group.ec_eks,
+  ]
+}
+
+resource "aws_eks_access_entry" "ec_role_platform_admin" {
+  provider = aws.ec
+
+  cluster_name  = aws_eks_cluster.ec.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  type          = "STANDARD"
+}
+
+resource "aws_eks_access_policy_association" "ec_role_platform_admin" {
+  provider = aws.ec
+
+  cluster_name  = aws_eks_cluster.ec.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+
+  depends_on = [aws_eks_access_entry.ec_role_platform_admin]
 }
 
 data "aws_iam_policy_document" "ec_eks_node_assume" {
@@ -378,12 +552,56 @@ resource "aws_iam_role_policy_attachment" "eu_eks_cluster" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
 }
 
+data "aws_iam_policy_document" "eu_eks_cluster" {
+  provider = aws.eu
+
+  statement {
+    sid       = "UseSecretsKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
+    resources = [aws_kms_key.eu_eks.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "eu_eks_cluster" {
+  provider = aws.eu
+
+  name   = "secrets-encryption"
+  role   = aws_iam_role.eu_eks_cluster.id
+  policy = data.aws_iam_policy_document.eu_eks_cluster.json
+}
+
+resource "aws_kms_key" "eu_eks" {
+  provider = aws.eu
+
+  description             = "Envelope encryption of Kubernetes Secrets in EKS cluster big-eu"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "big-eu-secrets"
+  }
+}
+
+resource "aws_kms_alias" "eu_eks" {
+  provider = aws.eu
+
+  name          = "alias/big-eu-eks-secrets"
+  target_key_id = aws_kms_key.eu_eks.key_id
+}
+
+resource "aws_cloudwatch_log_group" "eu_eks" {
+  provider = aws.eu
+
+  name              = "/aws/eks/big-eu/cluster"
+  retention_in_days = 90
+}
+
 resource "aws_eks_cluster" "eu" {
   provider = aws.eu
 
-  name     = "big-eu"
-  version  = "1.30"
-  role_arn = aws_iam_role.eu_eks_cluster.arn
+  name                      = "big-eu"
+  version                   = "1.35"
+  role_arn                  = aws_iam_role.eu_eks_cluster.arn
+  enabled_cluster_log_types = ["api", "audit", "authenticator"]
 
   vpc_config {
     subnet_ids = [
@@ -392,10 +610,53 @@ resource "aws_eks_cluster" "eu" {
       aws_subnet.eu_private_eu_west_1c.id,
     ]
     endpoint_private_access = true
-    endpoint_public_access  = true
+    endpoint_public_access  = false
   }
 
-  depends_on = [aws_iam_role_policy_attachment.eu_eks_cluster]
+  access_config {
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = false
+  }
+
+  encryption_config {
+    resources = ["secrets"]
+
+    provider {
+      key_arn = aws_kms_key.eu_eks.arn
+    }
+  }
+
+  upgrade_policy {
+    support_type = "STANDARD"
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.eu_eks_cluster,
+    aws_iam_role_policy.eu_eks_cluster,
+    aws_cloudwatch_log_group.eu_eks,
+  ]
+}
+
+resource "aws_eks_access_entry" "eu_role_platform_admin" {
+  provider = aws.eu
+
+  cluster_name  = aws_eks_cluster.eu.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  type          = "STANDARD"
+}
+
+resource "aws_eks_access_policy_association" "eu_role_platform_admin" {
+  provider = aws.eu
+
+  cluster_name  = aws_eks_cluster.eu.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+
+  depends_on = [aws_eks_access_entry.eu_role_platform_admin]
 }
 
 data "aws_iam_policy_document" "eu_eks_node_assume" {
@@ -553,12 +814,56 @@ resource "aws_iam_role_policy_attachment" "na_eks_cluster" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
 }
 
+data "aws_iam_policy_document" "na_eks_cluster" {
+  provider = aws.na
+
+  statement {
+    sid       = "UseSecretsKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
+    resources = [aws_kms_key.na_eks.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "na_eks_cluster" {
+  provider = aws.na
+
+  name   = "secrets-encryption"
+  role   = aws_iam_role.na_eks_cluster.id
+  policy = data.aws_iam_policy_document.na_eks_cluster.json
+}
+
+resource "aws_kms_key" "na_eks" {
+  provider = aws.na
+
+  description             = "Envelope encryption of Kubernetes Secrets in EKS cluster big-na"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "big-na-secrets"
+  }
+}
+
+resource "aws_kms_alias" "na_eks" {
+  provider = aws.na
+
+  name          = "alias/big-na-eks-secrets"
+  target_key_id = aws_kms_key.na_eks.key_id
+}
+
+resource "aws_cloudwatch_log_group" "na_eks" {
+  provider = aws.na
+
+  name              = "/aws/eks/big-na/cluster"
+  retention_in_days = 90
+}
+
 resource "aws_eks_cluster" "na" {
   provider = aws.na
 
-  name     = "big-na"
-  version  = "1.30"
-  role_arn = aws_iam_role.na_eks_cluster.arn
+  name                      = "big-na"
+  version                   = "1.35"
+  role_arn                  = aws_iam_role.na_eks_cluster.arn
+  enabled_cluster_log_types = ["api", "audit", "authenticator"]
 
   vpc_config {
     subnet_ids = [
@@ -567,10 +872,53 @@ resource "aws_eks_cluster" "na" {
       aws_subnet.na_private_us_east_1c.id,
     ]
     endpoint_private_access = true
-    endpoint_public_access  = true
+    endpoint_public_access  = false
   }
 
-  depends_on = [aws_iam_role_policy_attachment.na_eks_cluster]
+  access_config {
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = false
+  }
+
+  encryption_config {
+    resources = ["secrets"]
+
+    provider {
+      key_arn = aws_kms_key.na_eks.arn
+    }
+  }
+
+  upgrade_policy {
+    support_type = "STANDARD"
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.na_eks_cluster,
+    aws_iam_role_policy.na_eks_cluster,
+    aws_cloudwatch_log_group.na_eks,
+  ]
+}
+
+resource "aws_eks_access_entry" "na_role_platform_admin" {
+  provider = aws.na
+
+  cluster_name  = aws_eks_cluster.na.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  type          = "STANDARD"
+}
+
+resource "aws_eks_access_policy_association" "na_role_platform_admin" {
+  provider = aws.na
+
+  cluster_name  = aws_eks_cluster.na.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+
+  depends_on = [aws_eks_access_entry.na_role_platform_admin]
 }
 
 data "aws_iam_policy_document" "na_eks_node_assume" {
@@ -728,12 +1076,56 @@ resource "aws_iam_role_policy_attachment" "nw_eks_cluster" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
 }
 
+data "aws_iam_policy_document" "nw_eks_cluster" {
+  provider = aws.nw
+
+  statement {
+    sid       = "UseSecretsKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
+    resources = [aws_kms_key.nw_eks.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "nw_eks_cluster" {
+  provider = aws.nw
+
+  name   = "secrets-encryption"
+  role   = aws_iam_role.nw_eks_cluster.id
+  policy = data.aws_iam_policy_document.nw_eks_cluster.json
+}
+
+resource "aws_kms_key" "nw_eks" {
+  provider = aws.nw
+
+  description             = "Envelope encryption of Kubernetes Secrets in EKS cluster big-nw"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "big-nw-secrets"
+  }
+}
+
+resource "aws_kms_alias" "nw_eks" {
+  provider = aws.nw
+
+  name          = "alias/big-nw-eks-secrets"
+  target_key_id = aws_kms_key.nw_eks.key_id
+}
+
+resource "aws_cloudwatch_log_group" "nw_eks" {
+  provider = aws.nw
+
+  name              = "/aws/eks/big-nw/cluster"
+  retention_in_days = 90
+}
+
 resource "aws_eks_cluster" "nw" {
   provider = aws.nw
 
-  name     = "big-nw"
-  version  = "1.30"
-  role_arn = aws_iam_role.nw_eks_cluster.arn
+  name                      = "big-nw"
+  version                   = "1.35"
+  role_arn                  = aws_iam_role.nw_eks_cluster.arn
+  enabled_cluster_log_types = ["api", "audit", "authenticator"]
 
   vpc_config {
     subnet_ids = [
@@ -742,10 +1134,53 @@ resource "aws_eks_cluster" "nw" {
       aws_subnet.nw_private_us_west_2c.id,
     ]
     endpoint_private_access = true
-    endpoint_public_access  = true
+    endpoint_public_access  = false
   }
 
-  depends_on = [aws_iam_role_policy_attachment.nw_eks_cluster]
+  access_config {
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = false
+  }
+
+  encryption_config {
+    resources = ["secrets"]
+
+    provider {
+      key_arn = aws_kms_key.nw_eks.arn
+    }
+  }
+
+  upgrade_policy {
+    support_type = "STANDARD"
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.nw_eks_cluster,
+    aws_iam_role_policy.nw_eks_cluster,
+    aws_cloudwatch_log_group.nw_eks,
+  ]
+}
+
+resource "aws_eks_access_entry" "nw_role_platform_admin" {
+  provider = aws.nw
+
+  cluster_name  = aws_eks_cluster.nw.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  type          = "STANDARD"
+}
+
+resource "aws_eks_access_policy_association" "nw_role_platform_admin" {
+  provider = aws.nw
+
+  cluster_name  = aws_eks_cluster.nw.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+
+  depends_on = [aws_eks_access_entry.nw_role_platform_admin]
 }
 
 data "aws_iam_policy_document" "nw_eks_node_assume" {
@@ -903,12 +1338,56 @@ resource "aws_iam_role_policy_attachment" "oc_eks_cluster" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
 }
 
+data "aws_iam_policy_document" "oc_eks_cluster" {
+  provider = aws.oc
+
+  statement {
+    sid       = "UseSecretsKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
+    resources = [aws_kms_key.oc_eks.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "oc_eks_cluster" {
+  provider = aws.oc
+
+  name   = "secrets-encryption"
+  role   = aws_iam_role.oc_eks_cluster.id
+  policy = data.aws_iam_policy_document.oc_eks_cluster.json
+}
+
+resource "aws_kms_key" "oc_eks" {
+  provider = aws.oc
+
+  description             = "Envelope encryption of Kubernetes Secrets in EKS cluster big-oc"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "big-oc-secrets"
+  }
+}
+
+resource "aws_kms_alias" "oc_eks" {
+  provider = aws.oc
+
+  name          = "alias/big-oc-eks-secrets"
+  target_key_id = aws_kms_key.oc_eks.key_id
+}
+
+resource "aws_cloudwatch_log_group" "oc_eks" {
+  provider = aws.oc
+
+  name              = "/aws/eks/big-oc/cluster"
+  retention_in_days = 90
+}
+
 resource "aws_eks_cluster" "oc" {
   provider = aws.oc
 
-  name     = "big-oc"
-  version  = "1.30"
-  role_arn = aws_iam_role.oc_eks_cluster.arn
+  name                      = "big-oc"
+  version                   = "1.35"
+  role_arn                  = aws_iam_role.oc_eks_cluster.arn
+  enabled_cluster_log_types = ["api", "audit", "authenticator"]
 
   vpc_config {
     subnet_ids = [
@@ -917,10 +1396,53 @@ resource "aws_eks_cluster" "oc" {
       aws_subnet.oc_private_ap_southeast_2c.id,
     ]
     endpoint_private_access = true
-    endpoint_public_access  = true
+    endpoint_public_access  = false
   }
 
-  depends_on = [aws_iam_role_policy_attachment.oc_eks_cluster]
+  access_config {
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = false
+  }
+
+  encryption_config {
+    resources = ["secrets"]
+
+    provider {
+      key_arn = aws_kms_key.oc_eks.arn
+    }
+  }
+
+  upgrade_policy {
+    support_type = "STANDARD"
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.oc_eks_cluster,
+    aws_iam_role_policy.oc_eks_cluster,
+    aws_cloudwatch_log_group.oc_eks,
+  ]
+}
+
+resource "aws_eks_access_entry" "oc_role_platform_admin" {
+  provider = aws.oc
+
+  cluster_name  = aws_eks_cluster.oc.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  type          = "STANDARD"
+}
+
+resource "aws_eks_access_policy_association" "oc_role_platform_admin" {
+  provider = aws.oc
+
+  cluster_name  = aws_eks_cluster.oc.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+
+  depends_on = [aws_eks_access_entry.oc_role_platform_admin]
 }
 
 data "aws_iam_policy_document" "oc_eks_node_assume" {
@@ -1078,12 +1600,56 @@ resource "aws_iam_role_policy_attachment" "sa_eks_cluster" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
 }
 
+data "aws_iam_policy_document" "sa_eks_cluster" {
+  provider = aws.sa
+
+  statement {
+    sid       = "UseSecretsKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
+    resources = [aws_kms_key.sa_eks.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "sa_eks_cluster" {
+  provider = aws.sa
+
+  name   = "secrets-encryption"
+  role   = aws_iam_role.sa_eks_cluster.id
+  policy = data.aws_iam_policy_document.sa_eks_cluster.json
+}
+
+resource "aws_kms_key" "sa_eks" {
+  provider = aws.sa
+
+  description             = "Envelope encryption of Kubernetes Secrets in EKS cluster big-sa"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "big-sa-secrets"
+  }
+}
+
+resource "aws_kms_alias" "sa_eks" {
+  provider = aws.sa
+
+  name          = "alias/big-sa-eks-secrets"
+  target_key_id = aws_kms_key.sa_eks.key_id
+}
+
+resource "aws_cloudwatch_log_group" "sa_eks" {
+  provider = aws.sa
+
+  name              = "/aws/eks/big-sa/cluster"
+  retention_in_days = 90
+}
+
 resource "aws_eks_cluster" "sa" {
   provider = aws.sa
 
-  name     = "big-sa"
-  version  = "1.30"
-  role_arn = aws_iam_role.sa_eks_cluster.arn
+  name                      = "big-sa"
+  version                   = "1.35"
+  role_arn                  = aws_iam_role.sa_eks_cluster.arn
+  enabled_cluster_log_types = ["api", "audit", "authenticator"]
 
   vpc_config {
     subnet_ids = [
@@ -1092,10 +1658,53 @@ resource "aws_eks_cluster" "sa" {
       aws_subnet.sa_private_sa_east_1c.id,
     ]
     endpoint_private_access = true
-    endpoint_public_access  = true
+    endpoint_public_access  = false
   }
 
-  depends_on = [aws_iam_role_policy_attachment.sa_eks_cluster]
+  access_config {
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = false
+  }
+
+  encryption_config {
+    resources = ["secrets"]
+
+    provider {
+      key_arn = aws_kms_key.sa_eks.arn
+    }
+  }
+
+  upgrade_policy {
+    support_type = "STANDARD"
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.sa_eks_cluster,
+    aws_iam_role_policy.sa_eks_cluster,
+    aws_cloudwatch_log_group.sa_eks,
+  ]
+}
+
+resource "aws_eks_access_entry" "sa_role_platform_admin" {
+  provider = aws.sa
+
+  cluster_name  = aws_eks_cluster.sa.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  type          = "STANDARD"
+}
+
+resource "aws_eks_access_policy_association" "sa_role_platform_admin" {
+  provider = aws.sa
+
+  cluster_name  = aws_eks_cluster.sa.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+
+  depends_on = [aws_eks_access_entry.sa_role_platform_admin]
 }
 
 data "aws_iam_policy_document" "sa_eks_node_assume" {

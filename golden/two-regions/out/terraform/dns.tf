@@ -182,8 +182,14 @@ data "aws_iam_policy_document" "eu_external_dns" {
   }
 
   statement {
-    sid       = "List"
-    actions   = ["route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    sid       = "ReadRegionZone"
+    actions   = ["route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    resources = [aws_route53_zone.eu_private.arn]
+  }
+
+  statement {
+    sid       = "ListZones"
+    actions   = ["route53:ListHostedZones"]
     resources = ["*"]
   }
 }
@@ -259,8 +265,14 @@ data "aws_iam_policy_document" "us_external_dns" {
   }
 
   statement {
-    sid       = "List"
-    actions   = ["route53:ListHostedZones", "route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    sid       = "ReadRegionZone"
+    actions   = ["route53:ListResourceRecordSets", "route53:ListTagsForResource"]
+    resources = [aws_route53_zone.us_private.arn]
+  }
+
+  statement {
+    sid       = "ListZones"
+    actions   = ["route53:ListHostedZones"]
     resources = ["*"]
   }
 }

@@ -28,12 +28,56 @@ resource "aws_iam_role_policy_attachment" "eu_eks_cluster" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
 }
 
+data "aws_iam_policy_document" "eu_eks_cluster" {
+  provider = aws.eu
+
+  statement {
+    sid       = "UseSecretsKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
+    resources = [aws_kms_key.eu_eks.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "eu_eks_cluster" {
+  provider = aws.eu
+
+  name   = "secrets-encryption"
+  role   = aws_iam_role.eu_eks_cluster.id
+  policy = data.aws_iam_policy_document.eu_eks_cluster.json
+}
+
+resource "aws_kms_key" "eu_eks" {
+  provider = aws.eu
+
+  description             = "Envelope encryption of Kubernetes Secrets in EKS cluster shop-eu"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "shop-eu-secrets"
+  }
+}
+
+resource "aws_kms_alias" "eu_eks" {
+  provider = aws.eu
+
+  name          = "alias/shop-eu-eks-secrets"
+  target_key_id = aws_kms_key.eu_eks.key_id
+}
+
+resource "aws_cloudwatch_log_group" "eu_eks" {
+  provider = aws.eu
+
+  name              = "/aws/eks/shop-eu/cluster"
+  retention_in_days = 90
+}
+
 resource "aws_eks_cluster" "eu" {
   provider = aws.eu
 
-  name     = "shop-eu"
-  version  = "1.30"
-  role_arn = aws_iam_role.eu_eks_cluster.arn
+  name                      = "shop-eu"
+  version                   = "1.35"
+  role_arn                  = aws_iam_role.eu_eks_cluster.arn
+  enabled_cluster_log_types = ["api", "audit", "authenticator"]
 
   vpc_config {
     subnet_ids = [
@@ -42,10 +86,53 @@ resource "aws_eks_cluster" "eu" {
       aws_subnet.eu_private_eu_central_1c.id,
     ]
     endpoint_private_access = true
-    endpoint_public_access  = true
+    endpoint_public_access  = false
   }
 
-  depends_on = [aws_iam_role_policy_attachment.eu_eks_cluster]
+  access_config {
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = false
+  }
+
+  encryption_config {
+    resources = ["secrets"]
+
+    provider {
+      key_arn = aws_kms_key.eu_eks.arn
+    }
+  }
+
+  upgrade_policy {
+    support_type = "STANDARD"
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.eu_eks_cluster,
+    aws_iam_role_policy.eu_eks_cluster,
+    aws_cloudwatch_log_group.eu_eks,
+  ]
+}
+
+resource "aws_eks_access_entry" "eu_role_platform_admin" {
+  provider = aws.eu
+
+  cluster_name  = aws_eks_cluster.eu.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  type          = "STANDARD"
+}
+
+resource "aws_eks_access_policy_association" "eu_role_platform_admin" {
+  provider = aws.eu
+
+  cluster_name  = aws_eks_cluster.eu.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+
+  depends_on = [aws_eks_access_entry.eu_role_platform_admin]
 }
 
 data "aws_iam_policy_document" "eu_eks_node_assume" {
@@ -203,12 +290,56 @@ resource "aws_iam_role_policy_attachment" "us_eks_cluster" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"
 }
 
+data "aws_iam_policy_document" "us_eks_cluster" {
+  provider = aws.us
+
+  statement {
+    sid       = "UseSecretsKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey"]
+    resources = [aws_kms_key.us_eks.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "us_eks_cluster" {
+  provider = aws.us
+
+  name   = "secrets-encryption"
+  role   = aws_iam_role.us_eks_cluster.id
+  policy = data.aws_iam_policy_document.us_eks_cluster.json
+}
+
+resource "aws_kms_key" "us_eks" {
+  provider = aws.us
+
+  description             = "Envelope encryption of Kubernetes Secrets in EKS cluster shop-us"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "shop-us-secrets"
+  }
+}
+
+resource "aws_kms_alias" "us_eks" {
+  provider = aws.us
+
+  name          = "alias/shop-us-eks-secrets"
+  target_key_id = aws_kms_key.us_eks.key_id
+}
+
+resource "aws_cloudwatch_log_group" "us_eks" {
+  provider = aws.us
+
+  name              = "/aws/eks/shop-us/cluster"
+  retention_in_days = 90
+}
+
 resource "aws_eks_cluster" "us" {
   provider = aws.us
 
-  name     = "shop-us"
-  version  = "1.30"
-  role_arn = aws_iam_role.us_eks_cluster.arn
+  name                      = "shop-us"
+  version                   = "1.35"
+  role_arn                  = aws_iam_role.us_eks_cluster.arn
+  enabled_cluster_log_types = ["api", "audit", "authenticator"]
 
   vpc_config {
     subnet_ids = [
@@ -217,10 +348,53 @@ resource "aws_eks_cluster" "us" {
       aws_subnet.us_private_us_east_1c.id,
     ]
     endpoint_private_access = true
-    endpoint_public_access  = true
+    endpoint_public_access  = false
   }
 
-  depends_on = [aws_iam_role_policy_attachment.us_eks_cluster]
+  access_config {
+    authentication_mode                         = "API"
+    bootstrap_cluster_creator_admin_permissions = false
+  }
+
+  encryption_config {
+    resources = ["secrets"]
+
+    provider {
+      key_arn = aws_kms_key.us_eks.arn
+    }
+  }
+
+  upgrade_policy {
+    support_type = "STANDARD"
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.us_eks_cluster,
+    aws_iam_role_policy.us_eks_cluster,
+    aws_cloudwatch_log_group.us_eks,
+  ]
+}
+
+resource "aws_eks_access_entry" "us_role_platform_admin" {
+  provider = aws.us
+
+  cluster_name  = aws_eks_cluster.us.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  type          = "STANDARD"
+}
+
+resource "aws_eks_access_policy_association" "us_role_platform_admin" {
+  provider = aws.us
+
+  cluster_name  = aws_eks_cluster.us.name
+  principal_arn = "arn:aws:iam::111122223333:role/platform-admin"
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+
+  depends_on = [aws_eks_access_entry.us_role_platform_admin]
 }
 
 data "aws_iam_policy_document" "us_eks_node_assume" {
