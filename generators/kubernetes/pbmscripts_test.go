@@ -318,7 +318,7 @@ func TestPBMFailoverScript(t *testing.T) {
 	}
 	s3 := cfg.Storage.S3
 	if s3.Region != "ap-southeast-1" || s3.Bucket != "mongodb-backups-global-mongodb-apac" || s3.Prefix != "pbm" ||
-		s3.ServerSideEncryption.KmsKeyID != "arn:aws:kms:ap-southeast-1:123456789012:alias/mongodb-backups-global-mongodb-apac" {
+		s3.ServerSideEncryption.KmsKeyID != "arn:aws:kms:ap-southeast-1:111122223333:alias/mongodb-backups-global-mongodb-apac" {
 		t.Errorf("failover storage %+v", s3)
 	}
 }
