@@ -44,7 +44,7 @@ func TestStorageClass(t *testing.T) {
 				"parameters.encrypted":  "true",
 				"parameters.iops":       strconv.Itoa(c.iops),
 				"parameters.throughput": strconv.Itoa(c.throughput),
-				"parameters.kmsKeyId":   "arn:aws:kms:" + map[string]string{"us": "us-east-1", "eu": "eu-west-1"}[c.region] + ":123456789012:alias/global-mongodb-" + c.region + "-ebs",
+				"parameters.kmsKeyId":   "arn:aws:kms:" + map[string]string{"us": "us-east-1", "eu": "eu-west-1"}[c.region] + ":111122223333:alias/global-mongodb-" + c.region + "-ebs",
 			} {
 				v, err := sc.Pipe(kyaml.Lookup(splitDots(path)...))
 				if err != nil || v == nil || kyaml.GetValue(v) != want {
