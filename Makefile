@@ -74,7 +74,7 @@ validate-kubernetes:
 	scripts/validate-kubernetes.sh $(addsuffix /kubernetes,$(VALIDATE_OUTS))
 
 validate-prometheus:
-	scripts/validate-prometheus.sh $(VALIDATE_OUTS)
+	scripts/validate-prometheus.sh --scenarios generators/prometheus/testdata/scenarios $(VALIDATE_OUTS)
 
 validate-gitops:
 	scripts/validate-gitops.sh $(addsuffix /gitops,$(VALIDATE_OUTS))

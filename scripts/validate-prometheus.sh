@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
 # Validates the Prometheus target's output with the real tools.
-#   scripts/validate-prometheus.sh OUTDIR...
+#   scripts/validate-prometheus.sh [--scenarios DIR]... OUTDIR...
 # Each OUTDIR is an output tree (out/, golden/<case>/out) holding
 # prometheus/ and grafana/. Runs promtool check config (which also loads the
 # rule files it names), promtool check rules on every rule file, promtool
 # test rules on every test file, and parses every Grafana dashboard.
+# --scenarios DIR runs promtool test rules on DIR/*.yml: hand-written failure
+# scenarios (generators/prometheus/testdata/scenarios) over out/'s rules.
 # Prints SKIPPED and exits 0 when promtool is absent (Debian: apt-get install
 # prometheus).
 set -euo pipefail
+
+scenarios=()
+while [ "$#" -gt 0 ] && [ "$1" = "--scenarios" ]; do
+	scenarios+=("$2")
+	shift 2
+done
 
 if [ "$#" -eq 0 ]; then
 	echo "usage: $0 OUTDIR..." >&2
@@ -62,6 +70,19 @@ for dir in "$@"; do
 	for d in "${dashboards[@]}"; do
 		run json_check "$d"
 	done
+done
+
+for sdir in "${scenarios[@]}"; do
+	echo "== scenarios $sdir"
+	shopt -s nullglob
+	sfiles=("$sdir"/*.yml)
+	shopt -u nullglob
+	if [ "${#sfiles[@]}" -eq 0 ]; then
+		echo "FAIL: no scenario files under $sdir" >&2
+		fail=1
+		continue
+	fi
+	run "$PROMTOOL" test rules "${sfiles[@]}"
 done
 
 if [ "$fail" -ne 0 ]; then

@@ -299,7 +299,7 @@ func buildStatefulSet(t *schema.Topology, r schema.Region, mongodConf []byte) ob
 			},
 			VolumeClaimTemplates: []corev1.PersistentVolumeClaim{{
 				TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "PersistentVolumeClaim"},
-				ObjectMeta: metav1.ObjectMeta{Name: "data"},
+				ObjectMeta: metav1.ObjectMeta{Name: names.DataVolume},
 				Spec: corev1.PersistentVolumeClaimSpec{
 					AccessModes:      []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
 					StorageClassName: &storageClass,

@@ -102,3 +102,15 @@ func KubernetesDir(r schema.Region) string { return KubernetesRoot + "/" + r.Nam
 
 // KubernetesRoot holds every region's tree under the output directory.
 const KubernetesRoot = "kubernetes"
+
+// The member Certificate's lifetime (cert-manager Certificate spec.duration
+// and spec.renewBefore, Go duration syntax as cert-manager parses them).
+// The certificate-expiry alerts derive their thresholds from them.
+const (
+	CertificateDuration    = "2160h" // 90 days
+	CertificateRenewBefore = "720h"  // 30 days
+)
+
+// DataVolume is the StatefulSet's volumeClaimTemplate; its PVCs are
+// "<DataVolume>-<StatefulSet>-<ordinal>" (the disk alerts select them).
+const DataVolume = "data"

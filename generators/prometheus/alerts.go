@@ -106,38 +106,43 @@ func (g *gen) alertGroup() (ruleGroup, []testCase) {
 		tests = append(tests, ts...)
 	}
 	add(g.memberAlerts())
+	add(g.stateAlert())
+	add(g.writableAlert())
 	add(g.primaryAlerts())
 	add(g.lagAlerts())
 	add(g.oplogAlert())
 	add(g.federationAlerts())
 	add(g.connectionAlerts())
 	add(g.backupAlerts())
+	add(g.infraAlerts())
 	return ruleGroup{Name: "mongodb-alerts", Rules: rules}, tests
 }
 
-// memberAlerts: a member no exporter sees healthy, and a region whose
-// members are all unhealthy. Every exporter reports every member
-// (replSetGetStatus), so max by (rs_nm, member_idx) dedupes the views: a
-// member is down only when no exporter sees it healthy (mongodb-facts.md §5).
+// memberAlerts: a member the set sees unhealthy, and a region whose
+// members are all unhealthy. Health is partition-aware (unhealthyExpr): the
+// primary's view, or a majority of the exporters' views; a partitioned
+// member's own exporter always reports itself healthy and is outvoted.
 func (g *gen) memberAlerts() ([]rule, []testCase) {
-	health := fmt.Sprintf(`max by (rs_nm, member_idx) (mongodb_rs_members_health{%s})`, g.exporter)
 	unhealthy := alert{
 		name:     "MongoDBMemberUnhealthy",
 		severity: warning,
 		forDur:   2 * time.Minute,
-		expr:     withMemberRegion(health) + " == 0",
-		summary:  "MongoDB member {{ $labels.member_idx }} is down or unhealthy",
-		description: "No exporter sees member {{ $labels.member_idx }} (region {{ $labels.member_region }}) of replica set " +
-			"{{ $labels.rs_nm }} as healthy: max mongodb_rs_members_health = {{ $value }} for 2 minutes.",
+		expr:     withMemberRegion("(\n" + indent(g.unhealthyExpr()) + "\n)"),
+		summary:  "MongoDB member {{ $labels.member_idx }} is down, unhealthy or partitioned",
+		description: "The primary, or a majority of the exporters' views, see member {{ $labels.member_idx }} (region {{ $labels.member_region }}) of replica set " +
+			"{{ $labels.rs_nm }} as unhealthy for 2 minutes; share of views reporting it down: {{ printf \"%.2f\" $value }}. " +
+			"Its own exporter may still report it healthy (a partition).",
 	}
+	members := fmt.Sprintf("count by (rs_nm, member_region) (\n%s\n)", indent(withMemberRegion(fmt.Sprintf("count by (%s) (%s)", memberKey, g.sel("mongodb_rs_members_health")))))
 	regionDown := alert{
 		name:     "MongoDBRegionDown",
 		severity: critical,
 		forDur:   2 * time.Minute,
-		expr:     fmt.Sprintf("max by (rs_nm, member_region) (\n  %s\n) == 0", withMemberRegion(health)),
-		summary:  "Every MongoDB member in region {{ $labels.member_region }} is down",
-		description: "No member of region {{ $labels.member_region }} in replica set {{ $labels.rs_nm }} is healthy " +
-			"(max health {{ $value }}). The set keeps a primary only while the other regions hold a majority of the votes.",
+		expr: fmt.Sprintf("count by (rs_nm, member_region) (\n%s\n)\n== on (rs_nm, member_region)\n%s",
+			indent(withMemberRegion("(\n"+indent(g.unhealthyExpr())+"\n)")), members),
+		summary: "Every MongoDB member in region {{ $labels.member_region }} is down or partitioned",
+		description: "All {{ $value }} members of region {{ $labels.member_region }} in replica set {{ $labels.rs_nm }} are unhealthy in the primary's " +
+			"or the majority's view. The set keeps a primary only while the other regions hold a majority of the votes.",
 	}
 
 	f := g.failingRegion()
@@ -150,7 +155,7 @@ func (g *gen) memberAlerts() ([]rule, []testCase) {
 			v, state = 0, "(not reachable/healthy)"
 			expUnhealthy = append(expUnhealthy, g.expect(unhealthy, labelSet{
 				{"rs_nm", g.t.ReplicaSet.Name}, {"member_idx", m.HostPort()}, {"member_region", m.Region},
-			}, 0))
+			}, 1))
 		}
 		in = append(in, inputSeries{
 			Series: series("mongodb_rs_members_health", g.exporterLabels(obs).with("member_idx", m.HostPort(), "member_state", state)),
@@ -166,31 +171,59 @@ func (g *gen) memberAlerts() ([]rule, []testCase) {
 			{EvalTime: at(unhealthy.forDur), Alertname: unhealthy.name, ExpAlerts: expUnhealthy},
 			{EvalTime: at(regionDown.forDur - step), Alertname: regionDown.name},
 			{EvalTime: at(regionDown.forDur), Alertname: regionDown.name, ExpAlerts: []expAlert{
-				g.expect(regionDown, labelSet{{"rs_nm", g.t.ReplicaSet.Name}, {"member_region", f.Name}}, 0),
+				g.expect(regionDown, labelSet{{"rs_nm", g.t.ReplicaSet.Name}, {"member_region", f.Name}}, float64(len(g.t.RegionMembers(f.Name)))),
 			}},
 		},
 	}
 	return []rule{g.rule(unhealthy), g.rule(regionDown)}, []testCase{tc}
 }
 
-// primaryAlerts: no primary, no replica-set data at all, and a primary
-// outside the preferred region.
+// stateAlert: a member in a state other than PRIMARY, SECONDARY or ARBITER
+// (STARTUP2, RECOVERING, ROLLBACK, ...; mongodb-facts.md §5) for 5 minutes.
+// RECOVERING after falling off the oplog keeps health 1, so no health rule
+// sees it. "(not reachable/healthy)" is the view of a member that cannot be
+// reached: MongoDBMemberUnhealthy's case. member_state is aggregated away
+// so that for: keeps running when the state moves between unusual ones.
+func (g *gen) stateAlert() ([]rule, []testCase) {
+	a := alert{
+		name:     "MongoDBMemberStateUnusual",
+		severity: warning,
+		forDur:   5 * time.Minute,
+		expr: withMemberRegion(fmt.Sprintf("max by (%s) (%s)", memberKey,
+			g.sel("mongodb_rs_members_state", `member_state!~"PRIMARY|SECONDARY|ARBITER|[(]not reachable/healthy[)]"`))),
+		summary: "MongoDB member {{ $labels.member_idx }} is neither PRIMARY, SECONDARY nor ARBITER",
+		description: "Member {{ $labels.member_idx }} (region {{ $labels.member_region }}) of {{ $labels.rs_nm }} has been in state {{ $value }} " +
+			"(3 RECOVERING, 5 STARTUP2, 9 ROLLBACK, 0 STARTUP, 6 UNKNOWN, 10 REMOVED) for 5 minutes: it serves no reads and does not count for w:majority.",
+	}
+	obs, sec := g.observer(), g.testSecondary()
+	states := func(st string, code float64) []inputSeries {
+		return []inputSeries{
+			{Series: series("mongodb_rs_members_state", g.exporterLabels(obs).with("member_idx", obs.HostPort(), "member_state", "PRIMARY")), Values: constant(1, 10)},
+			{Series: series("mongodb_rs_members_state", g.exporterLabels(obs).with("member_idx", sec.HostPort(), "member_state", st)), Values: constant(code, 10)},
+		}
+	}
+	l := labelSet{{"rs_nm", g.t.ReplicaSet.Name}, {"member_idx", sec.HostPort()}, {"member_region", sec.Region}}
+	return []rule{g.rule(a)}, []testCase{
+		{
+			Name: fmt.Sprintf("%s is RECOVERING", sec.HostPort()), Interval: at(step), InputSeries: states("RECOVERING", 3),
+			AlertRuleTests: []alertTest{
+				{EvalTime: at(a.forDur - step), Alertname: a.name},
+				{EvalTime: at(a.forDur), Alertname: a.name, ExpAlerts: []expAlert{g.expect(a, l, 3)}},
+			},
+		},
+		{
+			Name: fmt.Sprintf("%s is SECONDARY", sec.HostPort()), Interval: at(step), InputSeries: states("SECONDARY", 2),
+			AlertRuleTests: []alertTest{{EvalTime: at(a.forDur), Alertname: a.name}},
+		},
+	}
+}
+
+// primaryAlerts: no replica-set data at all, and a primary outside the
+// preferred region. A missing primary is MongoDBNoWritablePrimary's
+// (writable.go).
 func (g *gen) primaryAlerts() ([]rule, []testCase) {
 	state := fmt.Sprintf(`mongodb_rs_members_state{%s}`, g.exporter)
-	primary := fmt.Sprintf(`mongodb_rs_members_state{%s,member_state="PRIMARY"}`, g.exporter)
 	pref := g.t.Preferred()
-	// absent() alone would fire with no rs_nm label and could not tell "no
-	// primary" from "no data"; so NoPrimary needs member states to be
-	// reported (count by rs_nm) and MetricsAbsent covers the no-data case.
-	noPrimary := alert{
-		name:     "MongoDBNoPrimary",
-		severity: critical,
-		forDur:   time.Minute,
-		expr:     fmt.Sprintf("count by (rs_nm) (%s)\nunless on (rs_nm)\ncount by (rs_nm) (%s)", state, primary),
-		summary:  "Replica set {{ $labels.rs_nm }} has no primary",
-		description: fmt.Sprintf("Exporters report {{ $value }} member states for {{ $labels.rs_nm }} and none is PRIMARY: "+
-			"writes fail until an election succeeds (RTO %s).", promDuration(g.t.SLO.RTO)),
-	}
 	absent := alert{
 		name:     "MongoDBMetricsAbsent",
 		severity: critical,
@@ -198,7 +231,7 @@ func (g *gen) primaryAlerts() ([]rule, []testCase) {
 		expr:     fmt.Sprintf("absent(%s)", state),
 		summary:  "No MongoDB replica-set metrics reach the global Prometheus",
 		description: "absent(mongodb_rs_members_state) = {{ $value }} for 5 minutes: every exporter or every federation job is down, " +
-			"so MongoDBNoPrimary cannot fire. Check the exporters' --collector.diagnosticdata flag and the federate-* jobs.",
+			"so only MongoDBNoWritablePrimary's vector(0) sees it. Check the exporters' --collector.diagnosticdata flag and the federate-* jobs.",
 	}
 	outside := alert{
 		name:     "MongoDBPrimaryOutsidePreferredRegion",
@@ -242,21 +275,8 @@ func (g *gen) primaryAlerts() ([]rule, []testCase) {
 		Interval:    at(step),
 		InputSeries: states(obs.HostPort()),
 		AlertRuleTests: []alertTest{
-			{EvalTime: at(15 * step), Alertname: noPrimary.name},
 			{EvalTime: at(15 * step), Alertname: absent.name},
 			{EvalTime: at(15 * step), Alertname: outside.name},
-		},
-	}
-	allSecondary := states("")
-	none := testCase{
-		Name:        "every member is SECONDARY: no primary",
-		Interval:    at(step),
-		InputSeries: allSecondary,
-		AlertRuleTests: []alertTest{
-			{EvalTime: at(noPrimary.forDur - step), Alertname: noPrimary.name},
-			{EvalTime: at(noPrimary.forDur), Alertname: noPrimary.name, ExpAlerts: []expAlert{
-				g.expect(noPrimary, rs, float64(len(allSecondary))),
-			}},
 		},
 	}
 	noData := testCase{
@@ -271,7 +291,6 @@ func (g *gen) primaryAlerts() ([]rule, []testCase) {
 			{EvalTime: at(absent.forDur), Alertname: absent.name, ExpAlerts: []expAlert{
 				g.expect(absent, labelSet{{"job", names.ExporterJob}}, 1),
 			}},
-			{EvalTime: at(absent.forDur), Alertname: noPrimary.name},
 		},
 	}
 	moved := testCase{
@@ -283,21 +302,21 @@ func (g *gen) primaryAlerts() ([]rule, []testCase) {
 			{EvalTime: at(outside.forDur), Alertname: outside.name, ExpAlerts: []expAlert{
 				g.expect(outside, rs.with("member_idx", away.HostPort(), "member_region", away.Region), 1),
 			}},
-			{EvalTime: at(outside.forDur), Alertname: noPrimary.name},
 		},
 	}
-	return []rule{g.rule(noPrimary), g.rule(absent), g.rule(outside)}, []testCase{healthy, none, noData, moved}
+	return []rule{g.rule(absent), g.rule(outside)}, []testCase{healthy, noData, moved}
 }
 
 // lagExpr is the per-member replication lag in seconds (mongodb-facts.md
-// §5): the primary's optimeDate minus each secondary's, both in ms and
-// deduplicated across exporters by rs_nm and member_idx.
+// §5): the primary's optimeDate minus each other member's (lagOptimes: every
+// state but PRIMARY and ARBITER, so that a RECOVERING member's lag grows
+// instead of vanishing), both in ms and deduplicated across exporters.
 func (g *gen) lagExpr() string {
 	return fmt.Sprintf(`(
-  max by (rs_nm) (mongodb_rs_members_optimeDate{%[1]s,member_state="PRIMARY"})
+  max by (rs_nm) (%s)
   - on (rs_nm) group_right
-  max by (rs_nm, member_idx) (mongodb_rs_members_optimeDate{%[1]s,member_state="SECONDARY"})
-) / 1000`, g.exporter)
+  %s
+) / 1000`, g.sel("mongodb_rs_members_optimeDate", `member_state="PRIMARY"`), g.lagOptimes())
 }
 
 // lagAlerts derive their thresholds from the RPO: a secondary more than

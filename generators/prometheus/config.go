@@ -48,13 +48,22 @@ type scrapeConfig struct {
 // federates: those its rules read. Everything else reaches it as the
 // regional recordings.
 var GlobalExporterMetrics = []string{
+	"mongodb_rs_date",
 	"mongodb_rs_members_health",
 	"mongodb_rs_members_optimeDate",
 	"mongodb_rs_members_state",
+	"mongodb_rs_myState",
+	"mongodb_rs_optimes_lastCommittedWallTime",
 	"mongodb_ss_connections",
 	"mongodb_ss_metrics_repl_network_bytes",
 	"mongodb_up",
+	// The exporter targets' scrape health (MongoDBExportersMissing).
+	"up",
 }
+
+// ClusterMetrics are the cert-manager and kubelet series the
+// certificate and disk alerts read (infra.go).
+var ClusterMetrics = []string{certExpiryMetric, volumeCapacityMetric, volumeUsedMetric}
 
 // KubeStateMetrics are the kube-state-metrics series the backup alerts read.
 var KubeStateMetrics = []string{
@@ -71,6 +80,8 @@ func federationMatch(t *schema.Topology) []string {
 	return []string{
 		fmt.Sprintf(`{job=%q,__name__=~%q}`, names.ExporterJob, strings.Join(GlobalExporterMetrics, "|")),
 		fmt.Sprintf(`{job=%q,namespace=%q,__name__=~%q}`, KubeStateMetricsJob, t.Kubernetes.Namespace, strings.Join(KubeStateMetrics, "|")),
+		fmt.Sprintf(`{__name__=%q,name=~%q}`, certExpiryMetric, newGen(t).certNames()),
+		fmt.Sprintf(`{__name__=~%q,namespace=%q}`, volumeCapacityMetric+"|"+volumeUsedMetric, t.Kubernetes.Namespace),
 		`{__name__=~"mongodb:.*"}`,
 	}
 }

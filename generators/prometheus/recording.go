@@ -33,7 +33,7 @@ func (g *gen) recordingGroup() ruleGroup {
 		rec(recMemberLag, withMemberRegion(fmt.Sprintf(`(
   max by (region, rs_nm) (mongodb_rs_members_optimeDate{%[1]s,member_state="PRIMARY"})
   - on (region, rs_nm) group_right
-  max by (region, rs_nm, member_idx) (mongodb_rs_members_optimeDate{%[1]s,member_state="SECONDARY"})
+  max by (region, rs_nm, member_idx) (mongodb_rs_members_optimeDate{%[1]s,member_state!~"PRIMARY|ARBITER"} > 0)
 ) / 1000`, e))),
 		rec(recPrimary, withMemberRegion(fmt.Sprintf(`group by (region, rs_nm, member_idx) (mongodb_rs_members_state{%s,member_state="PRIMARY"})`, e))),
 		rec(recConnUtilization, fmt.Sprintf("sum by (region, rs_nm, instance) (mongodb_ss_connections{%[1]s,conn_type=\"current\"})\n/\n"+

@@ -6,21 +6,28 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/analysis"
 )
 
 // The availability SLO.
 //
-// SLI (decided here, documented in the rule file): member availability.
-// Each minute a member counts as available when at least one exporter
-// reports it healthy (max of mongodb_rs_members_health over every
-// exporter's view, deduplicated by rs_nm and member_idx, mongodb-facts.md
-// §5). For a region the availability ratio is available members / the
-// region's members in the topology; globally it is over all members. The
-// error ratio over a window is 1 − the average availability ratio over that
-// window. Members are attributed to regions by their host names
-// ("<pod>.<region>.<domain>"). The topology names no application request
-// metrics, so no request-based SLI is generated.
+// SLI: a writable primary (writable.go): each evaluation is good when some
+// member is PRIMARY and the majority commit point it reports is fresh, bad
+// otherwise, including when no exporter reports. The error ratio over a
+// window is 1 − the average of that 0/1 series over the window. Member
+// availability is not the SLI: a replica set is built to lose members, and
+// what a client feels is whether w:majority writes are accepted. The
+// topology names no application request metrics, so no request-based SLI
+// is generated.
+//
+// The rules keep Sloth's structure (slo-rule-generators.md §6): SLI error
+// ratios per window, objective, budget, time period, current and period
+// burn rates, remaining budget, an info series, and multiwindow
+// multi-burn-rate alerts, one rule per window pair so the window that fired
+// is a label. When the budget is shorter than one failover or the RTO
+// (analysis.Budget), burn-rate alerts cannot page usefully: every tolerated
+// outage spends the budget. Then the page legs are tickets too, and
+// MongoDBNoWritablePrimary pages on the symptom.
 const sloName = "mongodb-availability"
 
 // sloWindows are the windows every error ratio is recorded over
@@ -50,7 +57,9 @@ var (
 )
 
 const (
-	recAvailability    = "slo:member_availability:ratio"
+	recAvailability    = "slo:writable_primary:ratio"
+	recTimePeriod      = "slo:time_period:days"
+	recInfo            = "slo:info"
 	recObjective       = "slo:objective:ratio"
 	recErrorBudget     = "slo:error_budget:ratio"
 	recCurrentBurn     = "slo:current_burn_rate:ratio"
@@ -70,10 +79,10 @@ func round12(f float64) float64 {
 	return v
 }
 
-// sloScope is one availability ratio: a region's members or all of them.
+// sloScope is one SLI series: the set's writable primary ("global").
 type sloScope struct {
-	region  string // "" for the global scope
-	members []schema.Member
+	region string // "" for the global scope
+	sli    string // the 0/1 (or ratio) expression recorded as recAvailability
 }
 
 func (s sloScope) labels() labelSet {
@@ -84,12 +93,11 @@ func (s sloScope) labels() labelSet {
 }
 
 func (g *gen) sloScopes() []sloScope {
-	var out []sloScope
-	for _, r := range g.t.Regions {
-		out = append(out, sloScope{region: r.Name, members: g.t.RegionMembers(r.Name)})
-	}
-	return append(out, sloScope{members: g.t.Members})
+	return []sloScope{{sli: g.writableExpr()}}
 }
+
+// burnRatePages: the budget covers a failover and the RTO.
+func (g *gen) burnRatePages() bool { return analysis.Budget(g.t).BurnRatePages }
 
 func (g *gen) sloSelector() string { return fmt.Sprintf(`{slo=%q}`, sloName) }
 
@@ -97,16 +105,7 @@ func (g *gen) sloSelector() string { return fmt.Sprintf(`{slo=%q}`, sloName) }
 func (g *gen) sloGroups() []ruleGroup {
 	var sli []rule
 	for _, s := range g.sloScopes() {
-		sel := g.exporter
-		if s.region != "" {
-			sel += fmt.Sprintf(`,member_idx=~%q`, regionHostRe(s.region))
-		}
-		sli = append(sli, rule{
-			Record: recAvailability,
-			Expr: fmt.Sprintf("clamp_max(\n  sum(max by (rs_nm, member_idx) (mongodb_rs_members_health{%s}))\n  / %d,\n  1\n)",
-				sel, len(s.members)),
-			Labels: s.labels().m(),
-		})
+		sli = append(sli, rule{Record: recAvailability, Expr: s.sli, Labels: s.labels().m()})
 	}
 	windows := append(append([]time.Duration(nil), sloWindows...), g.t.SLO.Period)
 	for _, w := range windows {
@@ -120,6 +119,8 @@ func (g *gen) sloGroups() []ruleGroup {
 	sli = append(sli,
 		rule{Record: recObjective, Expr: fmt.Sprintf("vector(%s)", fmtFloat(g.objective())), Labels: slo},
 		rule{Record: recErrorBudget, Expr: fmt.Sprintf("vector(%s)", fmtFloat(g.budget())), Labels: slo},
+		rule{Record: recTimePeriod, Expr: fmt.Sprintf("vector(%s)", fmtFloat(g.t.SLO.Period.Hours()/24)), Labels: slo},
+		rule{Record: recInfo, Expr: "vector(1)", Labels: g.infoLabels().m()},
 		rule{Record: recCurrentBurn, Expr: fmt.Sprintf("%s%s\n/ on (slo) group_left ()\n%s", recErrorRatio(5*time.Minute), g.sloSelector(), budgetSel)},
 		rule{Record: recPeriodBurn, Expr: fmt.Sprintf("%s%s\n/ on (slo) group_left ()\n%s", recErrorRatio(g.t.SLO.Period), g.sloSelector(), budgetSel)},
 		rule{Record: recBudgetRemaining, Expr: fmt.Sprintf("1 - %s%s", recPeriodBurn, g.sloSelector())},
@@ -127,7 +128,9 @@ func (g *gen) sloGroups() []ruleGroup {
 	var alerts []rule
 	for _, page := range []bool{true, false} {
 		for _, k := range scopeKinds {
-			alerts = append(alerts, g.rule(g.burnAlert(page, k)))
+			for _, l := range legsOf(page) {
+				alerts = append(alerts, g.rule(g.burnAlert(page, k, l)))
+			}
 		}
 	}
 	return []ruleGroup{
@@ -136,37 +139,65 @@ func (g *gen) sloGroups() []ruleGroup {
 	}
 }
 
+// infoLabels describe the SLO for dashboards and responders (Sloth's
+// sloth_slo_info).
+func (g *gen) infoLabels() labelSet {
+	mode := "burn-rate"
+	if !g.burnRatePages() {
+		mode = "symptom"
+	}
+	return labelSet{{"slo", sloName}, {"sli", "writable-primary"},
+		{"objective", fmtFloat(g.t.SLO.Availability)}, {"period", promDuration(g.t.SLO.Period)}, {"paging", mode}}
+}
+
+func legsOf(page bool) []burnLeg {
+	if page {
+		return pageLegs
+	}
+	return ticketLegs
+}
+
 func (g *gen) legExpr(l burnLeg, scope string) string {
 	thr := fmt.Sprintf("(%s * %s)", fmtFloat(l.factor(g.t.SLO.Period)), fmtFloat(g.budget()))
 	sel := fmt.Sprintf(`{slo=%q,scope=%q}`, sloName, scope)
-	return fmt.Sprintf("(\n  %s%s > %s\n  and\n  %s%s > %s\n)",
+	return fmt.Sprintf("%s%s > %s\nand\n%s%s > %s",
 		recErrorRatio(l.short), sel, thr, recErrorRatio(l.long), sel, thr)
 }
 
-// burnAlert is the page ("fast") or ticket ("slow") alert of one scope
-// kind: "region" (one alert per region) or "global".
-func (g *gen) burnAlert(page bool, scope string) alert {
-	legs, name, sev, verb := ticketLegs, "MongoDBErrorBudgetBurnSlow", warning, "burning"
+// burnAlert is one window pair of the page ("fast") or ticket ("slow")
+// alert of one scope kind. short_window and long_window tell the responder
+// which leg fired. The page legs are critical only when the budget allows
+// burn-rate paging (burnRatePages).
+func (g *gen) burnAlert(page bool, scope string, l burnLeg) alert {
+	name, sev, verb := "MongoDBErrorBudgetBurnSlow", warning, "burning"
 	if page {
-		legs, name, sev, verb = pageLegs, "MongoDBErrorBudgetBurnFast", critical, "burning fast"
+		name, verb = "MongoDBErrorBudgetBurnFast", "burning fast"
+		if g.burnRatePages() {
+			sev = critical
+		}
 	}
 	where := "in region {{ $labels.region }}"
 	if scope == "global" {
 		where = "across all regions"
 	}
 	p := g.t.SLO.Period
+	b := analysis.Budget(g.t)
+	note := ""
+	if !b.BurnRatePages {
+		note = fmt.Sprintf(" The %s budget is shorter than the RTO (%s) or one failover (%s), so this is a ticket; MongoDBNoWritablePrimary pages.",
+			promDuration(b.Budget.Round(time.Second)), promDuration(b.RTO), promDuration(b.Failover))
+	}
 	return alert{
 		name:     name,
 		severity: sev,
-		// scope tells the region and global rules apart (promtool rejects
-		// two alerts with equal names and labels).
-		labels:  labelSet{{"scope", scope}},
-		expr:    g.legExpr(legs[0], scope) + "\nor\n" + g.legExpr(legs[1], scope),
+		// scope and the windows tell the rules apart (promtool rejects two
+		// alerts with equal names and labels).
+		labels:  labelSet{{"scope", scope}, {"short_window", promDuration(l.short)}, {"long_window", promDuration(l.long)}},
+		expr:    g.legExpr(l, scope),
 		summary: "MongoDB availability error budget " + verb + " " + where,
-		description: fmt.Sprintf("The %s SLO (%s%% over %s) %s: member error ratio {{ printf \"%%.3g\" $value }} over the short window; "+
-			"the threshold is %s× the budget over %s and %s, or %s× over %s and %s.", sloName, fmtFloat(g.t.SLO.Availability), promDuration(p), where,
-			fmtFloat(legs[0].factor(p)), promDuration(legs[0].short), promDuration(legs[0].long),
-			fmtFloat(legs[1].factor(p)), promDuration(legs[1].short), promDuration(legs[1].long)),
+		description: fmt.Sprintf("The %s SLO (%s%% writable-primary over %s) %s: error ratio {{ printf \"%%.3g\" $value }} over %s, and over %s too, "+
+			"is above %s× the budget.%s", sloName, fmtFloat(g.t.SLO.Availability), promDuration(p), where,
+			promDuration(l.short), promDuration(l.long), fmtFloat(l.factor(p)), note),
 	}
 }
 
@@ -179,32 +210,33 @@ func (s sloScope) kind() string {
 	return "region"
 }
 
-// sloTests: a healthy topology checks every SLO recording and keeps both
-// alerts silent; then one region loses all its members at outage and the
-// alerts are expected where the windows' error ratios cross the
+// sloTests: a writable set checks every SLO recording and keeps the burn
+// alerts silent; then the primary steps down at outage and no member takes
+// over, and each window pair is expected where its error ratios cross the
 // thresholds.
 func (g *gen) sloTests() []testCase {
 	obs := g.observer()
-	f := g.failingRegion()
 	const outage = 2 * time.Hour
-	page, ticket := g.burnAlert(true, "region"), g.burnAlert(false, "region")
-	pageAt, ticketAt := outage+time.Hour, outage+6*time.Hour
+	// The alerts group may read the error ratios of this evaluation or of
+	// the previous one (groups are not ordered, in promtool as in
+	// Prometheus), so the expected values are read where both agree: the
+	// short windows lie inside the outage at t and at t − step.
+	pageAt, ticketAt := outage+time.Hour, outage+6*time.Hour+step
 	n := int((ticketAt + 10*time.Minute) / step)
+	const t0 = 1_700_000_000_000 // ms
 
-	healthyIn := func(failFrom time.Duration) []inputSeries {
-		var in []inputSeries
-		for _, m := range g.t.Members {
-			v := constant(1, n)
-			if failFrom > 0 && m.Region == f.Name {
-				k := int(failFrom / step)
-				v = fmt.Sprintf("1x%d 0x%d", k-1, n-k)
-			}
-			in = append(in, inputSeries{
-				Series: series("mongodb_rs_members_health", g.exporterLabels(obs).with("member_idx", m.HostPort(), "member_state", "SECONDARY")),
-				Values: v,
-			})
+	input := func(failFrom time.Duration) []inputSeries {
+		state := constant(1, n)
+		if failFrom > 0 {
+			k := int(failFrom / step)
+			state = fmt.Sprintf("1x%d 2x%d", k-1, n-k)
 		}
-		return in
+		l := g.exporterLabels(obs)
+		return []inputSeries{
+			{Series: series("mongodb_rs_myState", l), Values: state},
+			{Series: series("mongodb_rs_date", l), Values: fmt.Sprintf("%d+60000x%d", t0, n)},
+			{Series: series("mongodb_rs_optimes_lastCommittedWallTime", l), Values: fmt.Sprintf("%d+60000x%d", t0-2000, n)},
+		}
 	}
 
 	// Healthy: every recording has its expected value.
@@ -232,48 +264,45 @@ func (g *gen) sloTests() []testCase {
 	exprs = append(exprs,
 		exprTest{Expr: recObjective, EvalTime: ev, ExpSamples: []expSample{{Labels: series(recObjective, sloOnly), Value: g.objective()}}},
 		exprTest{Expr: recErrorBudget, EvalTime: ev, ExpSamples: []expSample{{Labels: series(recErrorBudget, sloOnly), Value: g.budget()}}},
+		exprTest{Expr: recTimePeriod, EvalTime: ev, ExpSamples: []expSample{{Labels: series(recTimePeriod, sloOnly), Value: g.t.SLO.Period.Hours() / 24}}},
+		exprTest{Expr: recInfo, EvalTime: ev, ExpSamples: []expSample{{Labels: series(recInfo, g.infoLabels()), Value: 1}}},
 		exprTest{Expr: recCurrentBurn, EvalTime: ev, ExpSamples: cur},
 		exprTest{Expr: recPeriodBurn, EvalTime: ev, ExpSamples: period},
 		exprTest{Expr: recBudgetRemaining, EvalTime: ev, ExpSamples: remaining},
 	)
+	fast, slow := g.burnAlert(true, "global", pageLegs[0]), g.burnAlert(false, "global", ticketLegs[0])
 	healthy := testCase{
-		Name:            "every member healthy: ratios 1 and 0, full budget, no burn alert",
+		Name:            "a writable primary throughout: ratios 1 and 0, full budget, no burn alert",
 		Interval:        at(step),
-		InputSeries:     healthyIn(0),
+		InputSeries:     input(0),
 		PromQLExprTests: exprs,
 		AlertRuleTests: []alertTest{
-			{EvalTime: ev, Alertname: page.name},
-			{EvalTime: ev, Alertname: ticket.name},
+			{EvalTime: ev, Alertname: fast.name},
+			{EvalTime: ev, Alertname: slow.name},
 		},
 	}
 
 	// Outage: expectations from the windows' error ratios.
-	expected := func(page bool, legs []burnLeg, t time.Duration) []expAlert {
+	expected := func(page bool, t time.Duration) []expAlert {
 		var out []expAlert
 		for _, s := range g.sloScopes() {
-			a := g.burnAlert(page, s.kind())
-			failing := 0
-			for _, m := range s.members {
-				if m.Region == f.Name {
-					failing++
+			for _, l := range legsOf(page) {
+				if v, fires := g.burnFires([]burnLeg{l}, 1, outage, t); fires {
+					out = append(out, g.expect(g.burnAlert(page, s.kind(), l), s.labels(), v))
 				}
-			}
-			frac := float64(failing) / float64(len(s.members))
-			if v, fires := g.burnFires(legs, frac, outage, t); fires {
-				out = append(out, g.expect(a, s.labels(), v))
 			}
 		}
 		return out
 	}
 	outageCase := testCase{
-		Name:        fmt.Sprintf("region %s loses every member at %s", f.Name, at(outage)),
+		Name:        fmt.Sprintf("the primary steps down at %s and no member takes over", at(outage)),
 		Interval:    at(step),
-		InputSeries: healthyIn(outage),
+		InputSeries: input(outage),
 		AlertRuleTests: []alertTest{
-			{EvalTime: at(outage - step), Alertname: page.name},
-			{EvalTime: at(outage - step), Alertname: ticket.name},
-			{EvalTime: at(pageAt), Alertname: page.name, ExpAlerts: expected(true, pageLegs, pageAt)},
-			{EvalTime: at(ticketAt), Alertname: ticket.name, ExpAlerts: expected(false, ticketLegs, ticketAt)},
+			{EvalTime: at(outage - step), Alertname: fast.name},
+			{EvalTime: at(outage - step), Alertname: slow.name},
+			{EvalTime: at(pageAt), Alertname: fast.name, ExpAlerts: expected(true, pageAt)},
+			{EvalTime: at(ticketAt), Alertname: slow.name, ExpAlerts: expected(false, ticketAt)},
 		},
 	}
 	return []testCase{healthy, outageCase}
