@@ -194,11 +194,15 @@ func buildStatefulSet(t *schema.Topology, r schema.Region, mongodConf []byte) ob
 		Image: t.MongoDB.ExporterImage,
 		// The collectors the Prometheus target's rules read
 		// (mongodb-facts.md §5); native metric names (no
-		// --compatible-mode, which is off by default).
+		// --compatible-mode, which is off by default). No
+		// --collector.replicasetstatus: it renders replSetGetStatus with an
+		// empty prefix (exporter/replset_status_collector.go, makeMetrics(""))
+		// as mongodb_members_* duplicates of the mongodb_rs_members_* series
+		// --collector.diagnosticdata already emits (prefix "rs",
+		// exporter/metrics.go), which the rules use.
 		Args: []string{
 			"--mongodb.uri=" + exporterURI,
 			"--collector.diagnosticdata",
-			"--collector.replicasetstatus",
 			"--collector.dbstats",
 			"--web.listen-address=:" + strconv.Itoa(names.ExporterPort),
 		},

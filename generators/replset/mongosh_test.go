@@ -38,7 +38,7 @@ var readOnly = map[string]bool{
 	"hello": true, "isMaster": true, "ismaster": true, "ping": true, "buildInfo": true,
 	"getParameter": true, "atlasVersion": true, "aggregate": true, "endSessions": true,
 	"replSetGetStatus": true, "replSetGetConfig": true, "usersInfo": true, "connectionStatus": true,
-	"getCmdLineOpts": true, "getLog": true,
+	"getCmdLineOpts": true, "getLog": true, "saslStart": true, "saslContinue": true,
 }
 
 func writes(cmds []mongostub.Command) []mongostub.Command {
@@ -81,15 +81,16 @@ func readInitiate(t *testing.T, out string) []byte {
 // asJSON renders a BSON document as plain JSON values for comparison.
 func asJSON(t *testing.T, v any) any {
 	t.Helper()
-	b, err := bson.MarshalExtJSON(v, false, false)
+	// Wrapped: extended JSON renders documents, not bare arrays.
+	b, err := bson.MarshalExtJSON(bson.D{{Key: "v", Value: v}}, false, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out any
+	var out map[string]any
 	if err := json.Unmarshal(b, &out); err != nil {
 		t.Fatal(err)
 	}
-	return out
+	return out["v"]
 }
 
 func jsonValue(t *testing.T, b []byte) any {

@@ -19,6 +19,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -70,12 +71,46 @@ const create = net.createConnection;
 net.createConnection = net.connect = function (...args) { return create.apply(this, rewrite(args)); };
 `
 
+// tlsFree wraps mongosh for commands written for the pods: it drops the
+// TLS options (the stub speaks plain TCP) and passes everything else on.
+const tlsFree = `#!/bin/sh
+skip=
+for a do
+  shift
+  if [ -n "$skip" ]; then skip=; continue; fi
+  case "$a" in
+    --tls|--tlsAllowInvalidHostnames) continue ;;
+    --tlsCAFile|--tlsCertificateKeyFile) skip=1; continue ;;
+  esac
+  set -- "$@" "$a"
+done
+exec "$MONGOSH_REAL" "$@"
+`
+
+// RunShell runs a generated shell command (a probe, a preStop hook, a
+// sidecar script) with sh -c, its "mongosh" being the real one without
+// TLS options, against set.
+func RunShell(t testing.TB, set *mongostub.Set, env []string, script string) Result {
+	t.Helper()
+	real := Find(t)
+	bin := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bin, "mongosh"), []byte(tlsFree), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	env = append([]string{"MONGOSH_REAL=" + real, "PATH=" + bin + ":" + os.Getenv("PATH")}, env...)
+	return run(t, set, env, "sh", "-c", script)
+}
+
 // Run runs mongosh with args against set, with env added to a minimal
 // environment. It fails the test if mongosh cannot be started or runs for
 // more than two minutes.
 func Run(t testing.TB, set *mongostub.Set, env []string, args ...string) Result {
 	t.Helper()
-	bin := Find(t)
+	return run(t, set, env, Find(t), args...)
+}
+
+func run(t testing.TB, set *mongostub.Set, env []string, bin string, args ...string) Result {
+	t.Helper()
 	dir := t.TempDir()
 	pre := filepath.Join(dir, "mongostub-preload.js")
 	if err := os.WriteFile(pre, []byte(preload), 0o644); err != nil {
@@ -90,7 +125,6 @@ func Run(t testing.TB, set *mongostub.Set, env []string, args ...string) Result 
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = dir
 	cmd.Env = append([]string{
-		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + dir, // mongosh writes its config and logs under $HOME
 		"NODE_OPTIONS=--require " + pre,
 		"MONGOSTUB_HOSTS=" + string(hosts),
@@ -98,6 +132,9 @@ func Run(t testing.TB, set *mongostub.Set, env []string, args ...string) Result 
 		"DO_NOT_TRACK=1",
 		"MONGOSH_NO_UPDATE_CHECK=1",
 	}, env...)
+	if !hasPath(env) {
+		cmd.Env = append(cmd.Env, "PATH="+os.Getenv("PATH"))
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err = cmd.Run()
@@ -111,4 +148,13 @@ func Run(t testing.TB, set *mongostub.Set, env []string, args ...string) Result 
 		t.Fatalf("mongosh %v: %v\nstdout:\n%s\nstderr:\n%s", args, err, res.Stdout, res.Stderr)
 	}
 	return res
+}
+
+func hasPath(env []string) bool {
+	for _, e := range env {
+		if strings.HasPrefix(e, "PATH=") {
+			return true
+		}
+	}
+	return false
 }

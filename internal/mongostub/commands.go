@@ -39,10 +39,21 @@ func commandError(code int, codeName, msg string) bson.D {
 
 func ok(fields ...bson.E) bson.D { return append(bson.D(fields), bson.E{Key: "ok", Value: 1.0}) }
 
+// noAuthNeeded: what mongod answers before authentication.
+var noAuthNeeded = map[string]bool{"hello": true, "ismaster": true, "ping": true, "saslstart": true, "saslcontinue": true, "buildinfo": true, "endsessions": true}
+
 // command answers one command; s.mu is held.
-func (m *Member) command(name string, doc bson.D) bson.D {
+func (m *Member) command(c *connState, name string, doc bson.D) bson.D {
 	s := m.set
-	switch strings.ToLower(name) {
+	lower := strings.ToLower(name)
+	if s.requireAuth && c.user == "" && !noAuthNeeded[lower] {
+		return commandError(13, "Unauthorized", fmt.Sprintf("Command %s requires authentication", name))
+	}
+	switch lower {
+	case "saslstart":
+		return c.saslStart(doc)
+	case "saslcontinue":
+		return c.saslContinue(s, doc)
 	case "hello", "ismaster":
 		return m.hello(name, doc)
 	case "ping", "endsessions":
@@ -95,6 +106,13 @@ func (m *Member) hello(name string, doc bson.D) bson.D {
 	var out bson.D
 	if lookup(doc, "helloOk") != nil {
 		out = append(out, bson.E{Key: "helloOk", Value: true})
+	}
+	// saslSupportedMechs: "<db>.<user>" asks which mechanisms the user has
+	// (MongoDB manual, hello "saslSupportedMechs").
+	if who, isString := lookup(doc, "saslSupportedMechs").(string); isString {
+		if _, exists := s.passwords[strings.TrimPrefix(who, "admin.")]; exists {
+			out = append(out, bson.E{Key: "saslSupportedMechs", Value: bson.A{"SCRAM-SHA-256"}})
+		}
 	}
 	if s.cfg == nil {
 		// An uninitiated `mongod --replSet` (hello_response.cpp,
@@ -278,6 +296,9 @@ func (m *Member) writeUser(name string, doc bson.D) bson.D {
 	u := s.users[user]
 	if roles := lookup(doc, "roles"); roles != nil {
 		u = set(u, "roles", roles)
+	}
+	if pwd, isString := lookup(doc, "pwd").(string); isString {
+		s.passwords[user] = pwd
 	}
 	s.users[user] = u
 	return ok()

@@ -23,6 +23,9 @@ type Set struct {
 	// to exercise the scripts' bounded wait for the election.
 	electionHellos int
 	users          map[string]bson.D
+	passwords      map[string]string
+	requireAuth    bool
+	aliases        map[string]string
 	log            []Command
 	reqID          int32
 }
@@ -43,13 +46,21 @@ type Command struct {
 	DB     string
 	Name   string
 	Doc    bson.D
+	// User is who the connection had authenticated as ("" for none).
+	User string
+}
+
+// connState is one client connection's authentication.
+type connState struct {
+	user string
+	conv *scramConv
 }
 
 // New starts an uninitiated member (`mongod --replSet`, no config yet)
 // for every host; they stop when the test ends.
 func New(t testing.TB, hosts []string) *Set {
 	t.Helper()
-	s := &Set{byHost: map[string]*Member{}, users: map[string]bson.D{}}
+	s := &Set{byHost: map[string]*Member{}, users: map[string]bson.D{}, passwords: map[string]string{}}
 	for _, h := range hosts {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -71,13 +82,25 @@ func (s *Set) Close() {
 	}
 }
 
-// Addrs maps each member host to the address it listens on.
+// Addrs maps each member host (and alias) to the address it listens on.
 func (s *Set) Addrs() map[string]string {
 	out := map[string]string{}
 	for _, m := range s.members {
 		out[m.Host] = m.ln.Addr().String()
 	}
+	for alias, host := range s.aliases {
+		out[alias] = s.byHost[host].ln.Addr().String()
+	}
 	return out
+}
+
+// Alias makes alias (host:port, e.g. "localhost:27017" inside a pod) reach
+// member host.
+func (s *Set) Alias(alias, host string) {
+	if s.aliases == nil {
+		s.aliases = map[string]string{}
+	}
+	s.aliases[alias] = host
 }
 
 // Hang makes host accept connections and never answer: a member whose
@@ -113,11 +136,33 @@ func (s *Set) Run(doc bson.D) error {
 	return nil
 }
 
-// AddUser stores a user as if created earlier.
-func (s *Set) AddUser(name string, roles bson.A) {
+// AddUser stores a user as if created earlier; it can log in with
+// SCRAM-SHA-256.
+func (s *Set) AddUser(name, pwd string, roles bson.A) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.users[name] = bson.D{{Key: "roles", Value: roles}}
+	s.passwords[name] = pwd
+}
+
+// Passwords returns each user's current password.
+func (s *Set) Passwords() map[string]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]string{}
+	for k, v := range s.passwords {
+		out[k] = v
+	}
+	return out
+}
+
+// RequireAuth makes every command but the handshake and SASL need an
+// authenticated connection (mongod with security.authorization, outside
+// the localhost exception): Unauthorized (13) otherwise.
+func (s *Set) RequireAuth() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requireAuth = true
 }
 
 // Users lists the stored users with their roles, by name.
@@ -168,6 +213,7 @@ var envelope = map[string]bool{
 func (m *Member) handle(c net.Conn) {
 	defer c.Close()
 	r := bufio.NewReader(c)
+	conn := &connState{}
 	for {
 		req, err := readRequest(r)
 		if err != nil {
@@ -186,10 +232,10 @@ func (m *Member) handle(c net.Conn) {
 		if len(doc) > 0 {
 			name = doc[0].Key
 		}
-		s.log = append(s.log, Command{Member: m.Host, DB: req.db, Name: name, Doc: doc})
+		s.log = append(s.log, Command{Member: m.Host, DB: req.db, Name: name, Doc: doc, User: conn.user})
 		var reply bson.D
 		if !hang {
-			reply = m.command(name, doc)
+			reply = m.command(conn, name, doc)
 		}
 		s.reqID++
 		id := s.reqID
