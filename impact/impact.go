@@ -37,6 +37,9 @@ type Change struct {
 	// Summary is one plain-language line, e.g.
 	// "eu: member priority 6 → 5 (replica-set reconfig)".
 	Summary string
+	// Pos, when set, is where the change is (a user patch file); otherwise
+	// the position of Path in the topology.
+	Pos schema.Pos
 }
 
 // Compare lists the changes from old to new in a stable order: global
@@ -49,6 +52,7 @@ func Compare(old, new *schema.Topology) []Change {
 	c.global(old, new)
 	c.regions(old, new)
 	c.rest(old, new)
+	c.patches(old, new)
 	return c.out
 }
 
@@ -320,7 +324,7 @@ func Unacknowledged(changes []Change, t *schema.Topology) schema.Diagnostics {
 		}
 		ds = append(ds, schema.Diagnostic{
 			Severity: schema.Error,
-			Pos:      t.Pos(strings.Split(c.Path, ".")...),
+			Pos:      cmp.Or(c.Pos, t.Pos(strings.Split(c.Path, ".")...)),
 			Path:     c.Path,
 			Summary:  "unacknowledged destructive change: " + c.Summary,
 			Fix:      fmt.Sprintf("if this is intended, add analysis: acknowledge: %s: reason: \"...\" (at least 10 characters); otherwise revert it", label),

@@ -1,6 +1,8 @@
 package schema
 
 import (
+	"fmt"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -63,16 +65,52 @@ func loadPatches(dir string, t *Topology) ([]Patch, Diagnostics) {
 			if e.IsDir() || !(strings.HasSuffix(e.Name(), ".yaml") || strings.HasSuffix(e.Name(), ".yml")) {
 				continue
 			}
-			b, err := os.ReadFile(filepath.Join(root, region, e.Name()))
+			if info, err := e.Info(); err == nil && info.Size() > MaxPatchSize {
+				diags = append(diags, Diagnostic{Pos: Pos{File: path.Join(PatchesDir, region, e.Name())}, Summary: fmt.Sprintf("patch is %d bytes, over the %d-byte limit", info.Size(), MaxPatchSize), Fix: "a kustomize patch changes a few fields; split it or move the change into the topology"})
+				continue
+			}
+			b, err := readLimited(filepath.Join(root, region, e.Name()), MaxPatchSize)
 			if err != nil {
 				diags = append(diags, Diagnostic{Pos: Pos{File: filepath.ToSlash(filepath.Join(root, region, e.Name()))}, Summary: "cannot read patch: " + unwrapPathError(err)})
 				continue
 			}
-			out = append(out, Patch{Region: region, File: path.Join(PatchesDir, region, e.Name()), Data: b})
+			p := Patch{Region: region, File: path.Join(PatchesDir, region, e.Name()), Data: b}
+			// Hostile YAML (aliases, huge files, NULs) stops here, before
+			// kustomize sees it.
+			if _, d := ParsePatch(p); d != nil {
+				diags = append(diags, *d)
+				continue
+			}
+			out = append(out, p)
 		}
 	}
 	slices.SortFunc(out, func(a, b Patch) int { return strings.Compare(a.File, b.File) })
 	return out, diags
+}
+
+// readLimited reads at most limit+1 bytes of a regular file (a FIFO or a
+// device is refused, not opened).
+func readLimited(name string, limit int64) ([]byte, error) {
+	info, err := os.Lstat(name)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file")
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) > limit {
+		return nil, fmt.Errorf("over the %d-byte limit", limit)
+	}
+	return b, nil
 }
 
 // RegionPatches returns the patches for one region: patches/all first, then

@@ -40,10 +40,10 @@ func writeFile(t *testing.T, p, s string) {
 
 func TestLoadPatches(t *testing.T) {
 	dir := copyTopology(t, "../regions")
-	writeFile(t, filepath.Join(dir, "patches", "us", "b.yaml"), "kind: X\n")
-	writeFile(t, filepath.Join(dir, "patches", "us", "a.yml"), "kind: Y\n")
+	writeFile(t, filepath.Join(dir, "patches", "us", "b.yaml"), "kind: X\nmetadata: {name: x}\n")
+	writeFile(t, filepath.Join(dir, "patches", "us", "a.yml"), "kind: Y\nmetadata: {name: y}\n")
 	writeFile(t, filepath.Join(dir, "patches", "us", "README.md"), "ignored\n")
-	writeFile(t, filepath.Join(dir, "patches", "all", "c.yaml"), "kind: Z\n")
+	writeFile(t, filepath.Join(dir, "patches", "all", "c.yaml"), "kind: Z\nmetadata: {name: z}\n")
 	topo, diags := Load(dir)
 	if diags.HasErrors() {
 		t.Fatal(diags)
@@ -70,7 +70,7 @@ func TestLoadPatches(t *testing.T) {
 
 func TestLoadPatchesUnknownRegion(t *testing.T) {
 	dir := copyTopology(t, "../regions")
-	writeFile(t, filepath.Join(dir, "patches", "mars", "x.yaml"), "kind: X\n")
+	writeFile(t, filepath.Join(dir, "patches", "mars", "x.yaml"), "kind: X\nmetadata: {name: x}\n")
 	topo, diags := Load(dir)
 	if topo != nil || !diags.HasErrors() {
 		t.Fatal("a patches directory naming no region loaded")
