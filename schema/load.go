@@ -94,6 +94,9 @@ func LoadFiles(dir string, files map[string][]byte) (*Topology, Diagnostics) {
 			Fix:     "point -t at a topology directory, or create one with `topogen init DIR`",
 		}}
 	}
+	if diags := checkFiles(dir, files); diags.HasErrors() {
+		return nil, diags.Sort()
+	}
 	v, diags := build(dir, files)
 	if diags.HasErrors() {
 		return nil, diags.Sort()

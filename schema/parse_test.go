@@ -30,7 +30,7 @@ func TestParseQuantity(t *testing.T) {
 		ok   bool
 	}{
 		{"32Gi", 32 << 30, true}, {"500m", 0.5, true}, {"8", 8, true}, {"1Ti", 1 << 40, true}, {"1.5G", 1.5e9, true},
-		{"x", 0, false}, {"Gi", 0, false},
+		{"x", 0, false}, {"Gi", 0, false}, {"-1Gi", 0, false}, {"99999999999999999999Pi", 0, false}, {"8Ei", 0, false}, {"7Ei", 7 << 60, true}, {"1e3", 1000, true},
 	}
 	for _, tt := range tests {
 		got, err := ParseQuantity(tt.in)

@@ -3,31 +3,34 @@ package schema
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
+
+	"k8s.io/apimachinery/pkg/api/resource"
 )
 
-var quantitySuffixes = []struct {
-	suffix string
-	factor float64
-}{
-	{"Ki", 1 << 10}, {"Mi", 1 << 20}, {"Gi", 1 << 30}, {"Ti", 1 << 40}, {"Pi", 1 << 50},
-	{"k", 1e3}, {"M", 1e6}, {"G", 1e9}, {"T", 1e12}, {"m", 1e-3},
-}
+// maxQuantity is the largest quantity a Kubernetes object can carry as an
+// integer (resource.Quantity.Value is an int64): 8 EiB, or 9.2e18 cores.
+var maxQuantity = *resource.NewQuantity(math.MaxInt64, resource.BinarySI)
 
-// ParseQuantity parses a Kubernetes resource quantity ("32Gi", "500m", "8")
-// into its value in base units (bytes or cores).
+// ParseQuantity parses a Kubernetes resource quantity ("32Gi", "500m",
+// "8") with Kubernetes' own parser (k8s.io/apimachinery resource), so
+// topogen accepts exactly what the API server accepts, into its value in
+// base units (bytes or cores). Negative values and values over an int64
+// (8 EiB) are errors: the latter would wrap around silently.
 func ParseQuantity(s string) (float64, error) {
-	num, factor := s, 1.0
-	for _, q := range quantitySuffixes {
-		if n, ok := strings.CutSuffix(s, q.suffix); ok {
-			num, factor = n, q.factor
-			break
-		}
+	q, err := resource.ParseQuantity(s)
+	if err == nil && (s == "" || !strings.ContainsAny(s[:1], "+-.0123456789")) {
+		err = fmt.Errorf("no number") // resource.ParseQuantity reads "Gi" as 0
 	}
-	f, err := strconv.ParseFloat(num, 64)
-	if err != nil || f < 0 || math.IsInf(f, 0) || math.IsNaN(f) {
-		return 0, fmt.Errorf("%q is not a resource quantity", s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a resource quantity (a number with an optional suffix such as Mi, Gi, Ti, k, M, G or m)", s)
 	}
-	return f * factor, nil
+	if q.Sign() < 0 {
+		return 0, fmt.Errorf("%q is negative", s)
+	}
+	// resource.ParseQuantity clamps larger values to the int64 maximum.
+	if q.Cmp(maxQuantity) >= 0 {
+		return 0, fmt.Errorf("%q is too large: Kubernetes quantities stop at 8 EiB (%d)", s, int64(math.MaxInt64))
+	}
+	return q.AsApproximateFloat64(), nil
 }

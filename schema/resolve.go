@@ -195,6 +195,11 @@ func (c *checker) resolveRaw(raw rawTopology) (*Topology, Diagnostics) {
 	t.Analysis = resolveAnalysis(raw.Analysis)
 
 	c.resolveRegions(t, raw)
+	// issue 16: checks in files of their own (check_*.go).
+	c.checkRegionNames(t)
+	c.checkURLs(t)
+	c.checkServiceCIDRs(t)
+	c.checkStorage(t)
 	if c.partial {
 		return nil, c.diags
 	}

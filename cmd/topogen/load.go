@@ -40,7 +40,9 @@ func printDiagnostics(diags schema.Diagnostics, stderr, warnOut io.Writer) bool 
 // loadTopology loads and validates the topology, printing every
 // diagnostic; errors end the command with exit code 2.
 func loadTopology(dir string, stderr, warnOut io.Writer) (*schema.Topology, error) {
+	stop := watchLoad(dir, stderr)
 	t, diags := schema.Load(dir)
+	defer stop()
 	if t != nil {
 		diags = append(diags, compile.Check(t)...)
 	}

@@ -1,0 +1,33 @@
+package schema
+
+import "fmt"
+
+// minStorageBytes is the smallest volume worth creating: EBS gp2/gp3
+// volumes are 1 GiB to 16 TiB (Amazon EBS User Guide, "Amazon EBS volume
+// types").
+const minStorageBytes = 1 << 30
+
+// checkStorage: a member's volume must be a positive byte quantity of at
+// least 1 GiB; a volume not larger than the oplog mongod keeps on it
+// (mongodb.oplogSizeMB, MongoDB's replication.oplogSizeMB: the oplog grows
+// to that size on the data volume) is a warning.
+func (c *checker) checkStorage(t *Topology) {
+	oplog := float64(t.MongoDB.OplogSizeMB) * (1 << 20)
+	for _, r := range t.Regions {
+		path := []string{"regions", r.Name, "sizing", "storageSize"}
+		if r.Sizing.StorageSize == "" {
+			continue
+		}
+		b, err := ParseQuantity(r.Sizing.StorageSize)
+		switch {
+		case err != nil:
+			c.errorf(path, `write a byte quantity, e.g. "1Ti"`, "%v", err)
+		case b < minStorageBytes:
+			c.errorf(path, `give each member at least "1Gi" (EBS volumes start at 1 GiB)`, "storageSize %s is below the 1 GiB minimum", r.Sizing.StorageSize)
+		case oplog > 0 && b <= oplog:
+			// A warning: the oplog only reaches its size under write load.
+			c.warnf(path, fmt.Sprintf("raise storageSize well above %d Mi, or lower mongodb.oplogSizeMB", t.MongoDB.OplogSizeMB),
+				"storageSize %s does not hold the %d MB oplog mongod keeps on the same volume (mongodb.oplogSizeMB)", r.Sizing.StorageSize, t.MongoDB.OplogSizeMB)
+		}
+	}
+}
