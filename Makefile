@@ -56,8 +56,12 @@ bench: build
 	$(GO) test -run '^$$' -bench 'Target' -benchmem ./compile
 	scripts/bench-binary.sh $(TOPOGEN) $(TOPOLOGY) golden/seven-by-seven/input
 
+# Both fuzzers, each for FUZZTIME: the loader alone, then the loader, the
+# check phase and every generator (whatever vet accepts must compile).
+FUZZTIME       ?= 60s
 fuzz:
-	$(GO) test ./schema -run '^$$' -fuzz FuzzLoad -fuzztime 60s
+	$(GO) test ./schema -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME)
+	$(GO) test ./compile -run '^$$' -fuzz FuzzCompile -fuzztime $(FUZZTIME)
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

@@ -97,9 +97,19 @@ func Compile(t *schema.Topology, opts Options) (*generators.Tree, error) {
 	// errors and output do not depend on scheduling.
 	results := make([][]generators.File, len(Targets))
 	errs := make([]error, len(Targets))
-	parallel.Do(len(Targets), 0, func(i int) { results[i], errs[i] = Targets[i].Generate(t) })
+	// A panic in a target is a bug: it becomes an error naming the target
+	// (exit 2, "please report"), never a stack trace.
+	parallel.Do(len(Targets), 0, func(i int) {
+		errs[i] = parallel.Safe("target "+Targets[i].Name, func() (err error) {
+			results[i], err = Targets[i].Generate(t)
+			return err
+		})
+	})
 	tree := generators.NewTree()
 	for i, target := range Targets {
+		if _, ok := errs[i].(*parallel.PanicError); ok {
+			return nil, errs[i]
+		}
 		if errs[i] != nil {
 			return nil, fmt.Errorf("%s: %w", target.Name, errs[i])
 		}

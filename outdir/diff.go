@@ -30,9 +30,18 @@ func UnifiedDiff(prefix string, c Change) string {
 	return text
 }
 
+// splitLines splits after each newline. difflib.SplitLines appends a
+// newline to the last element, which for text ending in a newline is an
+// empty phantom line: the diff then showed a "+" line no file has, and
+// patch(1) rejected it.
 func splitLines(b []byte) []string {
 	if len(b) == 0 {
 		return nil
 	}
-	return difflib.SplitLines(string(b))
+	lines := strings.SplitAfter(string(b), "\n")
+	if lines[len(lines)-1] == "" {
+		return lines[:len(lines)-1]
+	}
+	lines[len(lines)-1] += "\n" // no newline at the end: compared as if there were
+	return lines
 }

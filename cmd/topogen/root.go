@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+	"github.com/topogen/topogen/internal/parallel"
 )
 
 // Exit codes: the diff(1) family.
@@ -46,7 +47,11 @@ func Main(args []string) (code int) {
 func run(args []string, stdout, stderr io.Writer) (code int) {
 	defer func() {
 		if r := recover(); r != nil {
-			fmt.Fprintf(stderr, "topogen: internal error: %v\nPlease report this with the topology that caused it.\n", r)
+			if p, ok := r.(*parallel.PanicError); ok {
+				fmt.Fprintf(stderr, "topogen: %v\n", p)
+			} else {
+				fmt.Fprintf(stderr, "topogen: internal error: %v; please report it with the topology that caused it\n", r)
+			}
 			code = exitInvalid
 		}
 	}()

@@ -26,3 +26,29 @@ func TestDo(t *testing.T) {
 		}
 	}
 }
+
+// TestDoPanics: a panic in a job reaches the caller's goroutine as a
+// *PanicError (so the CLI's recover turns it into exit 2), after every
+// other job ran.
+func TestDoPanics(t *testing.T) {
+	var ran atomic.Int32
+	err := Safe("target kubernetes", func() error {
+		Do(5, 2, func(i int) {
+			ran.Add(1)
+			if i == 3 {
+				panic("boom")
+			}
+		})
+		return nil
+	})
+	p, ok := err.(*PanicError)
+	if !ok {
+		t.Fatalf("Safe = %v, want a *PanicError", err)
+	}
+	if want := "internal error in target kubernetes: job 3: boom; please report it with the topology that caused it"; p.Error() != want {
+		t.Errorf("got %q, want %q", p.Error(), want)
+	}
+	if ran.Load() != 5 {
+		t.Errorf("%d jobs ran, want 5", ran.Load())
+	}
+}
