@@ -174,5 +174,6 @@ func CheckAt(t *schema.Topology, now time.Time) schema.Diagnostics {
 	ds = append(ds, analysis.CheckRollout(t)...)
 	ds = append(ds, kubernetes.CheckPatches(t)...)
 	ds = append(ds, terraform.CheckNames(t)...)
+	ds = append(ds, checkPorts(t)...)
 	return ds.Sort()
 }

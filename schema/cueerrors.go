@@ -24,7 +24,71 @@ func cueDiagnostics(err error, fromFS func(string) string) Diagnostics {
 		}
 		out = append(out, d)
 	}
-	return out.Sort()
+	return collapseDisjunctions(out).Sort()
+}
+
+var (
+	reDisjunction = regexp.MustCompile(`^\d+ errors in empty disjunction:?$`)
+	reTypeOperand = regexp.MustCompile(` and (int|string|number|bool|float|bytes)\b`)
+)
+
+// collapseDisjunctions rewrites what CUE reports for a field whose value
+// matches no branch of a disjunction with a default (e.g. port: int &
+// >=1024 | *27017 given 80): a dangling "2 errors in empty disjunction:"
+// line, a "conflicting values 27017 and 80" against the default, and the
+// real reason ("out of bound >=1024"). Only the real reason stays, one
+// line per field.
+func collapseDisjunctions(ds Diagnostics) Diagnostics {
+	marked := map[string]bool{}
+	for _, d := range ds {
+		if reDisjunction.MatchString(d.Summary) {
+			marked[d.Path] = true
+		}
+	}
+	if len(marked) == 0 {
+		return ds
+	}
+	byPath := map[string]Diagnostics{}
+	for _, d := range ds {
+		if marked[d.Path] && !reDisjunction.MatchString(d.Summary) {
+			byPath[d.Path] = append(byPath[d.Path], d)
+		}
+	}
+	var out Diagnostics
+	done := map[string]bool{}
+	for _, d := range ds {
+		if !marked[d.Path] {
+			out = append(out, d)
+			continue
+		}
+		if done[d.Path] {
+			continue
+		}
+		done[d.Path] = true
+		group := byPath[d.Path]
+		var best Diagnostics
+		for _, pick := range []func(Diagnostic) bool{
+			func(g Diagnostic) bool { return reOutOfBounds.MatchString(g.Summary) || reRegex.MatchString(g.Summary) },
+			func(g Diagnostic) bool { return reTypeOperand.MatchString(g.Summary) },
+			func(Diagnostic) bool { return true },
+		} {
+			for _, g := range group {
+				if pick(g) {
+					best = append(best, g)
+				}
+			}
+			if len(best) > 0 {
+				break
+			}
+		}
+		if len(best) == 0 {
+			d.Summary = "the value matches none of the values the schema allows"
+			d.Fix = "use a value of the documented type and bounds, or remove the field to get the default"
+			best = Diagnostics{d}
+		}
+		out = append(out, best...)
+	}
+	return out
 }
 
 // userPos prefers a position in the topology's own files over one in the
@@ -73,15 +137,19 @@ var (
 func cueFix(msg string) string {
 	switch {
 	case reNotAllowed.MatchString(msg):
-		return "the schema has no such field: check its spelling against schema/topology.cue or remove it"
+		return "the schema has no such field: check its spelling (topogen's schema documents every field) or remove it"
 	case reIncomplete.MatchString(msg):
-		return "this field is required: give it a concrete value (see schema/topology.cue for its type)"
+		return "this field is required: give it a concrete value of the type the schema documents"
 	case reOutOfBounds.MatchString(msg):
 		return "use a value inside the bounds the message names"
 	case reRegex.MatchString(msg):
-		return "use a value of the documented form (see schema/topology.cue)"
+		return "use a value of the documented form"
 	case reConflict.MatchString(msg):
-		return "use a value of the type the schema expects (see schema/topology.cue)"
+		return "use a value of the type the schema expects"
+	case strings.Contains(msg, "import failed") || strings.Contains(msg, "cannot find package"):
+		return "a topology imports only CUE's standard library and " + schemaImportPath
+	case strings.HasPrefix(msg, "expected ") || strings.Contains(msg, "illegal") || strings.Contains(msg, "unexpected"):
+		return "fix the CUE syntax at this position"
 	}
-	return ""
+	return "fix the value at this position"
 }

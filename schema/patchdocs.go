@@ -33,6 +33,7 @@ type PatchDoc struct {
 // file's position.
 func ParsePatch(p Patch) ([]PatchDoc, *Diagnostic) {
 	at := func(line, col int, summary, fix string) *Diagnostic {
+		line, col = max(line, 1), max(col, 1) // a whole-file problem: its start
 		return &Diagnostic{Pos: Pos{File: p.File, Line: line, Col: col}, Summary: summary, Fix: fix}
 	}
 	if len(p.Data) > MaxPatchSize {

@@ -49,8 +49,13 @@ func loadPatches(dir string, t *Topology) ([]Patch, Diagnostics) {
 		}
 		region := sd.Name()
 		if _, ok := t.Region(region); !ok && region != PatchesAll {
+			// Positioned at the directory's first file, if any.
+			pos := Pos{File: filepath.ToSlash(filepath.Join(root, region))}
+			if es, err := os.ReadDir(filepath.Join(root, region)); err == nil && len(es) > 0 {
+				pos = Pos{File: filepath.ToSlash(filepath.Join(root, region, es[0].Name())), Line: 1, Col: 1}
+			}
 			diags = append(diags, Diagnostic{
-				Pos:     Pos{File: filepath.ToSlash(filepath.Join(root, region))},
+				Pos:     pos,
 				Summary: "patches directory " + region + " names no region",
 				Fix:     "name it after a region of the topology, or \"" + PatchesAll + "\" for every region",
 			})

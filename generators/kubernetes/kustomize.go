@@ -228,7 +228,7 @@ func CheckPatches(t *schema.Topology) schema.Diagnostics {
 			var pe *PatchError
 			d := schema.Diagnostic{Summary: err.Error()}
 			if errors.As(err, &pe) {
-				d = schema.Diagnostic{Pos: schema.Pos{File: pe.File}, Summary: pe.Msg + " in region " + r.Name, Fix: pe.Fix}
+				d = schema.Diagnostic{Pos: schema.Pos{File: pe.File, Line: 1, Col: 1}, Summary: pe.Msg + " in region " + r.Name, Fix: pe.Fix}
 			}
 			if !seen[d.String()] {
 				seen[d.String()] = true
