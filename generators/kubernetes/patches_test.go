@@ -87,7 +87,7 @@ func TestCheckPatches(t *testing.T) {
 	if len(diags) != 1 {
 		t.Fatalf("diagnostics %v, want one (the region the patch misses)", diags)
 	}
-	want := "patches/all/sts.yaml: the patch for StatefulSet \"" + sts + "\" matches no generated object in region " + base.Regions[1].Name
+	want := "patches/all/sts.yaml:1:1: the patch for StatefulSet \"" + sts + "\" matches no generated object in region " + base.Regions[1].Name
 	if got := diags[0].String(); !strings.HasPrefix(got, want) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
