@@ -189,6 +189,16 @@ func availabilityCheck(t *schema.Topology, r Report) SLOCheck {
 	if a >= zoneLossAvailability && len(zoneLoss) > 0 {
 		causes = append(causes, fmt.Sprintf("%g%% needs writes to survive the loss of any one availability zone, and losing %s stops them", a, strings.Join(zoneLoss, " or ")))
 	}
+	// Burn-rate alerting needs a budget longer than the outages the
+	// topology promises to ride out (Budget): otherwise the generated rules
+	// page on the symptom and keep the burn-rate alerts as tickets, which
+	// must be a recorded decision.
+	if b := Budget(t); !b.BurnRatePages {
+		parts = append(parts, fmt.Sprintf("RTO %s vs the budget: burn-rate alerts are tickets, MongoDBNoWritablePrimary pages", duration(b.RTO)))
+		causes = append(causes, fmt.Sprintf("the %s error budget is shorter than the RTO (%s) or one failover (%s): burn-rate alerting would page on every outage the topology tolerates",
+			budgetString(budget), duration(b.RTO), seconds(r.Failover.TypicalMillis)))
+		c.Estimate = strings.Join(parts, "; ")
+	}
 	if time.Duration(r.Failover.TypicalMillis)*time.Millisecond > budget {
 		causes = append(causes, fmt.Sprintf("a single failover (%s) exceeds the %s downtime budget", seconds(r.Failover.TypicalMillis), budgetString(budget)))
 	}
