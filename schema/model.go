@@ -242,6 +242,8 @@ type EKS struct {
 	// PublicAccessCIDRs: empty, the API endpoint is private only.
 	PublicAccessCIDRs []string `json:",omitempty"`
 	LogRetentionDays  int
+	// AddonVersions pins EKS managed add-ons by name; absent: EKS's default.
+	AddonVersions map[string]string `json:",omitempty"`
 }
 
 // Monitoring settings.

@@ -134,10 +134,11 @@ type rawTerraform struct {
 	} `json:"state"`
 	BackupBucketPrefix string `json:"backupBucketPrefix"`
 	EKS                struct {
-		AdminPrincipals   []string `json:"adminPrincipals"`
-		GitOpsPrincipal   string   `json:"gitopsPrincipal"`
-		PublicAccessCIDRs []string `json:"publicAccessCIDRs"`
-		LogRetentionDays  int      `json:"logRetentionDays"`
+		AdminPrincipals   []string          `json:"adminPrincipals"`
+		GitOpsPrincipal   string            `json:"gitopsPrincipal"`
+		PublicAccessCIDRs []string          `json:"publicAccessCIDRs"`
+		LogRetentionDays  int               `json:"logRetentionDays"`
+		AddonVersions     map[string]string `json:"addonVersions"`
 	} `json:"eks"`
 	AlarmSubscriptions []AlarmSubscription `json:"alarmSubscriptions"`
 }

@@ -165,6 +165,7 @@ func (c *checker) resolveRaw(raw rawTopology) (*Topology, Diagnostics) {
 				GitOpsPrincipal:   raw.Terraform.EKS.GitOpsPrincipal,
 				PublicAccessCIDRs: raw.Terraform.EKS.PublicAccessCIDRs,
 				LogRetentionDays:  raw.Terraform.EKS.LogRetentionDays,
+				AddonVersions:     raw.Terraform.EKS.AddonVersions,
 			},
 			AlarmSubscriptions: raw.Terraform.AlarmSubscriptions,
 		},

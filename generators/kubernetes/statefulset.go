@@ -21,10 +21,10 @@ const mongoUID = 999
 
 // Node placement on the dedicated node group the Terraform target creates.
 const (
-	nodeRoleLabel = "role"
-	nodeRole      = "mongodb"
-	taintKey      = "dedicated"
-	taintValue    = "mongodb"
+	nodeRoleLabel = names.MongoDBNodeLabelKey
+	nodeRole      = names.MongoDBNodeLabelValue
+	taintKey      = names.MongoDBTaintKey
+	taintValue    = names.MongoDBTaintValue
 	zoneLabel     = "topology.kubernetes.io/zone"
 	hostLabel     = "kubernetes.io/hostname"
 )

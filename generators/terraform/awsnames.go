@@ -49,6 +49,7 @@ func regionAWSNames(t *schema.Topology, r schema.Region) []awsName {
 		{"IAM role", eksNodeRole(t, r), maxIAMRoleName},
 		{"IAM role", names.BackupRole(t, r), maxIAMRoleName},
 		{"IAM role", names.ExternalDNSRole(t, r), maxIAMRoleName},
+		{"IAM role", names.EBSCSIRole(t, r), maxIAMRoleName},
 	}
 	if len(t.Regions) > 1 { // replication exists only between regions
 		ns = append(ns, awsName{"IAM role", replicationRole(t, r), maxIAMRoleName})

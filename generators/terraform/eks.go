@@ -13,12 +13,6 @@ const (
 	policyECR     = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
 )
 
-// Node group names, also the node label role=<name> of the MongoDB group.
-const (
-	mongodbNodeGroup = "mongodb"
-	appNodeGroup     = "application"
-)
-
 // eks renders eks.tf: per region the cluster and its IAM role, the node
 // role, the node groups and the OIDC provider IRSA roles trust.
 func eks(t *schema.Topology, f *file) {
@@ -95,23 +89,7 @@ func eksRegion(t *schema.Topology, r schema.Region, f *file) {
 		deps = append(deps, "aws_iam_role_policy_attachment."+id+"_eks_node_"+a.suffix)
 	}
 
-	// The MongoDB group: one node per member (the StatefulSet's pods are
-	// spread one per node), one spare so a node replacement does not leave
-	// a member unscheduled. Tainted so only MongoDB pods, which tolerate
-	// dedicated=mongodb:NoSchedule and select role=mongodb, run there.
-	mg := nodeGroup(f, r, mongodbNodeGroup, r.Sizing.InstanceType, r.Members, r.Members, r.Members+1)
-	taint := mg.block("taint")
-	taint.str("key", "dedicated")
-	taint.str("value", mongodbNodeGroup)
-	taint.str("effect", "NO_SCHEDULE")
-	mg.block("update_config").num("max_unavailable", 1)
-	mg.dependsOn(deps...)
-
-	// The application group: one node per zone to start, room to triple.
-	zones := len(r.Zones)
-	ag := nodeGroup(f, r, appNodeGroup, r.Sizing.AppInstanceType, zones, zones, 3*zones)
-	ag.block("update_config").num("max_unavailable", 1)
-	ag.dependsOn(deps...)
+	groups := nodeGroups(t, r, f, append(deps, addonRefs(r, false)...))
 
 	// The IRSA identity provider. thumbprint_list is omitted: it is
 	// optional in the 5.x provider, and IAM trusts EKS's OIDC issuers
@@ -125,27 +103,11 @@ func eksRegion(t *schema.Topology, r schema.Region, f *file) {
 	// condition keys in IRSA trust policies.
 	l := f.block("locals")
 	l.raw(oidcIssuerLocal(r), call("trimprefix", f.tr("aws_eks_cluster."+id+".identity[0].oidc[0].issuer"), lit("https://")))
+
+	addons(t, r, f, groups)
 }
 
 func oidcIssuerLocal(r schema.Region) string { return rid(r) + "_oidc_issuer" }
-
-// nodeGroup renders a managed node group labelled role=<name>; the caller
-// adds blocks and depends_on.
-func nodeGroup(f *file, r schema.Region, name, instanceType string, min, desired, max int) body {
-	id := rid(r)
-	ng := f.resource("aws_eks_node_group", id+"_"+name, id)
-	ng.ref("cluster_name", "aws_eks_cluster."+id+".name")
-	ng.str("node_group_name", name)
-	ng.ref("node_role_arn", "aws_iam_role."+id+"_eks_node.arn")
-	ng.refs("subnet_ids", subnetRefs(r, schema.Private)...)
-	ng.strs("instance_types", instanceType)
-	ng.val("labels", strMap("role", name))
-	sc := ng.block("scaling_config")
-	sc.num("min_size", min)
-	sc.num("desired_size", desired)
-	sc.num("max_size", max)
-	return ng
-}
 
 // assumeRole renders the trust policy letting an AWS service assume a role.
 func assumeRole(f *file, name, provider, service string) {

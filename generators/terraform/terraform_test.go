@@ -189,6 +189,11 @@ func walk(b *hclsyntax.Body, fn func(*hclsyntax.Attribute)) {
 		fn(b.Attributes[n])
 	}
 	for _, nb := range b.Blocks {
+		// lifecycle's ignore_changes names the resource's own attributes,
+		// not objects.
+		if nb.Type == "lifecycle" {
+			continue
+		}
 		walk(nb.Body, fn)
 	}
 }

@@ -176,26 +176,71 @@ resource "aws_iam_role_policy_attachment" "apac_eks_node_ecr" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
 }
 
-resource "aws_eks_node_group" "apac_mongodb" {
+resource "aws_launch_template" "apac_mongodb_ap_southeast_1a" {
   provider = aws.apac
 
-  cluster_name    = aws_eks_cluster.apac.name
-  node_group_name = "mongodb"
-  node_role_arn   = aws_iam_role.apac_eks_node.arn
-  subnet_ids = [
-    aws_subnet.apac_private_ap_southeast_1a.id,
-    aws_subnet.apac_private_ap_southeast_1b.id,
-    aws_subnet.apac_private_ap_southeast_1c.id,
-  ]
-  instance_types = ["m6i.4xlarge"]
-  labels = {
-    role = "mongodb"
+  name_prefix = "global-mongodb-apac-mongodb-ap-southeast-1a-"
+  description = "EKS nodes of global-mongodb-apac-mongodb-ap-southeast-1a"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "global-mongodb-apac-mongodb-ap-southeast-1a"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "global-mongodb-apac-mongodb-ap-southeast-1a"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "apac_mongodb_ap_southeast_1a" {
+  provider = aws.apac
+
+  cluster_name           = aws_eks_cluster.apac.name
+  node_group_name_prefix = "mongodb-ap-southeast-1a-"
+  node_role_arn          = aws_iam_role.apac_eks_node.arn
+  subnet_ids             = [aws_subnet.apac_private_ap_southeast_1a.id]
+  instance_types         = ["m6i.4xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.apac_mongodb_ap_southeast_1a.id
+    version = aws_launch_template.apac_mongodb_ap_southeast_1a.latest_version
   }
 
   scaling_config {
-    min_size     = 3
-    desired_size = 3
-    max_size     = 4
+    min_size     = 1
+    desired_size = 1
+    max_size     = 2
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "ap-southeast-1a"
   }
 
   taint {
@@ -208,27 +253,263 @@ resource "aws_eks_node_group" "apac_mongodb" {
     max_unavailable = 1
   }
 
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
   depends_on = [
     aws_iam_role_policy_attachment.apac_eks_node_worker,
     aws_iam_role_policy_attachment.apac_eks_node_cni,
     aws_iam_role_policy_attachment.apac_eks_node_ecr,
+    aws_eks_addon.apac_vpc_cni,
+    aws_eks_addon.apac_kube_proxy,
+    aws_eks_addon.apac_eks_pod_identity_agent,
   ]
+}
+
+resource "aws_launch_template" "apac_mongodb_ap_southeast_1b" {
+  provider = aws.apac
+
+  name_prefix = "global-mongodb-apac-mongodb-ap-southeast-1b-"
+  description = "EKS nodes of global-mongodb-apac-mongodb-ap-southeast-1b"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "global-mongodb-apac-mongodb-ap-southeast-1b"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "global-mongodb-apac-mongodb-ap-southeast-1b"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "apac_mongodb_ap_southeast_1b" {
+  provider = aws.apac
+
+  cluster_name           = aws_eks_cluster.apac.name
+  node_group_name_prefix = "mongodb-ap-southeast-1b-"
+  node_role_arn          = aws_iam_role.apac_eks_node.arn
+  subnet_ids             = [aws_subnet.apac_private_ap_southeast_1b.id]
+  instance_types         = ["m6i.4xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.apac_mongodb_ap_southeast_1b.id
+    version = aws_launch_template.apac_mongodb_ap_southeast_1b.latest_version
+  }
+
+  scaling_config {
+    min_size     = 1
+    desired_size = 1
+    max_size     = 2
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "ap-southeast-1b"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.apac_eks_node_worker,
+    aws_iam_role_policy_attachment.apac_eks_node_cni,
+    aws_iam_role_policy_attachment.apac_eks_node_ecr,
+    aws_eks_addon.apac_vpc_cni,
+    aws_eks_addon.apac_kube_proxy,
+    aws_eks_addon.apac_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "apac_mongodb_ap_southeast_1c" {
+  provider = aws.apac
+
+  name_prefix = "global-mongodb-apac-mongodb-ap-southeast-1c-"
+  description = "EKS nodes of global-mongodb-apac-mongodb-ap-southeast-1c"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "global-mongodb-apac-mongodb-ap-southeast-1c"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "global-mongodb-apac-mongodb-ap-southeast-1c"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "apac_mongodb_ap_southeast_1c" {
+  provider = aws.apac
+
+  cluster_name           = aws_eks_cluster.apac.name
+  node_group_name_prefix = "mongodb-ap-southeast-1c-"
+  node_role_arn          = aws_iam_role.apac_eks_node.arn
+  subnet_ids             = [aws_subnet.apac_private_ap_southeast_1c.id]
+  instance_types         = ["m6i.4xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.apac_mongodb_ap_southeast_1c.id
+    version = aws_launch_template.apac_mongodb_ap_southeast_1c.latest_version
+  }
+
+  scaling_config {
+    min_size     = 1
+    desired_size = 1
+    max_size     = 2
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "ap-southeast-1c"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.apac_eks_node_worker,
+    aws_iam_role_policy_attachment.apac_eks_node_cni,
+    aws_iam_role_policy_attachment.apac_eks_node_ecr,
+    aws_eks_addon.apac_vpc_cni,
+    aws_eks_addon.apac_kube_proxy,
+    aws_eks_addon.apac_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "apac_application" {
+  provider = aws.apac
+
+  name_prefix = "global-mongodb-apac-application-"
+  description = "EKS nodes of global-mongodb-apac-application"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "global-mongodb-apac-application"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "global-mongodb-apac-application"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_eks_node_group" "apac_application" {
   provider = aws.apac
 
-  cluster_name    = aws_eks_cluster.apac.name
-  node_group_name = "application"
-  node_role_arn   = aws_iam_role.apac_eks_node.arn
+  cluster_name           = aws_eks_cluster.apac.name
+  node_group_name_prefix = "application-"
+  node_role_arn          = aws_iam_role.apac_eks_node.arn
   subnet_ids = [
     aws_subnet.apac_private_ap_southeast_1a.id,
     aws_subnet.apac_private_ap_southeast_1b.id,
     aws_subnet.apac_private_ap_southeast_1c.id,
   ]
   instance_types = ["m6i.2xlarge"]
-  labels = {
-    role = "application"
+
+  launch_template {
+    id      = aws_launch_template.apac_application.id
+    version = aws_launch_template.apac_application.latest_version
   }
 
   scaling_config {
@@ -237,14 +518,26 @@ resource "aws_eks_node_group" "apac_application" {
     max_size     = 9
   }
 
+  labels = {
+    role = "application"
+  }
+
   update_config {
     max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
   }
 
   depends_on = [
     aws_iam_role_policy_attachment.apac_eks_node_worker,
     aws_iam_role_policy_attachment.apac_eks_node_cni,
     aws_iam_role_policy_attachment.apac_eks_node_ecr,
+    aws_eks_addon.apac_vpc_cni,
+    aws_eks_addon.apac_kube_proxy,
+    aws_eks_addon.apac_eks_pod_identity_agent,
   ]
 }
 
@@ -260,6 +553,154 @@ resource "aws_iam_openid_connect_provider" "apac" {
 
 locals {
   apac_oidc_issuer = trimprefix(aws_eks_cluster.apac.identity[0].oidc[0].issuer, "https://")
+}
+
+data "aws_iam_policy_document" "apac_ebs_csi_assume" {
+  provider = aws.apac
+
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [aws_iam_openid_connect_provider.apac.arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.apac_oidc_issuer}:sub"
+      values   = ["system:serviceaccount:kube-system:ebs-csi-controller-sa"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.apac_oidc_issuer}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "apac_ebs_csi" {
+  provider = aws.apac
+
+  name               = "global-mongodb-apac-ebs-csi"
+  assume_role_policy = data.aws_iam_policy_document.apac_ebs_csi_assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "apac_ebs_csi" {
+  provider = aws.apac
+
+  role       = aws_iam_role.apac_ebs_csi.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+}
+
+resource "aws_kms_key" "apac_ebs" {
+  provider = aws.apac
+
+  description             = "Encrypts the MongoDB volumes of EKS cluster global-mongodb-apac"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "global-mongodb-apac-ebs"
+  }
+}
+
+resource "aws_kms_alias" "apac_ebs" {
+  provider = aws.apac
+
+  name          = "alias/global-mongodb-apac-ebs"
+  target_key_id = aws_kms_key.apac_ebs.key_id
+}
+
+data "aws_iam_policy_document" "apac_ebs_csi" {
+  provider = aws.apac
+
+  statement {
+    sid       = "GrantsForVolumes"
+    actions   = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]
+    resources = [aws_kms_key.apac_ebs.arn]
+
+    condition {
+      test     = "Bool"
+      variable = "kms:GrantIsForAWSResource"
+      values   = ["true"]
+    }
+  }
+
+  statement {
+    sid       = "UseKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
+    resources = [aws_kms_key.apac_ebs.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "apac_ebs_csi" {
+  provider = aws.apac
+
+  name   = "ebs-kms"
+  role   = aws_iam_role.apac_ebs_csi.id
+  policy = data.aws_iam_policy_document.apac_ebs_csi.json
+}
+
+resource "aws_eks_addon" "apac_vpc_cni" {
+  provider = aws.apac
+
+  cluster_name                = aws_eks_cluster.apac.name
+  addon_name                  = "vpc-cni"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  configuration_values        = "{\"enableNetworkPolicy\":\"true\"}"
+}
+
+resource "aws_eks_addon" "apac_kube_proxy" {
+  provider = aws.apac
+
+  cluster_name                = aws_eks_cluster.apac.name
+  addon_name                  = "kube-proxy"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "apac_eks_pod_identity_agent" {
+  provider = aws.apac
+
+  cluster_name                = aws_eks_cluster.apac.name
+  addon_name                  = "eks-pod-identity-agent"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "apac_coredns" {
+  provider = aws.apac
+
+  cluster_name                = aws_eks_cluster.apac.name
+  addon_name                  = "coredns"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  depends_on = [
+    aws_eks_node_group.apac_mongodb_ap_southeast_1a,
+    aws_eks_node_group.apac_mongodb_ap_southeast_1b,
+    aws_eks_node_group.apac_mongodb_ap_southeast_1c,
+    aws_eks_node_group.apac_application,
+  ]
+}
+
+resource "aws_eks_addon" "apac_aws_ebs_csi_driver" {
+  provider = aws.apac
+
+  cluster_name                = aws_eks_cluster.apac.name
+  addon_name                  = "aws-ebs-csi-driver"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  service_account_role_arn    = aws_iam_role.apac_ebs_csi.arn
+
+  depends_on = [
+    aws_eks_node_group.apac_mongodb_ap_southeast_1a,
+    aws_eks_node_group.apac_mongodb_ap_southeast_1b,
+    aws_eks_node_group.apac_mongodb_ap_southeast_1c,
+    aws_eks_node_group.apac_application,
+  ]
 }
 
 # Region eu (eu-west-1)
@@ -438,26 +879,71 @@ resource "aws_iam_role_policy_attachment" "eu_eks_node_ecr" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
 }
 
-resource "aws_eks_node_group" "eu_mongodb" {
+resource "aws_launch_template" "eu_mongodb_eu_west_1a" {
   provider = aws.eu
 
-  cluster_name    = aws_eks_cluster.eu.name
-  node_group_name = "mongodb"
-  node_role_arn   = aws_iam_role.eu_eks_node.arn
-  subnet_ids = [
-    aws_subnet.eu_private_eu_west_1a.id,
-    aws_subnet.eu_private_eu_west_1b.id,
-    aws_subnet.eu_private_eu_west_1c.id,
-  ]
-  instance_types = ["m6i.4xlarge"]
-  labels = {
-    role = "mongodb"
+  name_prefix = "global-mongodb-eu-mongodb-eu-west-1a-"
+  description = "EKS nodes of global-mongodb-eu-mongodb-eu-west-1a"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "global-mongodb-eu-mongodb-eu-west-1a"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "global-mongodb-eu-mongodb-eu-west-1a"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "eu_mongodb_eu_west_1a" {
+  provider = aws.eu
+
+  cluster_name           = aws_eks_cluster.eu.name
+  node_group_name_prefix = "mongodb-eu-west-1a-"
+  node_role_arn          = aws_iam_role.eu_eks_node.arn
+  subnet_ids             = [aws_subnet.eu_private_eu_west_1a.id]
+  instance_types         = ["m6i.4xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.eu_mongodb_eu_west_1a.id
+    version = aws_launch_template.eu_mongodb_eu_west_1a.latest_version
   }
 
   scaling_config {
-    min_size     = 3
-    desired_size = 3
-    max_size     = 4
+    min_size     = 1
+    desired_size = 1
+    max_size     = 2
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "eu-west-1a"
   }
 
   taint {
@@ -470,27 +956,263 @@ resource "aws_eks_node_group" "eu_mongodb" {
     max_unavailable = 1
   }
 
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
   depends_on = [
     aws_iam_role_policy_attachment.eu_eks_node_worker,
     aws_iam_role_policy_attachment.eu_eks_node_cni,
     aws_iam_role_policy_attachment.eu_eks_node_ecr,
+    aws_eks_addon.eu_vpc_cni,
+    aws_eks_addon.eu_kube_proxy,
+    aws_eks_addon.eu_eks_pod_identity_agent,
   ]
+}
+
+resource "aws_launch_template" "eu_mongodb_eu_west_1b" {
+  provider = aws.eu
+
+  name_prefix = "global-mongodb-eu-mongodb-eu-west-1b-"
+  description = "EKS nodes of global-mongodb-eu-mongodb-eu-west-1b"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "global-mongodb-eu-mongodb-eu-west-1b"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "global-mongodb-eu-mongodb-eu-west-1b"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "eu_mongodb_eu_west_1b" {
+  provider = aws.eu
+
+  cluster_name           = aws_eks_cluster.eu.name
+  node_group_name_prefix = "mongodb-eu-west-1b-"
+  node_role_arn          = aws_iam_role.eu_eks_node.arn
+  subnet_ids             = [aws_subnet.eu_private_eu_west_1b.id]
+  instance_types         = ["m6i.4xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.eu_mongodb_eu_west_1b.id
+    version = aws_launch_template.eu_mongodb_eu_west_1b.latest_version
+  }
+
+  scaling_config {
+    min_size     = 1
+    desired_size = 1
+    max_size     = 2
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "eu-west-1b"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.eu_eks_node_worker,
+    aws_iam_role_policy_attachment.eu_eks_node_cni,
+    aws_iam_role_policy_attachment.eu_eks_node_ecr,
+    aws_eks_addon.eu_vpc_cni,
+    aws_eks_addon.eu_kube_proxy,
+    aws_eks_addon.eu_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "eu_mongodb_eu_west_1c" {
+  provider = aws.eu
+
+  name_prefix = "global-mongodb-eu-mongodb-eu-west-1c-"
+  description = "EKS nodes of global-mongodb-eu-mongodb-eu-west-1c"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "global-mongodb-eu-mongodb-eu-west-1c"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "global-mongodb-eu-mongodb-eu-west-1c"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "eu_mongodb_eu_west_1c" {
+  provider = aws.eu
+
+  cluster_name           = aws_eks_cluster.eu.name
+  node_group_name_prefix = "mongodb-eu-west-1c-"
+  node_role_arn          = aws_iam_role.eu_eks_node.arn
+  subnet_ids             = [aws_subnet.eu_private_eu_west_1c.id]
+  instance_types         = ["m6i.4xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.eu_mongodb_eu_west_1c.id
+    version = aws_launch_template.eu_mongodb_eu_west_1c.latest_version
+  }
+
+  scaling_config {
+    min_size     = 1
+    desired_size = 1
+    max_size     = 2
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "eu-west-1c"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.eu_eks_node_worker,
+    aws_iam_role_policy_attachment.eu_eks_node_cni,
+    aws_iam_role_policy_attachment.eu_eks_node_ecr,
+    aws_eks_addon.eu_vpc_cni,
+    aws_eks_addon.eu_kube_proxy,
+    aws_eks_addon.eu_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "eu_application" {
+  provider = aws.eu
+
+  name_prefix = "global-mongodb-eu-application-"
+  description = "EKS nodes of global-mongodb-eu-application"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "global-mongodb-eu-application"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "global-mongodb-eu-application"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_eks_node_group" "eu_application" {
   provider = aws.eu
 
-  cluster_name    = aws_eks_cluster.eu.name
-  node_group_name = "application"
-  node_role_arn   = aws_iam_role.eu_eks_node.arn
+  cluster_name           = aws_eks_cluster.eu.name
+  node_group_name_prefix = "application-"
+  node_role_arn          = aws_iam_role.eu_eks_node.arn
   subnet_ids = [
     aws_subnet.eu_private_eu_west_1a.id,
     aws_subnet.eu_private_eu_west_1b.id,
     aws_subnet.eu_private_eu_west_1c.id,
   ]
   instance_types = ["m6i.2xlarge"]
-  labels = {
-    role = "application"
+
+  launch_template {
+    id      = aws_launch_template.eu_application.id
+    version = aws_launch_template.eu_application.latest_version
   }
 
   scaling_config {
@@ -499,14 +1221,26 @@ resource "aws_eks_node_group" "eu_application" {
     max_size     = 9
   }
 
+  labels = {
+    role = "application"
+  }
+
   update_config {
     max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
   }
 
   depends_on = [
     aws_iam_role_policy_attachment.eu_eks_node_worker,
     aws_iam_role_policy_attachment.eu_eks_node_cni,
     aws_iam_role_policy_attachment.eu_eks_node_ecr,
+    aws_eks_addon.eu_vpc_cni,
+    aws_eks_addon.eu_kube_proxy,
+    aws_eks_addon.eu_eks_pod_identity_agent,
   ]
 }
 
@@ -522,6 +1256,154 @@ resource "aws_iam_openid_connect_provider" "eu" {
 
 locals {
   eu_oidc_issuer = trimprefix(aws_eks_cluster.eu.identity[0].oidc[0].issuer, "https://")
+}
+
+data "aws_iam_policy_document" "eu_ebs_csi_assume" {
+  provider = aws.eu
+
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [aws_iam_openid_connect_provider.eu.arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.eu_oidc_issuer}:sub"
+      values   = ["system:serviceaccount:kube-system:ebs-csi-controller-sa"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.eu_oidc_issuer}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "eu_ebs_csi" {
+  provider = aws.eu
+
+  name               = "global-mongodb-eu-ebs-csi"
+  assume_role_policy = data.aws_iam_policy_document.eu_ebs_csi_assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "eu_ebs_csi" {
+  provider = aws.eu
+
+  role       = aws_iam_role.eu_ebs_csi.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+}
+
+resource "aws_kms_key" "eu_ebs" {
+  provider = aws.eu
+
+  description             = "Encrypts the MongoDB volumes of EKS cluster global-mongodb-eu"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "global-mongodb-eu-ebs"
+  }
+}
+
+resource "aws_kms_alias" "eu_ebs" {
+  provider = aws.eu
+
+  name          = "alias/global-mongodb-eu-ebs"
+  target_key_id = aws_kms_key.eu_ebs.key_id
+}
+
+data "aws_iam_policy_document" "eu_ebs_csi" {
+  provider = aws.eu
+
+  statement {
+    sid       = "GrantsForVolumes"
+    actions   = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]
+    resources = [aws_kms_key.eu_ebs.arn]
+
+    condition {
+      test     = "Bool"
+      variable = "kms:GrantIsForAWSResource"
+      values   = ["true"]
+    }
+  }
+
+  statement {
+    sid       = "UseKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
+    resources = [aws_kms_key.eu_ebs.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "eu_ebs_csi" {
+  provider = aws.eu
+
+  name   = "ebs-kms"
+  role   = aws_iam_role.eu_ebs_csi.id
+  policy = data.aws_iam_policy_document.eu_ebs_csi.json
+}
+
+resource "aws_eks_addon" "eu_vpc_cni" {
+  provider = aws.eu
+
+  cluster_name                = aws_eks_cluster.eu.name
+  addon_name                  = "vpc-cni"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  configuration_values        = "{\"enableNetworkPolicy\":\"true\"}"
+}
+
+resource "aws_eks_addon" "eu_kube_proxy" {
+  provider = aws.eu
+
+  cluster_name                = aws_eks_cluster.eu.name
+  addon_name                  = "kube-proxy"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "eu_eks_pod_identity_agent" {
+  provider = aws.eu
+
+  cluster_name                = aws_eks_cluster.eu.name
+  addon_name                  = "eks-pod-identity-agent"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "eu_coredns" {
+  provider = aws.eu
+
+  cluster_name                = aws_eks_cluster.eu.name
+  addon_name                  = "coredns"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  depends_on = [
+    aws_eks_node_group.eu_mongodb_eu_west_1a,
+    aws_eks_node_group.eu_mongodb_eu_west_1b,
+    aws_eks_node_group.eu_mongodb_eu_west_1c,
+    aws_eks_node_group.eu_application,
+  ]
+}
+
+resource "aws_eks_addon" "eu_aws_ebs_csi_driver" {
+  provider = aws.eu
+
+  cluster_name                = aws_eks_cluster.eu.name
+  addon_name                  = "aws-ebs-csi-driver"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  service_account_role_arn    = aws_iam_role.eu_ebs_csi.arn
+
+  depends_on = [
+    aws_eks_node_group.eu_mongodb_eu_west_1a,
+    aws_eks_node_group.eu_mongodb_eu_west_1b,
+    aws_eks_node_group.eu_mongodb_eu_west_1c,
+    aws_eks_node_group.eu_application,
+  ]
 }
 
 # Region us (us-east-1)
@@ -700,26 +1582,71 @@ resource "aws_iam_role_policy_attachment" "us_eks_node_ecr" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
 }
 
-resource "aws_eks_node_group" "us_mongodb" {
+resource "aws_launch_template" "us_mongodb_us_east_1a" {
   provider = aws.us
 
-  cluster_name    = aws_eks_cluster.us.name
-  node_group_name = "mongodb"
-  node_role_arn   = aws_iam_role.us_eks_node.arn
-  subnet_ids = [
-    aws_subnet.us_private_us_east_1a.id,
-    aws_subnet.us_private_us_east_1b.id,
-    aws_subnet.us_private_us_east_1c.id,
-  ]
-  instance_types = ["m6i.4xlarge"]
-  labels = {
-    role = "mongodb"
+  name_prefix = "global-mongodb-us-mongodb-us-east-1a-"
+  description = "EKS nodes of global-mongodb-us-mongodb-us-east-1a"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "global-mongodb-us-mongodb-us-east-1a"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "global-mongodb-us-mongodb-us-east-1a"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "us_mongodb_us_east_1a" {
+  provider = aws.us
+
+  cluster_name           = aws_eks_cluster.us.name
+  node_group_name_prefix = "mongodb-us-east-1a-"
+  node_role_arn          = aws_iam_role.us_eks_node.arn
+  subnet_ids             = [aws_subnet.us_private_us_east_1a.id]
+  instance_types         = ["m6i.4xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.us_mongodb_us_east_1a.id
+    version = aws_launch_template.us_mongodb_us_east_1a.latest_version
   }
 
   scaling_config {
-    min_size     = 3
-    desired_size = 3
-    max_size     = 4
+    min_size     = 1
+    desired_size = 1
+    max_size     = 2
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "us-east-1a"
   }
 
   taint {
@@ -732,27 +1659,263 @@ resource "aws_eks_node_group" "us_mongodb" {
     max_unavailable = 1
   }
 
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
   depends_on = [
     aws_iam_role_policy_attachment.us_eks_node_worker,
     aws_iam_role_policy_attachment.us_eks_node_cni,
     aws_iam_role_policy_attachment.us_eks_node_ecr,
+    aws_eks_addon.us_vpc_cni,
+    aws_eks_addon.us_kube_proxy,
+    aws_eks_addon.us_eks_pod_identity_agent,
   ]
+}
+
+resource "aws_launch_template" "us_mongodb_us_east_1b" {
+  provider = aws.us
+
+  name_prefix = "global-mongodb-us-mongodb-us-east-1b-"
+  description = "EKS nodes of global-mongodb-us-mongodb-us-east-1b"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "global-mongodb-us-mongodb-us-east-1b"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "global-mongodb-us-mongodb-us-east-1b"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "us_mongodb_us_east_1b" {
+  provider = aws.us
+
+  cluster_name           = aws_eks_cluster.us.name
+  node_group_name_prefix = "mongodb-us-east-1b-"
+  node_role_arn          = aws_iam_role.us_eks_node.arn
+  subnet_ids             = [aws_subnet.us_private_us_east_1b.id]
+  instance_types         = ["m6i.4xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.us_mongodb_us_east_1b.id
+    version = aws_launch_template.us_mongodb_us_east_1b.latest_version
+  }
+
+  scaling_config {
+    min_size     = 1
+    desired_size = 1
+    max_size     = 2
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "us-east-1b"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.us_eks_node_worker,
+    aws_iam_role_policy_attachment.us_eks_node_cni,
+    aws_iam_role_policy_attachment.us_eks_node_ecr,
+    aws_eks_addon.us_vpc_cni,
+    aws_eks_addon.us_kube_proxy,
+    aws_eks_addon.us_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "us_mongodb_us_east_1c" {
+  provider = aws.us
+
+  name_prefix = "global-mongodb-us-mongodb-us-east-1c-"
+  description = "EKS nodes of global-mongodb-us-mongodb-us-east-1c"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "global-mongodb-us-mongodb-us-east-1c"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "global-mongodb-us-mongodb-us-east-1c"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "us_mongodb_us_east_1c" {
+  provider = aws.us
+
+  cluster_name           = aws_eks_cluster.us.name
+  node_group_name_prefix = "mongodb-us-east-1c-"
+  node_role_arn          = aws_iam_role.us_eks_node.arn
+  subnet_ids             = [aws_subnet.us_private_us_east_1c.id]
+  instance_types         = ["m6i.4xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.us_mongodb_us_east_1c.id
+    version = aws_launch_template.us_mongodb_us_east_1c.latest_version
+  }
+
+  scaling_config {
+    min_size     = 1
+    desired_size = 1
+    max_size     = 2
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "us-east-1c"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.us_eks_node_worker,
+    aws_iam_role_policy_attachment.us_eks_node_cni,
+    aws_iam_role_policy_attachment.us_eks_node_ecr,
+    aws_eks_addon.us_vpc_cni,
+    aws_eks_addon.us_kube_proxy,
+    aws_eks_addon.us_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "us_application" {
+  provider = aws.us
+
+  name_prefix = "global-mongodb-us-application-"
+  description = "EKS nodes of global-mongodb-us-application"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "global-mongodb-us-application"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "global-mongodb-us-application"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_eks_node_group" "us_application" {
   provider = aws.us
 
-  cluster_name    = aws_eks_cluster.us.name
-  node_group_name = "application"
-  node_role_arn   = aws_iam_role.us_eks_node.arn
+  cluster_name           = aws_eks_cluster.us.name
+  node_group_name_prefix = "application-"
+  node_role_arn          = aws_iam_role.us_eks_node.arn
   subnet_ids = [
     aws_subnet.us_private_us_east_1a.id,
     aws_subnet.us_private_us_east_1b.id,
     aws_subnet.us_private_us_east_1c.id,
   ]
   instance_types = ["m6i.2xlarge"]
-  labels = {
-    role = "application"
+
+  launch_template {
+    id      = aws_launch_template.us_application.id
+    version = aws_launch_template.us_application.latest_version
   }
 
   scaling_config {
@@ -761,14 +1924,26 @@ resource "aws_eks_node_group" "us_application" {
     max_size     = 9
   }
 
+  labels = {
+    role = "application"
+  }
+
   update_config {
     max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
   }
 
   depends_on = [
     aws_iam_role_policy_attachment.us_eks_node_worker,
     aws_iam_role_policy_attachment.us_eks_node_cni,
     aws_iam_role_policy_attachment.us_eks_node_ecr,
+    aws_eks_addon.us_vpc_cni,
+    aws_eks_addon.us_kube_proxy,
+    aws_eks_addon.us_eks_pod_identity_agent,
   ]
 }
 
@@ -784,4 +1959,152 @@ resource "aws_iam_openid_connect_provider" "us" {
 
 locals {
   us_oidc_issuer = trimprefix(aws_eks_cluster.us.identity[0].oidc[0].issuer, "https://")
+}
+
+data "aws_iam_policy_document" "us_ebs_csi_assume" {
+  provider = aws.us
+
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [aws_iam_openid_connect_provider.us.arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.us_oidc_issuer}:sub"
+      values   = ["system:serviceaccount:kube-system:ebs-csi-controller-sa"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.us_oidc_issuer}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "us_ebs_csi" {
+  provider = aws.us
+
+  name               = "global-mongodb-us-ebs-csi"
+  assume_role_policy = data.aws_iam_policy_document.us_ebs_csi_assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "us_ebs_csi" {
+  provider = aws.us
+
+  role       = aws_iam_role.us_ebs_csi.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+}
+
+resource "aws_kms_key" "us_ebs" {
+  provider = aws.us
+
+  description             = "Encrypts the MongoDB volumes of EKS cluster global-mongodb-us"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "global-mongodb-us-ebs"
+  }
+}
+
+resource "aws_kms_alias" "us_ebs" {
+  provider = aws.us
+
+  name          = "alias/global-mongodb-us-ebs"
+  target_key_id = aws_kms_key.us_ebs.key_id
+}
+
+data "aws_iam_policy_document" "us_ebs_csi" {
+  provider = aws.us
+
+  statement {
+    sid       = "GrantsForVolumes"
+    actions   = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]
+    resources = [aws_kms_key.us_ebs.arn]
+
+    condition {
+      test     = "Bool"
+      variable = "kms:GrantIsForAWSResource"
+      values   = ["true"]
+    }
+  }
+
+  statement {
+    sid       = "UseKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
+    resources = [aws_kms_key.us_ebs.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "us_ebs_csi" {
+  provider = aws.us
+
+  name   = "ebs-kms"
+  role   = aws_iam_role.us_ebs_csi.id
+  policy = data.aws_iam_policy_document.us_ebs_csi.json
+}
+
+resource "aws_eks_addon" "us_vpc_cni" {
+  provider = aws.us
+
+  cluster_name                = aws_eks_cluster.us.name
+  addon_name                  = "vpc-cni"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  configuration_values        = "{\"enableNetworkPolicy\":\"true\"}"
+}
+
+resource "aws_eks_addon" "us_kube_proxy" {
+  provider = aws.us
+
+  cluster_name                = aws_eks_cluster.us.name
+  addon_name                  = "kube-proxy"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "us_eks_pod_identity_agent" {
+  provider = aws.us
+
+  cluster_name                = aws_eks_cluster.us.name
+  addon_name                  = "eks-pod-identity-agent"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "us_coredns" {
+  provider = aws.us
+
+  cluster_name                = aws_eks_cluster.us.name
+  addon_name                  = "coredns"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  depends_on = [
+    aws_eks_node_group.us_mongodb_us_east_1a,
+    aws_eks_node_group.us_mongodb_us_east_1b,
+    aws_eks_node_group.us_mongodb_us_east_1c,
+    aws_eks_node_group.us_application,
+  ]
+}
+
+resource "aws_eks_addon" "us_aws_ebs_csi_driver" {
+  provider = aws.us
+
+  cluster_name                = aws_eks_cluster.us.name
+  addon_name                  = "aws-ebs-csi-driver"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  service_account_role_arn    = aws_iam_role.us_ebs_csi.arn
+
+  depends_on = [
+    aws_eks_node_group.us_mongodb_us_east_1a,
+    aws_eks_node_group.us_mongodb_us_east_1b,
+    aws_eks_node_group.us_mongodb_us_east_1c,
+    aws_eks_node_group.us_application,
+  ]
 }

@@ -175,25 +175,71 @@ resource "aws_iam_role_policy_attachment" "apse_eks_node_ecr" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
 }
 
-resource "aws_eks_node_group" "apse_mongodb" {
+resource "aws_launch_template" "apse_mongodb_ap_southeast_1a" {
   provider = aws.apse
 
-  cluster_name    = aws_eks_cluster.apse.name
-  node_group_name = "mongodb"
-  node_role_arn   = aws_iam_role.apse_eks_node.arn
-  subnet_ids = [
-    aws_subnet.apse_private_ap_southeast_1a.id,
-    aws_subnet.apse_private_ap_southeast_1b.id,
-  ]
-  instance_types = ["r6i.xlarge"]
-  labels = {
-    role = "mongodb"
+  name_prefix = "games-apse-mongodb-ap-southeast-1a-"
+  description = "EKS nodes of games-apse-mongodb-ap-southeast-1a"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "games-apse-mongodb-ap-southeast-1a"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "games-apse-mongodb-ap-southeast-1a"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "apse_mongodb_ap_southeast_1a" {
+  provider = aws.apse
+
+  cluster_name           = aws_eks_cluster.apse.name
+  node_group_name_prefix = "mongodb-ap-southeast-1a-"
+  node_role_arn          = aws_iam_role.apse_eks_node.arn
+  subnet_ids             = [aws_subnet.apse_private_ap_southeast_1a.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.apse_mongodb_ap_southeast_1a.id
+    version = aws_launch_template.apse_mongodb_ap_southeast_1a.latest_version
   }
 
   scaling_config {
-    min_size     = 2
-    desired_size = 2
-    max_size     = 3
+    min_size     = 1
+    desired_size = 1
+    max_size     = 2
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "ap-southeast-1a"
   }
 
   taint {
@@ -206,26 +252,170 @@ resource "aws_eks_node_group" "apse_mongodb" {
     max_unavailable = 1
   }
 
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
   depends_on = [
     aws_iam_role_policy_attachment.apse_eks_node_worker,
     aws_iam_role_policy_attachment.apse_eks_node_cni,
     aws_iam_role_policy_attachment.apse_eks_node_ecr,
+    aws_eks_addon.apse_vpc_cni,
+    aws_eks_addon.apse_kube_proxy,
+    aws_eks_addon.apse_eks_pod_identity_agent,
   ]
+}
+
+resource "aws_launch_template" "apse_mongodb_ap_southeast_1b" {
+  provider = aws.apse
+
+  name_prefix = "games-apse-mongodb-ap-southeast-1b-"
+  description = "EKS nodes of games-apse-mongodb-ap-southeast-1b"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "games-apse-mongodb-ap-southeast-1b"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "games-apse-mongodb-ap-southeast-1b"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "apse_mongodb_ap_southeast_1b" {
+  provider = aws.apse
+
+  cluster_name           = aws_eks_cluster.apse.name
+  node_group_name_prefix = "mongodb-ap-southeast-1b-"
+  node_role_arn          = aws_iam_role.apse_eks_node.arn
+  subnet_ids             = [aws_subnet.apse_private_ap_southeast_1b.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.apse_mongodb_ap_southeast_1b.id
+    version = aws_launch_template.apse_mongodb_ap_southeast_1b.latest_version
+  }
+
+  scaling_config {
+    min_size     = 1
+    desired_size = 1
+    max_size     = 2
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "ap-southeast-1b"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.apse_eks_node_worker,
+    aws_iam_role_policy_attachment.apse_eks_node_cni,
+    aws_iam_role_policy_attachment.apse_eks_node_ecr,
+    aws_eks_addon.apse_vpc_cni,
+    aws_eks_addon.apse_kube_proxy,
+    aws_eks_addon.apse_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "apse_application" {
+  provider = aws.apse
+
+  name_prefix = "games-apse-application-"
+  description = "EKS nodes of games-apse-application"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "games-apse-application"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "games-apse-application"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_eks_node_group" "apse_application" {
   provider = aws.apse
 
-  cluster_name    = aws_eks_cluster.apse.name
-  node_group_name = "application"
-  node_role_arn   = aws_iam_role.apse_eks_node.arn
+  cluster_name           = aws_eks_cluster.apse.name
+  node_group_name_prefix = "application-"
+  node_role_arn          = aws_iam_role.apse_eks_node.arn
   subnet_ids = [
     aws_subnet.apse_private_ap_southeast_1a.id,
     aws_subnet.apse_private_ap_southeast_1b.id,
   ]
   instance_types = ["m6i.2xlarge"]
-  labels = {
-    role = "application"
+
+  launch_template {
+    id      = aws_launch_template.apse_application.id
+    version = aws_launch_template.apse_application.latest_version
   }
 
   scaling_config {
@@ -234,14 +424,26 @@ resource "aws_eks_node_group" "apse_application" {
     max_size     = 6
   }
 
+  labels = {
+    role = "application"
+  }
+
   update_config {
     max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
   }
 
   depends_on = [
     aws_iam_role_policy_attachment.apse_eks_node_worker,
     aws_iam_role_policy_attachment.apse_eks_node_cni,
     aws_iam_role_policy_attachment.apse_eks_node_ecr,
+    aws_eks_addon.apse_vpc_cni,
+    aws_eks_addon.apse_kube_proxy,
+    aws_eks_addon.apse_eks_pod_identity_agent,
   ]
 }
 
@@ -257,6 +459,152 @@ resource "aws_iam_openid_connect_provider" "apse" {
 
 locals {
   apse_oidc_issuer = trimprefix(aws_eks_cluster.apse.identity[0].oidc[0].issuer, "https://")
+}
+
+data "aws_iam_policy_document" "apse_ebs_csi_assume" {
+  provider = aws.apse
+
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [aws_iam_openid_connect_provider.apse.arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.apse_oidc_issuer}:sub"
+      values   = ["system:serviceaccount:kube-system:ebs-csi-controller-sa"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.apse_oidc_issuer}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "apse_ebs_csi" {
+  provider = aws.apse
+
+  name               = "games-apse-ebs-csi"
+  assume_role_policy = data.aws_iam_policy_document.apse_ebs_csi_assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "apse_ebs_csi" {
+  provider = aws.apse
+
+  role       = aws_iam_role.apse_ebs_csi.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+}
+
+resource "aws_kms_key" "apse_ebs" {
+  provider = aws.apse
+
+  description             = "Encrypts the MongoDB volumes of EKS cluster games-apse"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "games-apse-ebs"
+  }
+}
+
+resource "aws_kms_alias" "apse_ebs" {
+  provider = aws.apse
+
+  name          = "alias/games-apse-ebs"
+  target_key_id = aws_kms_key.apse_ebs.key_id
+}
+
+data "aws_iam_policy_document" "apse_ebs_csi" {
+  provider = aws.apse
+
+  statement {
+    sid       = "GrantsForVolumes"
+    actions   = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]
+    resources = [aws_kms_key.apse_ebs.arn]
+
+    condition {
+      test     = "Bool"
+      variable = "kms:GrantIsForAWSResource"
+      values   = ["true"]
+    }
+  }
+
+  statement {
+    sid       = "UseKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
+    resources = [aws_kms_key.apse_ebs.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "apse_ebs_csi" {
+  provider = aws.apse
+
+  name   = "ebs-kms"
+  role   = aws_iam_role.apse_ebs_csi.id
+  policy = data.aws_iam_policy_document.apse_ebs_csi.json
+}
+
+resource "aws_eks_addon" "apse_vpc_cni" {
+  provider = aws.apse
+
+  cluster_name                = aws_eks_cluster.apse.name
+  addon_name                  = "vpc-cni"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  configuration_values        = "{\"enableNetworkPolicy\":\"true\"}"
+}
+
+resource "aws_eks_addon" "apse_kube_proxy" {
+  provider = aws.apse
+
+  cluster_name                = aws_eks_cluster.apse.name
+  addon_name                  = "kube-proxy"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "apse_eks_pod_identity_agent" {
+  provider = aws.apse
+
+  cluster_name                = aws_eks_cluster.apse.name
+  addon_name                  = "eks-pod-identity-agent"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "apse_coredns" {
+  provider = aws.apse
+
+  cluster_name                = aws_eks_cluster.apse.name
+  addon_name                  = "coredns"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  depends_on = [
+    aws_eks_node_group.apse_mongodb_ap_southeast_1a,
+    aws_eks_node_group.apse_mongodb_ap_southeast_1b,
+    aws_eks_node_group.apse_application,
+  ]
+}
+
+resource "aws_eks_addon" "apse_aws_ebs_csi_driver" {
+  provider = aws.apse
+
+  cluster_name                = aws_eks_cluster.apse.name
+  addon_name                  = "aws-ebs-csi-driver"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  service_account_role_arn    = aws_iam_role.apse_ebs_csi.arn
+
+  depends_on = [
+    aws_eks_node_group.apse_mongodb_ap_southeast_1a,
+    aws_eks_node_group.apse_mongodb_ap_southeast_1b,
+    aws_eks_node_group.apse_application,
+  ]
 }
 
 # Region euw (eu-west-1)
@@ -435,26 +783,71 @@ resource "aws_iam_role_policy_attachment" "euw_eks_node_ecr" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
 }
 
-resource "aws_eks_node_group" "euw_mongodb" {
+resource "aws_launch_template" "euw_mongodb_eu_west_1a" {
   provider = aws.euw
 
-  cluster_name    = aws_eks_cluster.euw.name
-  node_group_name = "mongodb"
-  node_role_arn   = aws_iam_role.euw_eks_node.arn
-  subnet_ids = [
-    aws_subnet.euw_private_eu_west_1a.id,
-    aws_subnet.euw_private_eu_west_1b.id,
-    aws_subnet.euw_private_eu_west_1c.id,
-  ]
-  instance_types = ["r6i.xlarge"]
-  labels = {
-    role = "mongodb"
+  name_prefix = "games-euw-mongodb-eu-west-1a-"
+  description = "EKS nodes of games-euw-mongodb-eu-west-1a"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "games-euw-mongodb-eu-west-1a"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "games-euw-mongodb-eu-west-1a"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "euw_mongodb_eu_west_1a" {
+  provider = aws.euw
+
+  cluster_name           = aws_eks_cluster.euw.name
+  node_group_name_prefix = "mongodb-eu-west-1a-"
+  node_role_arn          = aws_iam_role.euw_eks_node.arn
+  subnet_ids             = [aws_subnet.euw_private_eu_west_1a.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.euw_mongodb_eu_west_1a.id
+    version = aws_launch_template.euw_mongodb_eu_west_1a.latest_version
   }
 
   scaling_config {
-    min_size     = 3
-    desired_size = 3
-    max_size     = 4
+    min_size     = 1
+    desired_size = 1
+    max_size     = 2
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "eu-west-1a"
   }
 
   taint {
@@ -467,27 +860,263 @@ resource "aws_eks_node_group" "euw_mongodb" {
     max_unavailable = 1
   }
 
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
   depends_on = [
     aws_iam_role_policy_attachment.euw_eks_node_worker,
     aws_iam_role_policy_attachment.euw_eks_node_cni,
     aws_iam_role_policy_attachment.euw_eks_node_ecr,
+    aws_eks_addon.euw_vpc_cni,
+    aws_eks_addon.euw_kube_proxy,
+    aws_eks_addon.euw_eks_pod_identity_agent,
   ]
+}
+
+resource "aws_launch_template" "euw_mongodb_eu_west_1b" {
+  provider = aws.euw
+
+  name_prefix = "games-euw-mongodb-eu-west-1b-"
+  description = "EKS nodes of games-euw-mongodb-eu-west-1b"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "games-euw-mongodb-eu-west-1b"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "games-euw-mongodb-eu-west-1b"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "euw_mongodb_eu_west_1b" {
+  provider = aws.euw
+
+  cluster_name           = aws_eks_cluster.euw.name
+  node_group_name_prefix = "mongodb-eu-west-1b-"
+  node_role_arn          = aws_iam_role.euw_eks_node.arn
+  subnet_ids             = [aws_subnet.euw_private_eu_west_1b.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.euw_mongodb_eu_west_1b.id
+    version = aws_launch_template.euw_mongodb_eu_west_1b.latest_version
+  }
+
+  scaling_config {
+    min_size     = 1
+    desired_size = 1
+    max_size     = 2
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "eu-west-1b"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.euw_eks_node_worker,
+    aws_iam_role_policy_attachment.euw_eks_node_cni,
+    aws_iam_role_policy_attachment.euw_eks_node_ecr,
+    aws_eks_addon.euw_vpc_cni,
+    aws_eks_addon.euw_kube_proxy,
+    aws_eks_addon.euw_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "euw_mongodb_eu_west_1c" {
+  provider = aws.euw
+
+  name_prefix = "games-euw-mongodb-eu-west-1c-"
+  description = "EKS nodes of games-euw-mongodb-eu-west-1c"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "games-euw-mongodb-eu-west-1c"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "games-euw-mongodb-eu-west-1c"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "euw_mongodb_eu_west_1c" {
+  provider = aws.euw
+
+  cluster_name           = aws_eks_cluster.euw.name
+  node_group_name_prefix = "mongodb-eu-west-1c-"
+  node_role_arn          = aws_iam_role.euw_eks_node.arn
+  subnet_ids             = [aws_subnet.euw_private_eu_west_1c.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.euw_mongodb_eu_west_1c.id
+    version = aws_launch_template.euw_mongodb_eu_west_1c.latest_version
+  }
+
+  scaling_config {
+    min_size     = 1
+    desired_size = 1
+    max_size     = 2
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "eu-west-1c"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.euw_eks_node_worker,
+    aws_iam_role_policy_attachment.euw_eks_node_cni,
+    aws_iam_role_policy_attachment.euw_eks_node_ecr,
+    aws_eks_addon.euw_vpc_cni,
+    aws_eks_addon.euw_kube_proxy,
+    aws_eks_addon.euw_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "euw_application" {
+  provider = aws.euw
+
+  name_prefix = "games-euw-application-"
+  description = "EKS nodes of games-euw-application"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "games-euw-application"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "games-euw-application"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_eks_node_group" "euw_application" {
   provider = aws.euw
 
-  cluster_name    = aws_eks_cluster.euw.name
-  node_group_name = "application"
-  node_role_arn   = aws_iam_role.euw_eks_node.arn
+  cluster_name           = aws_eks_cluster.euw.name
+  node_group_name_prefix = "application-"
+  node_role_arn          = aws_iam_role.euw_eks_node.arn
   subnet_ids = [
     aws_subnet.euw_private_eu_west_1a.id,
     aws_subnet.euw_private_eu_west_1b.id,
     aws_subnet.euw_private_eu_west_1c.id,
   ]
   instance_types = ["m6i.2xlarge"]
-  labels = {
-    role = "application"
+
+  launch_template {
+    id      = aws_launch_template.euw_application.id
+    version = aws_launch_template.euw_application.latest_version
   }
 
   scaling_config {
@@ -496,14 +1125,26 @@ resource "aws_eks_node_group" "euw_application" {
     max_size     = 9
   }
 
+  labels = {
+    role = "application"
+  }
+
   update_config {
     max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
   }
 
   depends_on = [
     aws_iam_role_policy_attachment.euw_eks_node_worker,
     aws_iam_role_policy_attachment.euw_eks_node_cni,
     aws_iam_role_policy_attachment.euw_eks_node_ecr,
+    aws_eks_addon.euw_vpc_cni,
+    aws_eks_addon.euw_kube_proxy,
+    aws_eks_addon.euw_eks_pod_identity_agent,
   ]
 }
 
@@ -519,6 +1160,154 @@ resource "aws_iam_openid_connect_provider" "euw" {
 
 locals {
   euw_oidc_issuer = trimprefix(aws_eks_cluster.euw.identity[0].oidc[0].issuer, "https://")
+}
+
+data "aws_iam_policy_document" "euw_ebs_csi_assume" {
+  provider = aws.euw
+
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [aws_iam_openid_connect_provider.euw.arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.euw_oidc_issuer}:sub"
+      values   = ["system:serviceaccount:kube-system:ebs-csi-controller-sa"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.euw_oidc_issuer}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "euw_ebs_csi" {
+  provider = aws.euw
+
+  name               = "games-euw-ebs-csi"
+  assume_role_policy = data.aws_iam_policy_document.euw_ebs_csi_assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "euw_ebs_csi" {
+  provider = aws.euw
+
+  role       = aws_iam_role.euw_ebs_csi.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+}
+
+resource "aws_kms_key" "euw_ebs" {
+  provider = aws.euw
+
+  description             = "Encrypts the MongoDB volumes of EKS cluster games-euw"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "games-euw-ebs"
+  }
+}
+
+resource "aws_kms_alias" "euw_ebs" {
+  provider = aws.euw
+
+  name          = "alias/games-euw-ebs"
+  target_key_id = aws_kms_key.euw_ebs.key_id
+}
+
+data "aws_iam_policy_document" "euw_ebs_csi" {
+  provider = aws.euw
+
+  statement {
+    sid       = "GrantsForVolumes"
+    actions   = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]
+    resources = [aws_kms_key.euw_ebs.arn]
+
+    condition {
+      test     = "Bool"
+      variable = "kms:GrantIsForAWSResource"
+      values   = ["true"]
+    }
+  }
+
+  statement {
+    sid       = "UseKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
+    resources = [aws_kms_key.euw_ebs.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "euw_ebs_csi" {
+  provider = aws.euw
+
+  name   = "ebs-kms"
+  role   = aws_iam_role.euw_ebs_csi.id
+  policy = data.aws_iam_policy_document.euw_ebs_csi.json
+}
+
+resource "aws_eks_addon" "euw_vpc_cni" {
+  provider = aws.euw
+
+  cluster_name                = aws_eks_cluster.euw.name
+  addon_name                  = "vpc-cni"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  configuration_values        = "{\"enableNetworkPolicy\":\"true\"}"
+}
+
+resource "aws_eks_addon" "euw_kube_proxy" {
+  provider = aws.euw
+
+  cluster_name                = aws_eks_cluster.euw.name
+  addon_name                  = "kube-proxy"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "euw_eks_pod_identity_agent" {
+  provider = aws.euw
+
+  cluster_name                = aws_eks_cluster.euw.name
+  addon_name                  = "eks-pod-identity-agent"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "euw_coredns" {
+  provider = aws.euw
+
+  cluster_name                = aws_eks_cluster.euw.name
+  addon_name                  = "coredns"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  depends_on = [
+    aws_eks_node_group.euw_mongodb_eu_west_1a,
+    aws_eks_node_group.euw_mongodb_eu_west_1b,
+    aws_eks_node_group.euw_mongodb_eu_west_1c,
+    aws_eks_node_group.euw_application,
+  ]
+}
+
+resource "aws_eks_addon" "euw_aws_ebs_csi_driver" {
+  provider = aws.euw
+
+  cluster_name                = aws_eks_cluster.euw.name
+  addon_name                  = "aws-ebs-csi-driver"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  service_account_role_arn    = aws_iam_role.euw_ebs_csi.arn
+
+  depends_on = [
+    aws_eks_node_group.euw_mongodb_eu_west_1a,
+    aws_eks_node_group.euw_mongodb_eu_west_1b,
+    aws_eks_node_group.euw_mongodb_eu_west_1c,
+    aws_eks_node_group.euw_application,
+  ]
 }
 
 # Region sae (sa-east-1)
@@ -696,25 +1485,71 @@ resource "aws_iam_role_policy_attachment" "sae_eks_node_ecr" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
 }
 
-resource "aws_eks_node_group" "sae_mongodb" {
+resource "aws_launch_template" "sae_mongodb_sa_east_1a" {
   provider = aws.sae
 
-  cluster_name    = aws_eks_cluster.sae.name
-  node_group_name = "mongodb"
-  node_role_arn   = aws_iam_role.sae_eks_node.arn
-  subnet_ids = [
-    aws_subnet.sae_private_sa_east_1a.id,
-    aws_subnet.sae_private_sa_east_1b.id,
-  ]
-  instance_types = ["r6i.xlarge"]
-  labels = {
-    role = "mongodb"
+  name_prefix = "games-sae-mongodb-sa-east-1a-"
+  description = "EKS nodes of games-sae-mongodb-sa-east-1a"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "games-sae-mongodb-sa-east-1a"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "games-sae-mongodb-sa-east-1a"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "sae_mongodb_sa_east_1a" {
+  provider = aws.sae
+
+  cluster_name           = aws_eks_cluster.sae.name
+  node_group_name_prefix = "mongodb-sa-east-1a-"
+  node_role_arn          = aws_iam_role.sae_eks_node.arn
+  subnet_ids             = [aws_subnet.sae_private_sa_east_1a.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.sae_mongodb_sa_east_1a.id
+    version = aws_launch_template.sae_mongodb_sa_east_1a.latest_version
   }
 
   scaling_config {
     min_size     = 1
     desired_size = 1
     max_size     = 2
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "sa-east-1a"
   }
 
   taint {
@@ -727,26 +1562,78 @@ resource "aws_eks_node_group" "sae_mongodb" {
     max_unavailable = 1
   }
 
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
   depends_on = [
     aws_iam_role_policy_attachment.sae_eks_node_worker,
     aws_iam_role_policy_attachment.sae_eks_node_cni,
     aws_iam_role_policy_attachment.sae_eks_node_ecr,
+    aws_eks_addon.sae_vpc_cni,
+    aws_eks_addon.sae_kube_proxy,
+    aws_eks_addon.sae_eks_pod_identity_agent,
   ]
+}
+
+resource "aws_launch_template" "sae_application" {
+  provider = aws.sae
+
+  name_prefix = "games-sae-application-"
+  description = "EKS nodes of games-sae-application"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "games-sae-application"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "games-sae-application"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_eks_node_group" "sae_application" {
   provider = aws.sae
 
-  cluster_name    = aws_eks_cluster.sae.name
-  node_group_name = "application"
-  node_role_arn   = aws_iam_role.sae_eks_node.arn
+  cluster_name           = aws_eks_cluster.sae.name
+  node_group_name_prefix = "application-"
+  node_role_arn          = aws_iam_role.sae_eks_node.arn
   subnet_ids = [
     aws_subnet.sae_private_sa_east_1a.id,
     aws_subnet.sae_private_sa_east_1b.id,
   ]
   instance_types = ["m6i.2xlarge"]
-  labels = {
-    role = "application"
+
+  launch_template {
+    id      = aws_launch_template.sae_application.id
+    version = aws_launch_template.sae_application.latest_version
   }
 
   scaling_config {
@@ -755,14 +1642,26 @@ resource "aws_eks_node_group" "sae_application" {
     max_size     = 6
   }
 
+  labels = {
+    role = "application"
+  }
+
   update_config {
     max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
   }
 
   depends_on = [
     aws_iam_role_policy_attachment.sae_eks_node_worker,
     aws_iam_role_policy_attachment.sae_eks_node_cni,
     aws_iam_role_policy_attachment.sae_eks_node_ecr,
+    aws_eks_addon.sae_vpc_cni,
+    aws_eks_addon.sae_kube_proxy,
+    aws_eks_addon.sae_eks_pod_identity_agent,
   ]
 }
 
@@ -778,6 +1677,150 @@ resource "aws_iam_openid_connect_provider" "sae" {
 
 locals {
   sae_oidc_issuer = trimprefix(aws_eks_cluster.sae.identity[0].oidc[0].issuer, "https://")
+}
+
+data "aws_iam_policy_document" "sae_ebs_csi_assume" {
+  provider = aws.sae
+
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [aws_iam_openid_connect_provider.sae.arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.sae_oidc_issuer}:sub"
+      values   = ["system:serviceaccount:kube-system:ebs-csi-controller-sa"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.sae_oidc_issuer}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "sae_ebs_csi" {
+  provider = aws.sae
+
+  name               = "games-sae-ebs-csi"
+  assume_role_policy = data.aws_iam_policy_document.sae_ebs_csi_assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "sae_ebs_csi" {
+  provider = aws.sae
+
+  role       = aws_iam_role.sae_ebs_csi.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+}
+
+resource "aws_kms_key" "sae_ebs" {
+  provider = aws.sae
+
+  description             = "Encrypts the MongoDB volumes of EKS cluster games-sae"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "games-sae-ebs"
+  }
+}
+
+resource "aws_kms_alias" "sae_ebs" {
+  provider = aws.sae
+
+  name          = "alias/games-sae-ebs"
+  target_key_id = aws_kms_key.sae_ebs.key_id
+}
+
+data "aws_iam_policy_document" "sae_ebs_csi" {
+  provider = aws.sae
+
+  statement {
+    sid       = "GrantsForVolumes"
+    actions   = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]
+    resources = [aws_kms_key.sae_ebs.arn]
+
+    condition {
+      test     = "Bool"
+      variable = "kms:GrantIsForAWSResource"
+      values   = ["true"]
+    }
+  }
+
+  statement {
+    sid       = "UseKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
+    resources = [aws_kms_key.sae_ebs.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "sae_ebs_csi" {
+  provider = aws.sae
+
+  name   = "ebs-kms"
+  role   = aws_iam_role.sae_ebs_csi.id
+  policy = data.aws_iam_policy_document.sae_ebs_csi.json
+}
+
+resource "aws_eks_addon" "sae_vpc_cni" {
+  provider = aws.sae
+
+  cluster_name                = aws_eks_cluster.sae.name
+  addon_name                  = "vpc-cni"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  configuration_values        = "{\"enableNetworkPolicy\":\"true\"}"
+}
+
+resource "aws_eks_addon" "sae_kube_proxy" {
+  provider = aws.sae
+
+  cluster_name                = aws_eks_cluster.sae.name
+  addon_name                  = "kube-proxy"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "sae_eks_pod_identity_agent" {
+  provider = aws.sae
+
+  cluster_name                = aws_eks_cluster.sae.name
+  addon_name                  = "eks-pod-identity-agent"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "sae_coredns" {
+  provider = aws.sae
+
+  cluster_name                = aws_eks_cluster.sae.name
+  addon_name                  = "coredns"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  depends_on = [
+    aws_eks_node_group.sae_mongodb_sa_east_1a,
+    aws_eks_node_group.sae_application,
+  ]
+}
+
+resource "aws_eks_addon" "sae_aws_ebs_csi_driver" {
+  provider = aws.sae
+
+  cluster_name                = aws_eks_cluster.sae.name
+  addon_name                  = "aws-ebs-csi-driver"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  service_account_role_arn    = aws_iam_role.sae_ebs_csi.arn
+
+  depends_on = [
+    aws_eks_node_group.sae_mongodb_sa_east_1a,
+    aws_eks_node_group.sae_application,
+  ]
 }
 
 # Region use (us-east-1)
@@ -956,26 +1999,71 @@ resource "aws_iam_role_policy_attachment" "use_eks_node_ecr" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
 }
 
-resource "aws_eks_node_group" "use_mongodb" {
+resource "aws_launch_template" "use_mongodb_us_east_1a" {
   provider = aws.use
 
-  cluster_name    = aws_eks_cluster.use.name
-  node_group_name = "mongodb"
-  node_role_arn   = aws_iam_role.use_eks_node.arn
-  subnet_ids = [
-    aws_subnet.use_private_us_east_1a.id,
-    aws_subnet.use_private_us_east_1b.id,
-    aws_subnet.use_private_us_east_1c.id,
-  ]
-  instance_types = ["r6i.xlarge"]
-  labels = {
-    role = "mongodb"
+  name_prefix = "games-use-mongodb-us-east-1a-"
+  description = "EKS nodes of games-use-mongodb-us-east-1a"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "games-use-mongodb-us-east-1a"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "games-use-mongodb-us-east-1a"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "use_mongodb_us_east_1a" {
+  provider = aws.use
+
+  cluster_name           = aws_eks_cluster.use.name
+  node_group_name_prefix = "mongodb-us-east-1a-"
+  node_role_arn          = aws_iam_role.use_eks_node.arn
+  subnet_ids             = [aws_subnet.use_private_us_east_1a.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.use_mongodb_us_east_1a.id
+    version = aws_launch_template.use_mongodb_us_east_1a.latest_version
   }
 
   scaling_config {
-    min_size     = 3
-    desired_size = 3
-    max_size     = 4
+    min_size     = 1
+    desired_size = 1
+    max_size     = 2
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "us-east-1a"
   }
 
   taint {
@@ -988,27 +2076,263 @@ resource "aws_eks_node_group" "use_mongodb" {
     max_unavailable = 1
   }
 
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
   depends_on = [
     aws_iam_role_policy_attachment.use_eks_node_worker,
     aws_iam_role_policy_attachment.use_eks_node_cni,
     aws_iam_role_policy_attachment.use_eks_node_ecr,
+    aws_eks_addon.use_vpc_cni,
+    aws_eks_addon.use_kube_proxy,
+    aws_eks_addon.use_eks_pod_identity_agent,
   ]
+}
+
+resource "aws_launch_template" "use_mongodb_us_east_1b" {
+  provider = aws.use
+
+  name_prefix = "games-use-mongodb-us-east-1b-"
+  description = "EKS nodes of games-use-mongodb-us-east-1b"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "games-use-mongodb-us-east-1b"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "games-use-mongodb-us-east-1b"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "use_mongodb_us_east_1b" {
+  provider = aws.use
+
+  cluster_name           = aws_eks_cluster.use.name
+  node_group_name_prefix = "mongodb-us-east-1b-"
+  node_role_arn          = aws_iam_role.use_eks_node.arn
+  subnet_ids             = [aws_subnet.use_private_us_east_1b.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.use_mongodb_us_east_1b.id
+    version = aws_launch_template.use_mongodb_us_east_1b.latest_version
+  }
+
+  scaling_config {
+    min_size     = 1
+    desired_size = 1
+    max_size     = 2
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "us-east-1b"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.use_eks_node_worker,
+    aws_iam_role_policy_attachment.use_eks_node_cni,
+    aws_iam_role_policy_attachment.use_eks_node_ecr,
+    aws_eks_addon.use_vpc_cni,
+    aws_eks_addon.use_kube_proxy,
+    aws_eks_addon.use_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "use_mongodb_us_east_1c" {
+  provider = aws.use
+
+  name_prefix = "games-use-mongodb-us-east-1c-"
+  description = "EKS nodes of games-use-mongodb-us-east-1c"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "games-use-mongodb-us-east-1c"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "games-use-mongodb-us-east-1c"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "use_mongodb_us_east_1c" {
+  provider = aws.use
+
+  cluster_name           = aws_eks_cluster.use.name
+  node_group_name_prefix = "mongodb-us-east-1c-"
+  node_role_arn          = aws_iam_role.use_eks_node.arn
+  subnet_ids             = [aws_subnet.use_private_us_east_1c.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.use_mongodb_us_east_1c.id
+    version = aws_launch_template.use_mongodb_us_east_1c.latest_version
+  }
+
+  scaling_config {
+    min_size     = 1
+    desired_size = 1
+    max_size     = 2
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "us-east-1c"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.use_eks_node_worker,
+    aws_iam_role_policy_attachment.use_eks_node_cni,
+    aws_iam_role_policy_attachment.use_eks_node_ecr,
+    aws_eks_addon.use_vpc_cni,
+    aws_eks_addon.use_kube_proxy,
+    aws_eks_addon.use_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "use_application" {
+  provider = aws.use
+
+  name_prefix = "games-use-application-"
+  description = "EKS nodes of games-use-application"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "games-use-application"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "games-use-application"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_eks_node_group" "use_application" {
   provider = aws.use
 
-  cluster_name    = aws_eks_cluster.use.name
-  node_group_name = "application"
-  node_role_arn   = aws_iam_role.use_eks_node.arn
+  cluster_name           = aws_eks_cluster.use.name
+  node_group_name_prefix = "application-"
+  node_role_arn          = aws_iam_role.use_eks_node.arn
   subnet_ids = [
     aws_subnet.use_private_us_east_1a.id,
     aws_subnet.use_private_us_east_1b.id,
     aws_subnet.use_private_us_east_1c.id,
   ]
   instance_types = ["m6i.2xlarge"]
-  labels = {
-    role = "application"
+
+  launch_template {
+    id      = aws_launch_template.use_application.id
+    version = aws_launch_template.use_application.latest_version
   }
 
   scaling_config {
@@ -1017,14 +2341,26 @@ resource "aws_eks_node_group" "use_application" {
     max_size     = 9
   }
 
+  labels = {
+    role = "application"
+  }
+
   update_config {
     max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
   }
 
   depends_on = [
     aws_iam_role_policy_attachment.use_eks_node_worker,
     aws_iam_role_policy_attachment.use_eks_node_cni,
     aws_iam_role_policy_attachment.use_eks_node_ecr,
+    aws_eks_addon.use_vpc_cni,
+    aws_eks_addon.use_kube_proxy,
+    aws_eks_addon.use_eks_pod_identity_agent,
   ]
 }
 
@@ -1040,6 +2376,154 @@ resource "aws_iam_openid_connect_provider" "use" {
 
 locals {
   use_oidc_issuer = trimprefix(aws_eks_cluster.use.identity[0].oidc[0].issuer, "https://")
+}
+
+data "aws_iam_policy_document" "use_ebs_csi_assume" {
+  provider = aws.use
+
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [aws_iam_openid_connect_provider.use.arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.use_oidc_issuer}:sub"
+      values   = ["system:serviceaccount:kube-system:ebs-csi-controller-sa"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.use_oidc_issuer}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "use_ebs_csi" {
+  provider = aws.use
+
+  name               = "games-use-ebs-csi"
+  assume_role_policy = data.aws_iam_policy_document.use_ebs_csi_assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "use_ebs_csi" {
+  provider = aws.use
+
+  role       = aws_iam_role.use_ebs_csi.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+}
+
+resource "aws_kms_key" "use_ebs" {
+  provider = aws.use
+
+  description             = "Encrypts the MongoDB volumes of EKS cluster games-use"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "games-use-ebs"
+  }
+}
+
+resource "aws_kms_alias" "use_ebs" {
+  provider = aws.use
+
+  name          = "alias/games-use-ebs"
+  target_key_id = aws_kms_key.use_ebs.key_id
+}
+
+data "aws_iam_policy_document" "use_ebs_csi" {
+  provider = aws.use
+
+  statement {
+    sid       = "GrantsForVolumes"
+    actions   = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]
+    resources = [aws_kms_key.use_ebs.arn]
+
+    condition {
+      test     = "Bool"
+      variable = "kms:GrantIsForAWSResource"
+      values   = ["true"]
+    }
+  }
+
+  statement {
+    sid       = "UseKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
+    resources = [aws_kms_key.use_ebs.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "use_ebs_csi" {
+  provider = aws.use
+
+  name   = "ebs-kms"
+  role   = aws_iam_role.use_ebs_csi.id
+  policy = data.aws_iam_policy_document.use_ebs_csi.json
+}
+
+resource "aws_eks_addon" "use_vpc_cni" {
+  provider = aws.use
+
+  cluster_name                = aws_eks_cluster.use.name
+  addon_name                  = "vpc-cni"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  configuration_values        = "{\"enableNetworkPolicy\":\"true\"}"
+}
+
+resource "aws_eks_addon" "use_kube_proxy" {
+  provider = aws.use
+
+  cluster_name                = aws_eks_cluster.use.name
+  addon_name                  = "kube-proxy"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "use_eks_pod_identity_agent" {
+  provider = aws.use
+
+  cluster_name                = aws_eks_cluster.use.name
+  addon_name                  = "eks-pod-identity-agent"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "use_coredns" {
+  provider = aws.use
+
+  cluster_name                = aws_eks_cluster.use.name
+  addon_name                  = "coredns"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  depends_on = [
+    aws_eks_node_group.use_mongodb_us_east_1a,
+    aws_eks_node_group.use_mongodb_us_east_1b,
+    aws_eks_node_group.use_mongodb_us_east_1c,
+    aws_eks_node_group.use_application,
+  ]
+}
+
+resource "aws_eks_addon" "use_aws_ebs_csi_driver" {
+  provider = aws.use
+
+  cluster_name                = aws_eks_cluster.use.name
+  addon_name                  = "aws-ebs-csi-driver"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  service_account_role_arn    = aws_iam_role.use_ebs_csi.arn
+
+  depends_on = [
+    aws_eks_node_group.use_mongodb_us_east_1a,
+    aws_eks_node_group.use_mongodb_us_east_1b,
+    aws_eks_node_group.use_mongodb_us_east_1c,
+    aws_eks_node_group.use_application,
+  ]
 }
 
 # Region usw (us-west-2)
@@ -1217,25 +2701,71 @@ resource "aws_iam_role_policy_attachment" "usw_eks_node_ecr" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
 }
 
-resource "aws_eks_node_group" "usw_mongodb" {
+resource "aws_launch_template" "usw_mongodb_us_west_2a" {
   provider = aws.usw
 
-  cluster_name    = aws_eks_cluster.usw.name
-  node_group_name = "mongodb"
-  node_role_arn   = aws_iam_role.usw_eks_node.arn
-  subnet_ids = [
-    aws_subnet.usw_private_us_west_2a.id,
-    aws_subnet.usw_private_us_west_2b.id,
-  ]
-  instance_types = ["r6i.xlarge"]
-  labels = {
-    role = "mongodb"
+  name_prefix = "games-usw-mongodb-us-west-2a-"
+  description = "EKS nodes of games-usw-mongodb-us-west-2a"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "games-usw-mongodb-us-west-2a"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "games-usw-mongodb-us-west-2a"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "usw_mongodb_us_west_2a" {
+  provider = aws.usw
+
+  cluster_name           = aws_eks_cluster.usw.name
+  node_group_name_prefix = "mongodb-us-west-2a-"
+  node_role_arn          = aws_iam_role.usw_eks_node.arn
+  subnet_ids             = [aws_subnet.usw_private_us_west_2a.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.usw_mongodb_us_west_2a.id
+    version = aws_launch_template.usw_mongodb_us_west_2a.latest_version
   }
 
   scaling_config {
-    min_size     = 2
-    desired_size = 2
-    max_size     = 3
+    min_size     = 1
+    desired_size = 1
+    max_size     = 2
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "us-west-2a"
   }
 
   taint {
@@ -1248,26 +2778,170 @@ resource "aws_eks_node_group" "usw_mongodb" {
     max_unavailable = 1
   }
 
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
   depends_on = [
     aws_iam_role_policy_attachment.usw_eks_node_worker,
     aws_iam_role_policy_attachment.usw_eks_node_cni,
     aws_iam_role_policy_attachment.usw_eks_node_ecr,
+    aws_eks_addon.usw_vpc_cni,
+    aws_eks_addon.usw_kube_proxy,
+    aws_eks_addon.usw_eks_pod_identity_agent,
   ]
+}
+
+resource "aws_launch_template" "usw_mongodb_us_west_2b" {
+  provider = aws.usw
+
+  name_prefix = "games-usw-mongodb-us-west-2b-"
+  description = "EKS nodes of games-usw-mongodb-us-west-2b"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "games-usw-mongodb-us-west-2b"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "games-usw-mongodb-us-west-2b"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "usw_mongodb_us_west_2b" {
+  provider = aws.usw
+
+  cluster_name           = aws_eks_cluster.usw.name
+  node_group_name_prefix = "mongodb-us-west-2b-"
+  node_role_arn          = aws_iam_role.usw_eks_node.arn
+  subnet_ids             = [aws_subnet.usw_private_us_west_2b.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.usw_mongodb_us_west_2b.id
+    version = aws_launch_template.usw_mongodb_us_west_2b.latest_version
+  }
+
+  scaling_config {
+    min_size     = 1
+    desired_size = 1
+    max_size     = 2
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "us-west-2b"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.usw_eks_node_worker,
+    aws_iam_role_policy_attachment.usw_eks_node_cni,
+    aws_iam_role_policy_attachment.usw_eks_node_ecr,
+    aws_eks_addon.usw_vpc_cni,
+    aws_eks_addon.usw_kube_proxy,
+    aws_eks_addon.usw_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "usw_application" {
+  provider = aws.usw
+
+  name_prefix = "games-usw-application-"
+  description = "EKS nodes of games-usw-application"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "games-usw-application"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "games-usw-application"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_eks_node_group" "usw_application" {
   provider = aws.usw
 
-  cluster_name    = aws_eks_cluster.usw.name
-  node_group_name = "application"
-  node_role_arn   = aws_iam_role.usw_eks_node.arn
+  cluster_name           = aws_eks_cluster.usw.name
+  node_group_name_prefix = "application-"
+  node_role_arn          = aws_iam_role.usw_eks_node.arn
   subnet_ids = [
     aws_subnet.usw_private_us_west_2a.id,
     aws_subnet.usw_private_us_west_2b.id,
   ]
   instance_types = ["m6i.2xlarge"]
-  labels = {
-    role = "application"
+
+  launch_template {
+    id      = aws_launch_template.usw_application.id
+    version = aws_launch_template.usw_application.latest_version
   }
 
   scaling_config {
@@ -1276,14 +2950,26 @@ resource "aws_eks_node_group" "usw_application" {
     max_size     = 6
   }
 
+  labels = {
+    role = "application"
+  }
+
   update_config {
     max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
   }
 
   depends_on = [
     aws_iam_role_policy_attachment.usw_eks_node_worker,
     aws_iam_role_policy_attachment.usw_eks_node_cni,
     aws_iam_role_policy_attachment.usw_eks_node_ecr,
+    aws_eks_addon.usw_vpc_cni,
+    aws_eks_addon.usw_kube_proxy,
+    aws_eks_addon.usw_eks_pod_identity_agent,
   ]
 }
 
@@ -1299,4 +2985,150 @@ resource "aws_iam_openid_connect_provider" "usw" {
 
 locals {
   usw_oidc_issuer = trimprefix(aws_eks_cluster.usw.identity[0].oidc[0].issuer, "https://")
+}
+
+data "aws_iam_policy_document" "usw_ebs_csi_assume" {
+  provider = aws.usw
+
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [aws_iam_openid_connect_provider.usw.arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.usw_oidc_issuer}:sub"
+      values   = ["system:serviceaccount:kube-system:ebs-csi-controller-sa"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.usw_oidc_issuer}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "usw_ebs_csi" {
+  provider = aws.usw
+
+  name               = "games-usw-ebs-csi"
+  assume_role_policy = data.aws_iam_policy_document.usw_ebs_csi_assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "usw_ebs_csi" {
+  provider = aws.usw
+
+  role       = aws_iam_role.usw_ebs_csi.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+}
+
+resource "aws_kms_key" "usw_ebs" {
+  provider = aws.usw
+
+  description             = "Encrypts the MongoDB volumes of EKS cluster games-usw"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "games-usw-ebs"
+  }
+}
+
+resource "aws_kms_alias" "usw_ebs" {
+  provider = aws.usw
+
+  name          = "alias/games-usw-ebs"
+  target_key_id = aws_kms_key.usw_ebs.key_id
+}
+
+data "aws_iam_policy_document" "usw_ebs_csi" {
+  provider = aws.usw
+
+  statement {
+    sid       = "GrantsForVolumes"
+    actions   = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]
+    resources = [aws_kms_key.usw_ebs.arn]
+
+    condition {
+      test     = "Bool"
+      variable = "kms:GrantIsForAWSResource"
+      values   = ["true"]
+    }
+  }
+
+  statement {
+    sid       = "UseKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
+    resources = [aws_kms_key.usw_ebs.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "usw_ebs_csi" {
+  provider = aws.usw
+
+  name   = "ebs-kms"
+  role   = aws_iam_role.usw_ebs_csi.id
+  policy = data.aws_iam_policy_document.usw_ebs_csi.json
+}
+
+resource "aws_eks_addon" "usw_vpc_cni" {
+  provider = aws.usw
+
+  cluster_name                = aws_eks_cluster.usw.name
+  addon_name                  = "vpc-cni"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  configuration_values        = "{\"enableNetworkPolicy\":\"true\"}"
+}
+
+resource "aws_eks_addon" "usw_kube_proxy" {
+  provider = aws.usw
+
+  cluster_name                = aws_eks_cluster.usw.name
+  addon_name                  = "kube-proxy"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "usw_eks_pod_identity_agent" {
+  provider = aws.usw
+
+  cluster_name                = aws_eks_cluster.usw.name
+  addon_name                  = "eks-pod-identity-agent"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "usw_coredns" {
+  provider = aws.usw
+
+  cluster_name                = aws_eks_cluster.usw.name
+  addon_name                  = "coredns"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  depends_on = [
+    aws_eks_node_group.usw_mongodb_us_west_2a,
+    aws_eks_node_group.usw_mongodb_us_west_2b,
+    aws_eks_node_group.usw_application,
+  ]
+}
+
+resource "aws_eks_addon" "usw_aws_ebs_csi_driver" {
+  provider = aws.usw
+
+  cluster_name                = aws_eks_cluster.usw.name
+  addon_name                  = "aws-ebs-csi-driver"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  service_account_role_arn    = aws_iam_role.usw_ebs_csi.arn
+
+  depends_on = [
+    aws_eks_node_group.usw_mongodb_us_west_2a,
+    aws_eks_node_group.usw_mongodb_us_west_2b,
+    aws_eks_node_group.usw_application,
+  ]
 }

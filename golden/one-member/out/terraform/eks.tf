@@ -175,25 +175,71 @@ resource "aws_iam_role_policy_attachment" "solo_eks_node_ecr" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
 }
 
-resource "aws_eks_node_group" "solo_mongodb" {
+resource "aws_launch_template" "solo_mongodb_eu_north_1a" {
   provider = aws.solo
 
-  cluster_name    = aws_eks_cluster.solo.name
-  node_group_name = "mongodb"
-  node_role_arn   = aws_iam_role.solo_eks_node.arn
-  subnet_ids = [
-    aws_subnet.solo_private_eu_north_1a.id,
-    aws_subnet.solo_private_eu_north_1b.id,
-  ]
-  instance_types = ["r6i.xlarge"]
-  labels = {
-    role = "mongodb"
+  name_prefix = "tiny-solo-mongodb-eu-north-1a-"
+  description = "EKS nodes of tiny-solo-mongodb-eu-north-1a"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "tiny-solo-mongodb-eu-north-1a"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "tiny-solo-mongodb-eu-north-1a"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "solo_mongodb_eu_north_1a" {
+  provider = aws.solo
+
+  cluster_name           = aws_eks_cluster.solo.name
+  node_group_name_prefix = "mongodb-eu-north-1a-"
+  node_role_arn          = aws_iam_role.solo_eks_node.arn
+  subnet_ids             = [aws_subnet.solo_private_eu_north_1a.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.solo_mongodb_eu_north_1a.id
+    version = aws_launch_template.solo_mongodb_eu_north_1a.latest_version
   }
 
   scaling_config {
     min_size     = 1
     desired_size = 1
     max_size     = 2
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "eu-north-1a"
   }
 
   taint {
@@ -206,26 +252,78 @@ resource "aws_eks_node_group" "solo_mongodb" {
     max_unavailable = 1
   }
 
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
   depends_on = [
     aws_iam_role_policy_attachment.solo_eks_node_worker,
     aws_iam_role_policy_attachment.solo_eks_node_cni,
     aws_iam_role_policy_attachment.solo_eks_node_ecr,
+    aws_eks_addon.solo_vpc_cni,
+    aws_eks_addon.solo_kube_proxy,
+    aws_eks_addon.solo_eks_pod_identity_agent,
   ]
+}
+
+resource "aws_launch_template" "solo_application" {
+  provider = aws.solo
+
+  name_prefix = "tiny-solo-application-"
+  description = "EKS nodes of tiny-solo-application"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "tiny-solo-application"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "tiny-solo-application"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_eks_node_group" "solo_application" {
   provider = aws.solo
 
-  cluster_name    = aws_eks_cluster.solo.name
-  node_group_name = "application"
-  node_role_arn   = aws_iam_role.solo_eks_node.arn
+  cluster_name           = aws_eks_cluster.solo.name
+  node_group_name_prefix = "application-"
+  node_role_arn          = aws_iam_role.solo_eks_node.arn
   subnet_ids = [
     aws_subnet.solo_private_eu_north_1a.id,
     aws_subnet.solo_private_eu_north_1b.id,
   ]
   instance_types = ["m6i.2xlarge"]
-  labels = {
-    role = "application"
+
+  launch_template {
+    id      = aws_launch_template.solo_application.id
+    version = aws_launch_template.solo_application.latest_version
   }
 
   scaling_config {
@@ -234,14 +332,26 @@ resource "aws_eks_node_group" "solo_application" {
     max_size     = 6
   }
 
+  labels = {
+    role = "application"
+  }
+
   update_config {
     max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
   }
 
   depends_on = [
     aws_iam_role_policy_attachment.solo_eks_node_worker,
     aws_iam_role_policy_attachment.solo_eks_node_cni,
     aws_iam_role_policy_attachment.solo_eks_node_ecr,
+    aws_eks_addon.solo_vpc_cni,
+    aws_eks_addon.solo_kube_proxy,
+    aws_eks_addon.solo_eks_pod_identity_agent,
   ]
 }
 
@@ -257,4 +367,148 @@ resource "aws_iam_openid_connect_provider" "solo" {
 
 locals {
   solo_oidc_issuer = trimprefix(aws_eks_cluster.solo.identity[0].oidc[0].issuer, "https://")
+}
+
+data "aws_iam_policy_document" "solo_ebs_csi_assume" {
+  provider = aws.solo
+
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [aws_iam_openid_connect_provider.solo.arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.solo_oidc_issuer}:sub"
+      values   = ["system:serviceaccount:kube-system:ebs-csi-controller-sa"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.solo_oidc_issuer}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "solo_ebs_csi" {
+  provider = aws.solo
+
+  name               = "tiny-solo-ebs-csi"
+  assume_role_policy = data.aws_iam_policy_document.solo_ebs_csi_assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "solo_ebs_csi" {
+  provider = aws.solo
+
+  role       = aws_iam_role.solo_ebs_csi.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+}
+
+resource "aws_kms_key" "solo_ebs" {
+  provider = aws.solo
+
+  description             = "Encrypts the MongoDB volumes of EKS cluster tiny-solo"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "tiny-solo-ebs"
+  }
+}
+
+resource "aws_kms_alias" "solo_ebs" {
+  provider = aws.solo
+
+  name          = "alias/tiny-solo-ebs"
+  target_key_id = aws_kms_key.solo_ebs.key_id
+}
+
+data "aws_iam_policy_document" "solo_ebs_csi" {
+  provider = aws.solo
+
+  statement {
+    sid       = "GrantsForVolumes"
+    actions   = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]
+    resources = [aws_kms_key.solo_ebs.arn]
+
+    condition {
+      test     = "Bool"
+      variable = "kms:GrantIsForAWSResource"
+      values   = ["true"]
+    }
+  }
+
+  statement {
+    sid       = "UseKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
+    resources = [aws_kms_key.solo_ebs.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "solo_ebs_csi" {
+  provider = aws.solo
+
+  name   = "ebs-kms"
+  role   = aws_iam_role.solo_ebs_csi.id
+  policy = data.aws_iam_policy_document.solo_ebs_csi.json
+}
+
+resource "aws_eks_addon" "solo_vpc_cni" {
+  provider = aws.solo
+
+  cluster_name                = aws_eks_cluster.solo.name
+  addon_name                  = "vpc-cni"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  configuration_values        = "{\"enableNetworkPolicy\":\"true\"}"
+}
+
+resource "aws_eks_addon" "solo_kube_proxy" {
+  provider = aws.solo
+
+  cluster_name                = aws_eks_cluster.solo.name
+  addon_name                  = "kube-proxy"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "solo_eks_pod_identity_agent" {
+  provider = aws.solo
+
+  cluster_name                = aws_eks_cluster.solo.name
+  addon_name                  = "eks-pod-identity-agent"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "solo_coredns" {
+  provider = aws.solo
+
+  cluster_name                = aws_eks_cluster.solo.name
+  addon_name                  = "coredns"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  depends_on = [
+    aws_eks_node_group.solo_mongodb_eu_north_1a,
+    aws_eks_node_group.solo_application,
+  ]
+}
+
+resource "aws_eks_addon" "solo_aws_ebs_csi_driver" {
+  provider = aws.solo
+
+  cluster_name                = aws_eks_cluster.solo.name
+  addon_name                  = "aws-ebs-csi-driver"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  service_account_role_arn    = aws_iam_role.solo_ebs_csi.arn
+
+  depends_on = [
+    aws_eks_node_group.solo_mongodb_eu_north_1a,
+    aws_eks_node_group.solo_application,
+  ]
 }

@@ -176,26 +176,71 @@ resource "aws_iam_role_policy_attachment" "as_eks_node_ecr" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
 }
 
-resource "aws_eks_node_group" "as_mongodb" {
+resource "aws_launch_template" "as_mongodb_ap_northeast_1a" {
   provider = aws.as
 
-  cluster_name    = aws_eks_cluster.as.name
-  node_group_name = "mongodb"
-  node_role_arn   = aws_iam_role.as_eks_node.arn
-  subnet_ids = [
-    aws_subnet.as_private_ap_northeast_1a.id,
-    aws_subnet.as_private_ap_northeast_1b.id,
-    aws_subnet.as_private_ap_northeast_1c.id,
-  ]
-  instance_types = ["r6i.xlarge"]
-  labels = {
-    role = "mongodb"
+  name_prefix = "big-as-mongodb-ap-northeast-1a-"
+  description = "EKS nodes of big-as-mongodb-ap-northeast-1a"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-as-mongodb-ap-northeast-1a"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-as-mongodb-ap-northeast-1a"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "as_mongodb_ap_northeast_1a" {
+  provider = aws.as
+
+  cluster_name           = aws_eks_cluster.as.name
+  node_group_name_prefix = "mongodb-ap-northeast-1a-"
+  node_role_arn          = aws_iam_role.as_eks_node.arn
+  subnet_ids             = [aws_subnet.as_private_ap_northeast_1a.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.as_mongodb_ap_northeast_1a.id
+    version = aws_launch_template.as_mongodb_ap_northeast_1a.latest_version
   }
 
   scaling_config {
-    min_size     = 7
-    desired_size = 7
-    max_size     = 8
+    min_size     = 3
+    desired_size = 3
+    max_size     = 4
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "ap-northeast-1a"
   }
 
   taint {
@@ -208,27 +253,263 @@ resource "aws_eks_node_group" "as_mongodb" {
     max_unavailable = 1
   }
 
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
   depends_on = [
     aws_iam_role_policy_attachment.as_eks_node_worker,
     aws_iam_role_policy_attachment.as_eks_node_cni,
     aws_iam_role_policy_attachment.as_eks_node_ecr,
+    aws_eks_addon.as_vpc_cni,
+    aws_eks_addon.as_kube_proxy,
+    aws_eks_addon.as_eks_pod_identity_agent,
   ]
+}
+
+resource "aws_launch_template" "as_mongodb_ap_northeast_1b" {
+  provider = aws.as
+
+  name_prefix = "big-as-mongodb-ap-northeast-1b-"
+  description = "EKS nodes of big-as-mongodb-ap-northeast-1b"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-as-mongodb-ap-northeast-1b"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-as-mongodb-ap-northeast-1b"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "as_mongodb_ap_northeast_1b" {
+  provider = aws.as
+
+  cluster_name           = aws_eks_cluster.as.name
+  node_group_name_prefix = "mongodb-ap-northeast-1b-"
+  node_role_arn          = aws_iam_role.as_eks_node.arn
+  subnet_ids             = [aws_subnet.as_private_ap_northeast_1b.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.as_mongodb_ap_northeast_1b.id
+    version = aws_launch_template.as_mongodb_ap_northeast_1b.latest_version
+  }
+
+  scaling_config {
+    min_size     = 2
+    desired_size = 2
+    max_size     = 3
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "ap-northeast-1b"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.as_eks_node_worker,
+    aws_iam_role_policy_attachment.as_eks_node_cni,
+    aws_iam_role_policy_attachment.as_eks_node_ecr,
+    aws_eks_addon.as_vpc_cni,
+    aws_eks_addon.as_kube_proxy,
+    aws_eks_addon.as_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "as_mongodb_ap_northeast_1c" {
+  provider = aws.as
+
+  name_prefix = "big-as-mongodb-ap-northeast-1c-"
+  description = "EKS nodes of big-as-mongodb-ap-northeast-1c"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-as-mongodb-ap-northeast-1c"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-as-mongodb-ap-northeast-1c"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "as_mongodb_ap_northeast_1c" {
+  provider = aws.as
+
+  cluster_name           = aws_eks_cluster.as.name
+  node_group_name_prefix = "mongodb-ap-northeast-1c-"
+  node_role_arn          = aws_iam_role.as_eks_node.arn
+  subnet_ids             = [aws_subnet.as_private_ap_northeast_1c.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.as_mongodb_ap_northeast_1c.id
+    version = aws_launch_template.as_mongodb_ap_northeast_1c.latest_version
+  }
+
+  scaling_config {
+    min_size     = 2
+    desired_size = 2
+    max_size     = 3
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "ap-northeast-1c"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.as_eks_node_worker,
+    aws_iam_role_policy_attachment.as_eks_node_cni,
+    aws_iam_role_policy_attachment.as_eks_node_ecr,
+    aws_eks_addon.as_vpc_cni,
+    aws_eks_addon.as_kube_proxy,
+    aws_eks_addon.as_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "as_application" {
+  provider = aws.as
+
+  name_prefix = "big-as-application-"
+  description = "EKS nodes of big-as-application"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-as-application"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-as-application"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_eks_node_group" "as_application" {
   provider = aws.as
 
-  cluster_name    = aws_eks_cluster.as.name
-  node_group_name = "application"
-  node_role_arn   = aws_iam_role.as_eks_node.arn
+  cluster_name           = aws_eks_cluster.as.name
+  node_group_name_prefix = "application-"
+  node_role_arn          = aws_iam_role.as_eks_node.arn
   subnet_ids = [
     aws_subnet.as_private_ap_northeast_1a.id,
     aws_subnet.as_private_ap_northeast_1b.id,
     aws_subnet.as_private_ap_northeast_1c.id,
   ]
   instance_types = ["m6i.2xlarge"]
-  labels = {
-    role = "application"
+
+  launch_template {
+    id      = aws_launch_template.as_application.id
+    version = aws_launch_template.as_application.latest_version
   }
 
   scaling_config {
@@ -237,14 +518,26 @@ resource "aws_eks_node_group" "as_application" {
     max_size     = 9
   }
 
+  labels = {
+    role = "application"
+  }
+
   update_config {
     max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
   }
 
   depends_on = [
     aws_iam_role_policy_attachment.as_eks_node_worker,
     aws_iam_role_policy_attachment.as_eks_node_cni,
     aws_iam_role_policy_attachment.as_eks_node_ecr,
+    aws_eks_addon.as_vpc_cni,
+    aws_eks_addon.as_kube_proxy,
+    aws_eks_addon.as_eks_pod_identity_agent,
   ]
 }
 
@@ -260,6 +553,154 @@ resource "aws_iam_openid_connect_provider" "as" {
 
 locals {
   as_oidc_issuer = trimprefix(aws_eks_cluster.as.identity[0].oidc[0].issuer, "https://")
+}
+
+data "aws_iam_policy_document" "as_ebs_csi_assume" {
+  provider = aws.as
+
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [aws_iam_openid_connect_provider.as.arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.as_oidc_issuer}:sub"
+      values   = ["system:serviceaccount:kube-system:ebs-csi-controller-sa"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.as_oidc_issuer}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "as_ebs_csi" {
+  provider = aws.as
+
+  name               = "big-as-ebs-csi"
+  assume_role_policy = data.aws_iam_policy_document.as_ebs_csi_assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "as_ebs_csi" {
+  provider = aws.as
+
+  role       = aws_iam_role.as_ebs_csi.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+}
+
+resource "aws_kms_key" "as_ebs" {
+  provider = aws.as
+
+  description             = "Encrypts the MongoDB volumes of EKS cluster big-as"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "big-as-ebs"
+  }
+}
+
+resource "aws_kms_alias" "as_ebs" {
+  provider = aws.as
+
+  name          = "alias/big-as-ebs"
+  target_key_id = aws_kms_key.as_ebs.key_id
+}
+
+data "aws_iam_policy_document" "as_ebs_csi" {
+  provider = aws.as
+
+  statement {
+    sid       = "GrantsForVolumes"
+    actions   = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]
+    resources = [aws_kms_key.as_ebs.arn]
+
+    condition {
+      test     = "Bool"
+      variable = "kms:GrantIsForAWSResource"
+      values   = ["true"]
+    }
+  }
+
+  statement {
+    sid       = "UseKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
+    resources = [aws_kms_key.as_ebs.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "as_ebs_csi" {
+  provider = aws.as
+
+  name   = "ebs-kms"
+  role   = aws_iam_role.as_ebs_csi.id
+  policy = data.aws_iam_policy_document.as_ebs_csi.json
+}
+
+resource "aws_eks_addon" "as_vpc_cni" {
+  provider = aws.as
+
+  cluster_name                = aws_eks_cluster.as.name
+  addon_name                  = "vpc-cni"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  configuration_values        = "{\"enableNetworkPolicy\":\"true\"}"
+}
+
+resource "aws_eks_addon" "as_kube_proxy" {
+  provider = aws.as
+
+  cluster_name                = aws_eks_cluster.as.name
+  addon_name                  = "kube-proxy"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "as_eks_pod_identity_agent" {
+  provider = aws.as
+
+  cluster_name                = aws_eks_cluster.as.name
+  addon_name                  = "eks-pod-identity-agent"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "as_coredns" {
+  provider = aws.as
+
+  cluster_name                = aws_eks_cluster.as.name
+  addon_name                  = "coredns"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  depends_on = [
+    aws_eks_node_group.as_mongodb_ap_northeast_1a,
+    aws_eks_node_group.as_mongodb_ap_northeast_1b,
+    aws_eks_node_group.as_mongodb_ap_northeast_1c,
+    aws_eks_node_group.as_application,
+  ]
+}
+
+resource "aws_eks_addon" "as_aws_ebs_csi_driver" {
+  provider = aws.as
+
+  cluster_name                = aws_eks_cluster.as.name
+  addon_name                  = "aws-ebs-csi-driver"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  service_account_role_arn    = aws_iam_role.as_ebs_csi.arn
+
+  depends_on = [
+    aws_eks_node_group.as_mongodb_ap_northeast_1a,
+    aws_eks_node_group.as_mongodb_ap_northeast_1b,
+    aws_eks_node_group.as_mongodb_ap_northeast_1c,
+    aws_eks_node_group.as_application,
+  ]
 }
 
 # Region ec (eu-central-1)
@@ -438,26 +879,71 @@ resource "aws_iam_role_policy_attachment" "ec_eks_node_ecr" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
 }
 
-resource "aws_eks_node_group" "ec_mongodb" {
+resource "aws_launch_template" "ec_mongodb_eu_central_1a" {
   provider = aws.ec
 
-  cluster_name    = aws_eks_cluster.ec.name
-  node_group_name = "mongodb"
-  node_role_arn   = aws_iam_role.ec_eks_node.arn
-  subnet_ids = [
-    aws_subnet.ec_private_eu_central_1a.id,
-    aws_subnet.ec_private_eu_central_1b.id,
-    aws_subnet.ec_private_eu_central_1c.id,
-  ]
-  instance_types = ["r6i.xlarge"]
-  labels = {
-    role = "mongodb"
+  name_prefix = "big-ec-mongodb-eu-central-1a-"
+  description = "EKS nodes of big-ec-mongodb-eu-central-1a"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-ec-mongodb-eu-central-1a"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-ec-mongodb-eu-central-1a"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "ec_mongodb_eu_central_1a" {
+  provider = aws.ec
+
+  cluster_name           = aws_eks_cluster.ec.name
+  node_group_name_prefix = "mongodb-eu-central-1a-"
+  node_role_arn          = aws_iam_role.ec_eks_node.arn
+  subnet_ids             = [aws_subnet.ec_private_eu_central_1a.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.ec_mongodb_eu_central_1a.id
+    version = aws_launch_template.ec_mongodb_eu_central_1a.latest_version
   }
 
   scaling_config {
-    min_size     = 7
-    desired_size = 7
-    max_size     = 8
+    min_size     = 3
+    desired_size = 3
+    max_size     = 4
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "eu-central-1a"
   }
 
   taint {
@@ -470,27 +956,263 @@ resource "aws_eks_node_group" "ec_mongodb" {
     max_unavailable = 1
   }
 
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
   depends_on = [
     aws_iam_role_policy_attachment.ec_eks_node_worker,
     aws_iam_role_policy_attachment.ec_eks_node_cni,
     aws_iam_role_policy_attachment.ec_eks_node_ecr,
+    aws_eks_addon.ec_vpc_cni,
+    aws_eks_addon.ec_kube_proxy,
+    aws_eks_addon.ec_eks_pod_identity_agent,
   ]
+}
+
+resource "aws_launch_template" "ec_mongodb_eu_central_1b" {
+  provider = aws.ec
+
+  name_prefix = "big-ec-mongodb-eu-central-1b-"
+  description = "EKS nodes of big-ec-mongodb-eu-central-1b"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-ec-mongodb-eu-central-1b"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-ec-mongodb-eu-central-1b"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "ec_mongodb_eu_central_1b" {
+  provider = aws.ec
+
+  cluster_name           = aws_eks_cluster.ec.name
+  node_group_name_prefix = "mongodb-eu-central-1b-"
+  node_role_arn          = aws_iam_role.ec_eks_node.arn
+  subnet_ids             = [aws_subnet.ec_private_eu_central_1b.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.ec_mongodb_eu_central_1b.id
+    version = aws_launch_template.ec_mongodb_eu_central_1b.latest_version
+  }
+
+  scaling_config {
+    min_size     = 2
+    desired_size = 2
+    max_size     = 3
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "eu-central-1b"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.ec_eks_node_worker,
+    aws_iam_role_policy_attachment.ec_eks_node_cni,
+    aws_iam_role_policy_attachment.ec_eks_node_ecr,
+    aws_eks_addon.ec_vpc_cni,
+    aws_eks_addon.ec_kube_proxy,
+    aws_eks_addon.ec_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "ec_mongodb_eu_central_1c" {
+  provider = aws.ec
+
+  name_prefix = "big-ec-mongodb-eu-central-1c-"
+  description = "EKS nodes of big-ec-mongodb-eu-central-1c"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-ec-mongodb-eu-central-1c"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-ec-mongodb-eu-central-1c"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "ec_mongodb_eu_central_1c" {
+  provider = aws.ec
+
+  cluster_name           = aws_eks_cluster.ec.name
+  node_group_name_prefix = "mongodb-eu-central-1c-"
+  node_role_arn          = aws_iam_role.ec_eks_node.arn
+  subnet_ids             = [aws_subnet.ec_private_eu_central_1c.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.ec_mongodb_eu_central_1c.id
+    version = aws_launch_template.ec_mongodb_eu_central_1c.latest_version
+  }
+
+  scaling_config {
+    min_size     = 2
+    desired_size = 2
+    max_size     = 3
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "eu-central-1c"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.ec_eks_node_worker,
+    aws_iam_role_policy_attachment.ec_eks_node_cni,
+    aws_iam_role_policy_attachment.ec_eks_node_ecr,
+    aws_eks_addon.ec_vpc_cni,
+    aws_eks_addon.ec_kube_proxy,
+    aws_eks_addon.ec_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "ec_application" {
+  provider = aws.ec
+
+  name_prefix = "big-ec-application-"
+  description = "EKS nodes of big-ec-application"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-ec-application"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-ec-application"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_eks_node_group" "ec_application" {
   provider = aws.ec
 
-  cluster_name    = aws_eks_cluster.ec.name
-  node_group_name = "application"
-  node_role_arn   = aws_iam_role.ec_eks_node.arn
+  cluster_name           = aws_eks_cluster.ec.name
+  node_group_name_prefix = "application-"
+  node_role_arn          = aws_iam_role.ec_eks_node.arn
   subnet_ids = [
     aws_subnet.ec_private_eu_central_1a.id,
     aws_subnet.ec_private_eu_central_1b.id,
     aws_subnet.ec_private_eu_central_1c.id,
   ]
   instance_types = ["m6i.2xlarge"]
-  labels = {
-    role = "application"
+
+  launch_template {
+    id      = aws_launch_template.ec_application.id
+    version = aws_launch_template.ec_application.latest_version
   }
 
   scaling_config {
@@ -499,14 +1221,26 @@ resource "aws_eks_node_group" "ec_application" {
     max_size     = 9
   }
 
+  labels = {
+    role = "application"
+  }
+
   update_config {
     max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
   }
 
   depends_on = [
     aws_iam_role_policy_attachment.ec_eks_node_worker,
     aws_iam_role_policy_attachment.ec_eks_node_cni,
     aws_iam_role_policy_attachment.ec_eks_node_ecr,
+    aws_eks_addon.ec_vpc_cni,
+    aws_eks_addon.ec_kube_proxy,
+    aws_eks_addon.ec_eks_pod_identity_agent,
   ]
 }
 
@@ -522,6 +1256,154 @@ resource "aws_iam_openid_connect_provider" "ec" {
 
 locals {
   ec_oidc_issuer = trimprefix(aws_eks_cluster.ec.identity[0].oidc[0].issuer, "https://")
+}
+
+data "aws_iam_policy_document" "ec_ebs_csi_assume" {
+  provider = aws.ec
+
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [aws_iam_openid_connect_provider.ec.arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.ec_oidc_issuer}:sub"
+      values   = ["system:serviceaccount:kube-system:ebs-csi-controller-sa"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.ec_oidc_issuer}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "ec_ebs_csi" {
+  provider = aws.ec
+
+  name               = "big-ec-ebs-csi"
+  assume_role_policy = data.aws_iam_policy_document.ec_ebs_csi_assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "ec_ebs_csi" {
+  provider = aws.ec
+
+  role       = aws_iam_role.ec_ebs_csi.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+}
+
+resource "aws_kms_key" "ec_ebs" {
+  provider = aws.ec
+
+  description             = "Encrypts the MongoDB volumes of EKS cluster big-ec"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "big-ec-ebs"
+  }
+}
+
+resource "aws_kms_alias" "ec_ebs" {
+  provider = aws.ec
+
+  name          = "alias/big-ec-ebs"
+  target_key_id = aws_kms_key.ec_ebs.key_id
+}
+
+data "aws_iam_policy_document" "ec_ebs_csi" {
+  provider = aws.ec
+
+  statement {
+    sid       = "GrantsForVolumes"
+    actions   = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]
+    resources = [aws_kms_key.ec_ebs.arn]
+
+    condition {
+      test     = "Bool"
+      variable = "kms:GrantIsForAWSResource"
+      values   = ["true"]
+    }
+  }
+
+  statement {
+    sid       = "UseKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
+    resources = [aws_kms_key.ec_ebs.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "ec_ebs_csi" {
+  provider = aws.ec
+
+  name   = "ebs-kms"
+  role   = aws_iam_role.ec_ebs_csi.id
+  policy = data.aws_iam_policy_document.ec_ebs_csi.json
+}
+
+resource "aws_eks_addon" "ec_vpc_cni" {
+  provider = aws.ec
+
+  cluster_name                = aws_eks_cluster.ec.name
+  addon_name                  = "vpc-cni"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  configuration_values        = "{\"enableNetworkPolicy\":\"true\"}"
+}
+
+resource "aws_eks_addon" "ec_kube_proxy" {
+  provider = aws.ec
+
+  cluster_name                = aws_eks_cluster.ec.name
+  addon_name                  = "kube-proxy"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "ec_eks_pod_identity_agent" {
+  provider = aws.ec
+
+  cluster_name                = aws_eks_cluster.ec.name
+  addon_name                  = "eks-pod-identity-agent"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "ec_coredns" {
+  provider = aws.ec
+
+  cluster_name                = aws_eks_cluster.ec.name
+  addon_name                  = "coredns"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  depends_on = [
+    aws_eks_node_group.ec_mongodb_eu_central_1a,
+    aws_eks_node_group.ec_mongodb_eu_central_1b,
+    aws_eks_node_group.ec_mongodb_eu_central_1c,
+    aws_eks_node_group.ec_application,
+  ]
+}
+
+resource "aws_eks_addon" "ec_aws_ebs_csi_driver" {
+  provider = aws.ec
+
+  cluster_name                = aws_eks_cluster.ec.name
+  addon_name                  = "aws-ebs-csi-driver"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  service_account_role_arn    = aws_iam_role.ec_ebs_csi.arn
+
+  depends_on = [
+    aws_eks_node_group.ec_mongodb_eu_central_1a,
+    aws_eks_node_group.ec_mongodb_eu_central_1b,
+    aws_eks_node_group.ec_mongodb_eu_central_1c,
+    aws_eks_node_group.ec_application,
+  ]
 }
 
 # Region eu (eu-west-1)
@@ -700,26 +1582,71 @@ resource "aws_iam_role_policy_attachment" "eu_eks_node_ecr" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
 }
 
-resource "aws_eks_node_group" "eu_mongodb" {
+resource "aws_launch_template" "eu_mongodb_eu_west_1a" {
   provider = aws.eu
 
-  cluster_name    = aws_eks_cluster.eu.name
-  node_group_name = "mongodb"
-  node_role_arn   = aws_iam_role.eu_eks_node.arn
-  subnet_ids = [
-    aws_subnet.eu_private_eu_west_1a.id,
-    aws_subnet.eu_private_eu_west_1b.id,
-    aws_subnet.eu_private_eu_west_1c.id,
-  ]
-  instance_types = ["r6i.xlarge"]
-  labels = {
-    role = "mongodb"
+  name_prefix = "big-eu-mongodb-eu-west-1a-"
+  description = "EKS nodes of big-eu-mongodb-eu-west-1a"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-eu-mongodb-eu-west-1a"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-eu-mongodb-eu-west-1a"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "eu_mongodb_eu_west_1a" {
+  provider = aws.eu
+
+  cluster_name           = aws_eks_cluster.eu.name
+  node_group_name_prefix = "mongodb-eu-west-1a-"
+  node_role_arn          = aws_iam_role.eu_eks_node.arn
+  subnet_ids             = [aws_subnet.eu_private_eu_west_1a.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.eu_mongodb_eu_west_1a.id
+    version = aws_launch_template.eu_mongodb_eu_west_1a.latest_version
   }
 
   scaling_config {
-    min_size     = 7
-    desired_size = 7
-    max_size     = 8
+    min_size     = 3
+    desired_size = 3
+    max_size     = 4
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "eu-west-1a"
   }
 
   taint {
@@ -732,27 +1659,263 @@ resource "aws_eks_node_group" "eu_mongodb" {
     max_unavailable = 1
   }
 
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
   depends_on = [
     aws_iam_role_policy_attachment.eu_eks_node_worker,
     aws_iam_role_policy_attachment.eu_eks_node_cni,
     aws_iam_role_policy_attachment.eu_eks_node_ecr,
+    aws_eks_addon.eu_vpc_cni,
+    aws_eks_addon.eu_kube_proxy,
+    aws_eks_addon.eu_eks_pod_identity_agent,
   ]
+}
+
+resource "aws_launch_template" "eu_mongodb_eu_west_1b" {
+  provider = aws.eu
+
+  name_prefix = "big-eu-mongodb-eu-west-1b-"
+  description = "EKS nodes of big-eu-mongodb-eu-west-1b"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-eu-mongodb-eu-west-1b"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-eu-mongodb-eu-west-1b"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "eu_mongodb_eu_west_1b" {
+  provider = aws.eu
+
+  cluster_name           = aws_eks_cluster.eu.name
+  node_group_name_prefix = "mongodb-eu-west-1b-"
+  node_role_arn          = aws_iam_role.eu_eks_node.arn
+  subnet_ids             = [aws_subnet.eu_private_eu_west_1b.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.eu_mongodb_eu_west_1b.id
+    version = aws_launch_template.eu_mongodb_eu_west_1b.latest_version
+  }
+
+  scaling_config {
+    min_size     = 2
+    desired_size = 2
+    max_size     = 3
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "eu-west-1b"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.eu_eks_node_worker,
+    aws_iam_role_policy_attachment.eu_eks_node_cni,
+    aws_iam_role_policy_attachment.eu_eks_node_ecr,
+    aws_eks_addon.eu_vpc_cni,
+    aws_eks_addon.eu_kube_proxy,
+    aws_eks_addon.eu_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "eu_mongodb_eu_west_1c" {
+  provider = aws.eu
+
+  name_prefix = "big-eu-mongodb-eu-west-1c-"
+  description = "EKS nodes of big-eu-mongodb-eu-west-1c"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-eu-mongodb-eu-west-1c"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-eu-mongodb-eu-west-1c"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "eu_mongodb_eu_west_1c" {
+  provider = aws.eu
+
+  cluster_name           = aws_eks_cluster.eu.name
+  node_group_name_prefix = "mongodb-eu-west-1c-"
+  node_role_arn          = aws_iam_role.eu_eks_node.arn
+  subnet_ids             = [aws_subnet.eu_private_eu_west_1c.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.eu_mongodb_eu_west_1c.id
+    version = aws_launch_template.eu_mongodb_eu_west_1c.latest_version
+  }
+
+  scaling_config {
+    min_size     = 2
+    desired_size = 2
+    max_size     = 3
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "eu-west-1c"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.eu_eks_node_worker,
+    aws_iam_role_policy_attachment.eu_eks_node_cni,
+    aws_iam_role_policy_attachment.eu_eks_node_ecr,
+    aws_eks_addon.eu_vpc_cni,
+    aws_eks_addon.eu_kube_proxy,
+    aws_eks_addon.eu_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "eu_application" {
+  provider = aws.eu
+
+  name_prefix = "big-eu-application-"
+  description = "EKS nodes of big-eu-application"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-eu-application"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-eu-application"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_eks_node_group" "eu_application" {
   provider = aws.eu
 
-  cluster_name    = aws_eks_cluster.eu.name
-  node_group_name = "application"
-  node_role_arn   = aws_iam_role.eu_eks_node.arn
+  cluster_name           = aws_eks_cluster.eu.name
+  node_group_name_prefix = "application-"
+  node_role_arn          = aws_iam_role.eu_eks_node.arn
   subnet_ids = [
     aws_subnet.eu_private_eu_west_1a.id,
     aws_subnet.eu_private_eu_west_1b.id,
     aws_subnet.eu_private_eu_west_1c.id,
   ]
   instance_types = ["m6i.2xlarge"]
-  labels = {
-    role = "application"
+
+  launch_template {
+    id      = aws_launch_template.eu_application.id
+    version = aws_launch_template.eu_application.latest_version
   }
 
   scaling_config {
@@ -761,14 +1924,26 @@ resource "aws_eks_node_group" "eu_application" {
     max_size     = 9
   }
 
+  labels = {
+    role = "application"
+  }
+
   update_config {
     max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
   }
 
   depends_on = [
     aws_iam_role_policy_attachment.eu_eks_node_worker,
     aws_iam_role_policy_attachment.eu_eks_node_cni,
     aws_iam_role_policy_attachment.eu_eks_node_ecr,
+    aws_eks_addon.eu_vpc_cni,
+    aws_eks_addon.eu_kube_proxy,
+    aws_eks_addon.eu_eks_pod_identity_agent,
   ]
 }
 
@@ -784,6 +1959,154 @@ resource "aws_iam_openid_connect_provider" "eu" {
 
 locals {
   eu_oidc_issuer = trimprefix(aws_eks_cluster.eu.identity[0].oidc[0].issuer, "https://")
+}
+
+data "aws_iam_policy_document" "eu_ebs_csi_assume" {
+  provider = aws.eu
+
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [aws_iam_openid_connect_provider.eu.arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.eu_oidc_issuer}:sub"
+      values   = ["system:serviceaccount:kube-system:ebs-csi-controller-sa"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.eu_oidc_issuer}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "eu_ebs_csi" {
+  provider = aws.eu
+
+  name               = "big-eu-ebs-csi"
+  assume_role_policy = data.aws_iam_policy_document.eu_ebs_csi_assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "eu_ebs_csi" {
+  provider = aws.eu
+
+  role       = aws_iam_role.eu_ebs_csi.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+}
+
+resource "aws_kms_key" "eu_ebs" {
+  provider = aws.eu
+
+  description             = "Encrypts the MongoDB volumes of EKS cluster big-eu"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "big-eu-ebs"
+  }
+}
+
+resource "aws_kms_alias" "eu_ebs" {
+  provider = aws.eu
+
+  name          = "alias/big-eu-ebs"
+  target_key_id = aws_kms_key.eu_ebs.key_id
+}
+
+data "aws_iam_policy_document" "eu_ebs_csi" {
+  provider = aws.eu
+
+  statement {
+    sid       = "GrantsForVolumes"
+    actions   = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]
+    resources = [aws_kms_key.eu_ebs.arn]
+
+    condition {
+      test     = "Bool"
+      variable = "kms:GrantIsForAWSResource"
+      values   = ["true"]
+    }
+  }
+
+  statement {
+    sid       = "UseKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
+    resources = [aws_kms_key.eu_ebs.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "eu_ebs_csi" {
+  provider = aws.eu
+
+  name   = "ebs-kms"
+  role   = aws_iam_role.eu_ebs_csi.id
+  policy = data.aws_iam_policy_document.eu_ebs_csi.json
+}
+
+resource "aws_eks_addon" "eu_vpc_cni" {
+  provider = aws.eu
+
+  cluster_name                = aws_eks_cluster.eu.name
+  addon_name                  = "vpc-cni"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  configuration_values        = "{\"enableNetworkPolicy\":\"true\"}"
+}
+
+resource "aws_eks_addon" "eu_kube_proxy" {
+  provider = aws.eu
+
+  cluster_name                = aws_eks_cluster.eu.name
+  addon_name                  = "kube-proxy"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "eu_eks_pod_identity_agent" {
+  provider = aws.eu
+
+  cluster_name                = aws_eks_cluster.eu.name
+  addon_name                  = "eks-pod-identity-agent"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "eu_coredns" {
+  provider = aws.eu
+
+  cluster_name                = aws_eks_cluster.eu.name
+  addon_name                  = "coredns"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  depends_on = [
+    aws_eks_node_group.eu_mongodb_eu_west_1a,
+    aws_eks_node_group.eu_mongodb_eu_west_1b,
+    aws_eks_node_group.eu_mongodb_eu_west_1c,
+    aws_eks_node_group.eu_application,
+  ]
+}
+
+resource "aws_eks_addon" "eu_aws_ebs_csi_driver" {
+  provider = aws.eu
+
+  cluster_name                = aws_eks_cluster.eu.name
+  addon_name                  = "aws-ebs-csi-driver"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  service_account_role_arn    = aws_iam_role.eu_ebs_csi.arn
+
+  depends_on = [
+    aws_eks_node_group.eu_mongodb_eu_west_1a,
+    aws_eks_node_group.eu_mongodb_eu_west_1b,
+    aws_eks_node_group.eu_mongodb_eu_west_1c,
+    aws_eks_node_group.eu_application,
+  ]
 }
 
 # Region na (us-east-1)
@@ -962,26 +2285,71 @@ resource "aws_iam_role_policy_attachment" "na_eks_node_ecr" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
 }
 
-resource "aws_eks_node_group" "na_mongodb" {
+resource "aws_launch_template" "na_mongodb_us_east_1a" {
   provider = aws.na
 
-  cluster_name    = aws_eks_cluster.na.name
-  node_group_name = "mongodb"
-  node_role_arn   = aws_iam_role.na_eks_node.arn
-  subnet_ids = [
-    aws_subnet.na_private_us_east_1a.id,
-    aws_subnet.na_private_us_east_1b.id,
-    aws_subnet.na_private_us_east_1c.id,
-  ]
-  instance_types = ["r6i.xlarge"]
-  labels = {
-    role = "mongodb"
+  name_prefix = "big-na-mongodb-us-east-1a-"
+  description = "EKS nodes of big-na-mongodb-us-east-1a"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-na-mongodb-us-east-1a"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-na-mongodb-us-east-1a"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "na_mongodb_us_east_1a" {
+  provider = aws.na
+
+  cluster_name           = aws_eks_cluster.na.name
+  node_group_name_prefix = "mongodb-us-east-1a-"
+  node_role_arn          = aws_iam_role.na_eks_node.arn
+  subnet_ids             = [aws_subnet.na_private_us_east_1a.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.na_mongodb_us_east_1a.id
+    version = aws_launch_template.na_mongodb_us_east_1a.latest_version
   }
 
   scaling_config {
-    min_size     = 7
-    desired_size = 7
-    max_size     = 8
+    min_size     = 3
+    desired_size = 3
+    max_size     = 4
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "us-east-1a"
   }
 
   taint {
@@ -994,27 +2362,263 @@ resource "aws_eks_node_group" "na_mongodb" {
     max_unavailable = 1
   }
 
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
   depends_on = [
     aws_iam_role_policy_attachment.na_eks_node_worker,
     aws_iam_role_policy_attachment.na_eks_node_cni,
     aws_iam_role_policy_attachment.na_eks_node_ecr,
+    aws_eks_addon.na_vpc_cni,
+    aws_eks_addon.na_kube_proxy,
+    aws_eks_addon.na_eks_pod_identity_agent,
   ]
+}
+
+resource "aws_launch_template" "na_mongodb_us_east_1b" {
+  provider = aws.na
+
+  name_prefix = "big-na-mongodb-us-east-1b-"
+  description = "EKS nodes of big-na-mongodb-us-east-1b"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-na-mongodb-us-east-1b"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-na-mongodb-us-east-1b"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "na_mongodb_us_east_1b" {
+  provider = aws.na
+
+  cluster_name           = aws_eks_cluster.na.name
+  node_group_name_prefix = "mongodb-us-east-1b-"
+  node_role_arn          = aws_iam_role.na_eks_node.arn
+  subnet_ids             = [aws_subnet.na_private_us_east_1b.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.na_mongodb_us_east_1b.id
+    version = aws_launch_template.na_mongodb_us_east_1b.latest_version
+  }
+
+  scaling_config {
+    min_size     = 2
+    desired_size = 2
+    max_size     = 3
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "us-east-1b"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.na_eks_node_worker,
+    aws_iam_role_policy_attachment.na_eks_node_cni,
+    aws_iam_role_policy_attachment.na_eks_node_ecr,
+    aws_eks_addon.na_vpc_cni,
+    aws_eks_addon.na_kube_proxy,
+    aws_eks_addon.na_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "na_mongodb_us_east_1c" {
+  provider = aws.na
+
+  name_prefix = "big-na-mongodb-us-east-1c-"
+  description = "EKS nodes of big-na-mongodb-us-east-1c"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-na-mongodb-us-east-1c"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-na-mongodb-us-east-1c"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "na_mongodb_us_east_1c" {
+  provider = aws.na
+
+  cluster_name           = aws_eks_cluster.na.name
+  node_group_name_prefix = "mongodb-us-east-1c-"
+  node_role_arn          = aws_iam_role.na_eks_node.arn
+  subnet_ids             = [aws_subnet.na_private_us_east_1c.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.na_mongodb_us_east_1c.id
+    version = aws_launch_template.na_mongodb_us_east_1c.latest_version
+  }
+
+  scaling_config {
+    min_size     = 2
+    desired_size = 2
+    max_size     = 3
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "us-east-1c"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.na_eks_node_worker,
+    aws_iam_role_policy_attachment.na_eks_node_cni,
+    aws_iam_role_policy_attachment.na_eks_node_ecr,
+    aws_eks_addon.na_vpc_cni,
+    aws_eks_addon.na_kube_proxy,
+    aws_eks_addon.na_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "na_application" {
+  provider = aws.na
+
+  name_prefix = "big-na-application-"
+  description = "EKS nodes of big-na-application"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-na-application"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-na-application"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_eks_node_group" "na_application" {
   provider = aws.na
 
-  cluster_name    = aws_eks_cluster.na.name
-  node_group_name = "application"
-  node_role_arn   = aws_iam_role.na_eks_node.arn
+  cluster_name           = aws_eks_cluster.na.name
+  node_group_name_prefix = "application-"
+  node_role_arn          = aws_iam_role.na_eks_node.arn
   subnet_ids = [
     aws_subnet.na_private_us_east_1a.id,
     aws_subnet.na_private_us_east_1b.id,
     aws_subnet.na_private_us_east_1c.id,
   ]
   instance_types = ["m6i.2xlarge"]
-  labels = {
-    role = "application"
+
+  launch_template {
+    id      = aws_launch_template.na_application.id
+    version = aws_launch_template.na_application.latest_version
   }
 
   scaling_config {
@@ -1023,14 +2627,26 @@ resource "aws_eks_node_group" "na_application" {
     max_size     = 9
   }
 
+  labels = {
+    role = "application"
+  }
+
   update_config {
     max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
   }
 
   depends_on = [
     aws_iam_role_policy_attachment.na_eks_node_worker,
     aws_iam_role_policy_attachment.na_eks_node_cni,
     aws_iam_role_policy_attachment.na_eks_node_ecr,
+    aws_eks_addon.na_vpc_cni,
+    aws_eks_addon.na_kube_proxy,
+    aws_eks_addon.na_eks_pod_identity_agent,
   ]
 }
 
@@ -1046,6 +2662,154 @@ resource "aws_iam_openid_connect_provider" "na" {
 
 locals {
   na_oidc_issuer = trimprefix(aws_eks_cluster.na.identity[0].oidc[0].issuer, "https://")
+}
+
+data "aws_iam_policy_document" "na_ebs_csi_assume" {
+  provider = aws.na
+
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [aws_iam_openid_connect_provider.na.arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.na_oidc_issuer}:sub"
+      values   = ["system:serviceaccount:kube-system:ebs-csi-controller-sa"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.na_oidc_issuer}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "na_ebs_csi" {
+  provider = aws.na
+
+  name               = "big-na-ebs-csi"
+  assume_role_policy = data.aws_iam_policy_document.na_ebs_csi_assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "na_ebs_csi" {
+  provider = aws.na
+
+  role       = aws_iam_role.na_ebs_csi.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+}
+
+resource "aws_kms_key" "na_ebs" {
+  provider = aws.na
+
+  description             = "Encrypts the MongoDB volumes of EKS cluster big-na"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "big-na-ebs"
+  }
+}
+
+resource "aws_kms_alias" "na_ebs" {
+  provider = aws.na
+
+  name          = "alias/big-na-ebs"
+  target_key_id = aws_kms_key.na_ebs.key_id
+}
+
+data "aws_iam_policy_document" "na_ebs_csi" {
+  provider = aws.na
+
+  statement {
+    sid       = "GrantsForVolumes"
+    actions   = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]
+    resources = [aws_kms_key.na_ebs.arn]
+
+    condition {
+      test     = "Bool"
+      variable = "kms:GrantIsForAWSResource"
+      values   = ["true"]
+    }
+  }
+
+  statement {
+    sid       = "UseKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
+    resources = [aws_kms_key.na_ebs.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "na_ebs_csi" {
+  provider = aws.na
+
+  name   = "ebs-kms"
+  role   = aws_iam_role.na_ebs_csi.id
+  policy = data.aws_iam_policy_document.na_ebs_csi.json
+}
+
+resource "aws_eks_addon" "na_vpc_cni" {
+  provider = aws.na
+
+  cluster_name                = aws_eks_cluster.na.name
+  addon_name                  = "vpc-cni"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  configuration_values        = "{\"enableNetworkPolicy\":\"true\"}"
+}
+
+resource "aws_eks_addon" "na_kube_proxy" {
+  provider = aws.na
+
+  cluster_name                = aws_eks_cluster.na.name
+  addon_name                  = "kube-proxy"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "na_eks_pod_identity_agent" {
+  provider = aws.na
+
+  cluster_name                = aws_eks_cluster.na.name
+  addon_name                  = "eks-pod-identity-agent"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "na_coredns" {
+  provider = aws.na
+
+  cluster_name                = aws_eks_cluster.na.name
+  addon_name                  = "coredns"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  depends_on = [
+    aws_eks_node_group.na_mongodb_us_east_1a,
+    aws_eks_node_group.na_mongodb_us_east_1b,
+    aws_eks_node_group.na_mongodb_us_east_1c,
+    aws_eks_node_group.na_application,
+  ]
+}
+
+resource "aws_eks_addon" "na_aws_ebs_csi_driver" {
+  provider = aws.na
+
+  cluster_name                = aws_eks_cluster.na.name
+  addon_name                  = "aws-ebs-csi-driver"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  service_account_role_arn    = aws_iam_role.na_ebs_csi.arn
+
+  depends_on = [
+    aws_eks_node_group.na_mongodb_us_east_1a,
+    aws_eks_node_group.na_mongodb_us_east_1b,
+    aws_eks_node_group.na_mongodb_us_east_1c,
+    aws_eks_node_group.na_application,
+  ]
 }
 
 # Region nw (us-west-2)
@@ -1224,26 +2988,71 @@ resource "aws_iam_role_policy_attachment" "nw_eks_node_ecr" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
 }
 
-resource "aws_eks_node_group" "nw_mongodb" {
+resource "aws_launch_template" "nw_mongodb_us_west_2a" {
   provider = aws.nw
 
-  cluster_name    = aws_eks_cluster.nw.name
-  node_group_name = "mongodb"
-  node_role_arn   = aws_iam_role.nw_eks_node.arn
-  subnet_ids = [
-    aws_subnet.nw_private_us_west_2a.id,
-    aws_subnet.nw_private_us_west_2b.id,
-    aws_subnet.nw_private_us_west_2c.id,
-  ]
-  instance_types = ["r6i.xlarge"]
-  labels = {
-    role = "mongodb"
+  name_prefix = "big-nw-mongodb-us-west-2a-"
+  description = "EKS nodes of big-nw-mongodb-us-west-2a"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-nw-mongodb-us-west-2a"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-nw-mongodb-us-west-2a"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "nw_mongodb_us_west_2a" {
+  provider = aws.nw
+
+  cluster_name           = aws_eks_cluster.nw.name
+  node_group_name_prefix = "mongodb-us-west-2a-"
+  node_role_arn          = aws_iam_role.nw_eks_node.arn
+  subnet_ids             = [aws_subnet.nw_private_us_west_2a.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.nw_mongodb_us_west_2a.id
+    version = aws_launch_template.nw_mongodb_us_west_2a.latest_version
   }
 
   scaling_config {
-    min_size     = 7
-    desired_size = 7
-    max_size     = 8
+    min_size     = 3
+    desired_size = 3
+    max_size     = 4
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "us-west-2a"
   }
 
   taint {
@@ -1256,27 +3065,263 @@ resource "aws_eks_node_group" "nw_mongodb" {
     max_unavailable = 1
   }
 
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
   depends_on = [
     aws_iam_role_policy_attachment.nw_eks_node_worker,
     aws_iam_role_policy_attachment.nw_eks_node_cni,
     aws_iam_role_policy_attachment.nw_eks_node_ecr,
+    aws_eks_addon.nw_vpc_cni,
+    aws_eks_addon.nw_kube_proxy,
+    aws_eks_addon.nw_eks_pod_identity_agent,
   ]
+}
+
+resource "aws_launch_template" "nw_mongodb_us_west_2b" {
+  provider = aws.nw
+
+  name_prefix = "big-nw-mongodb-us-west-2b-"
+  description = "EKS nodes of big-nw-mongodb-us-west-2b"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-nw-mongodb-us-west-2b"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-nw-mongodb-us-west-2b"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "nw_mongodb_us_west_2b" {
+  provider = aws.nw
+
+  cluster_name           = aws_eks_cluster.nw.name
+  node_group_name_prefix = "mongodb-us-west-2b-"
+  node_role_arn          = aws_iam_role.nw_eks_node.arn
+  subnet_ids             = [aws_subnet.nw_private_us_west_2b.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.nw_mongodb_us_west_2b.id
+    version = aws_launch_template.nw_mongodb_us_west_2b.latest_version
+  }
+
+  scaling_config {
+    min_size     = 2
+    desired_size = 2
+    max_size     = 3
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "us-west-2b"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.nw_eks_node_worker,
+    aws_iam_role_policy_attachment.nw_eks_node_cni,
+    aws_iam_role_policy_attachment.nw_eks_node_ecr,
+    aws_eks_addon.nw_vpc_cni,
+    aws_eks_addon.nw_kube_proxy,
+    aws_eks_addon.nw_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "nw_mongodb_us_west_2c" {
+  provider = aws.nw
+
+  name_prefix = "big-nw-mongodb-us-west-2c-"
+  description = "EKS nodes of big-nw-mongodb-us-west-2c"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-nw-mongodb-us-west-2c"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-nw-mongodb-us-west-2c"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "nw_mongodb_us_west_2c" {
+  provider = aws.nw
+
+  cluster_name           = aws_eks_cluster.nw.name
+  node_group_name_prefix = "mongodb-us-west-2c-"
+  node_role_arn          = aws_iam_role.nw_eks_node.arn
+  subnet_ids             = [aws_subnet.nw_private_us_west_2c.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.nw_mongodb_us_west_2c.id
+    version = aws_launch_template.nw_mongodb_us_west_2c.latest_version
+  }
+
+  scaling_config {
+    min_size     = 2
+    desired_size = 2
+    max_size     = 3
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "us-west-2c"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.nw_eks_node_worker,
+    aws_iam_role_policy_attachment.nw_eks_node_cni,
+    aws_iam_role_policy_attachment.nw_eks_node_ecr,
+    aws_eks_addon.nw_vpc_cni,
+    aws_eks_addon.nw_kube_proxy,
+    aws_eks_addon.nw_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "nw_application" {
+  provider = aws.nw
+
+  name_prefix = "big-nw-application-"
+  description = "EKS nodes of big-nw-application"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-nw-application"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-nw-application"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_eks_node_group" "nw_application" {
   provider = aws.nw
 
-  cluster_name    = aws_eks_cluster.nw.name
-  node_group_name = "application"
-  node_role_arn   = aws_iam_role.nw_eks_node.arn
+  cluster_name           = aws_eks_cluster.nw.name
+  node_group_name_prefix = "application-"
+  node_role_arn          = aws_iam_role.nw_eks_node.arn
   subnet_ids = [
     aws_subnet.nw_private_us_west_2a.id,
     aws_subnet.nw_private_us_west_2b.id,
     aws_subnet.nw_private_us_west_2c.id,
   ]
   instance_types = ["m6i.2xlarge"]
-  labels = {
-    role = "application"
+
+  launch_template {
+    id      = aws_launch_template.nw_application.id
+    version = aws_launch_template.nw_application.latest_version
   }
 
   scaling_config {
@@ -1285,14 +3330,26 @@ resource "aws_eks_node_group" "nw_application" {
     max_size     = 9
   }
 
+  labels = {
+    role = "application"
+  }
+
   update_config {
     max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
   }
 
   depends_on = [
     aws_iam_role_policy_attachment.nw_eks_node_worker,
     aws_iam_role_policy_attachment.nw_eks_node_cni,
     aws_iam_role_policy_attachment.nw_eks_node_ecr,
+    aws_eks_addon.nw_vpc_cni,
+    aws_eks_addon.nw_kube_proxy,
+    aws_eks_addon.nw_eks_pod_identity_agent,
   ]
 }
 
@@ -1308,6 +3365,154 @@ resource "aws_iam_openid_connect_provider" "nw" {
 
 locals {
   nw_oidc_issuer = trimprefix(aws_eks_cluster.nw.identity[0].oidc[0].issuer, "https://")
+}
+
+data "aws_iam_policy_document" "nw_ebs_csi_assume" {
+  provider = aws.nw
+
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [aws_iam_openid_connect_provider.nw.arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.nw_oidc_issuer}:sub"
+      values   = ["system:serviceaccount:kube-system:ebs-csi-controller-sa"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.nw_oidc_issuer}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "nw_ebs_csi" {
+  provider = aws.nw
+
+  name               = "big-nw-ebs-csi"
+  assume_role_policy = data.aws_iam_policy_document.nw_ebs_csi_assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "nw_ebs_csi" {
+  provider = aws.nw
+
+  role       = aws_iam_role.nw_ebs_csi.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+}
+
+resource "aws_kms_key" "nw_ebs" {
+  provider = aws.nw
+
+  description             = "Encrypts the MongoDB volumes of EKS cluster big-nw"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "big-nw-ebs"
+  }
+}
+
+resource "aws_kms_alias" "nw_ebs" {
+  provider = aws.nw
+
+  name          = "alias/big-nw-ebs"
+  target_key_id = aws_kms_key.nw_ebs.key_id
+}
+
+data "aws_iam_policy_document" "nw_ebs_csi" {
+  provider = aws.nw
+
+  statement {
+    sid       = "GrantsForVolumes"
+    actions   = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]
+    resources = [aws_kms_key.nw_ebs.arn]
+
+    condition {
+      test     = "Bool"
+      variable = "kms:GrantIsForAWSResource"
+      values   = ["true"]
+    }
+  }
+
+  statement {
+    sid       = "UseKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
+    resources = [aws_kms_key.nw_ebs.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "nw_ebs_csi" {
+  provider = aws.nw
+
+  name   = "ebs-kms"
+  role   = aws_iam_role.nw_ebs_csi.id
+  policy = data.aws_iam_policy_document.nw_ebs_csi.json
+}
+
+resource "aws_eks_addon" "nw_vpc_cni" {
+  provider = aws.nw
+
+  cluster_name                = aws_eks_cluster.nw.name
+  addon_name                  = "vpc-cni"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  configuration_values        = "{\"enableNetworkPolicy\":\"true\"}"
+}
+
+resource "aws_eks_addon" "nw_kube_proxy" {
+  provider = aws.nw
+
+  cluster_name                = aws_eks_cluster.nw.name
+  addon_name                  = "kube-proxy"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "nw_eks_pod_identity_agent" {
+  provider = aws.nw
+
+  cluster_name                = aws_eks_cluster.nw.name
+  addon_name                  = "eks-pod-identity-agent"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "nw_coredns" {
+  provider = aws.nw
+
+  cluster_name                = aws_eks_cluster.nw.name
+  addon_name                  = "coredns"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  depends_on = [
+    aws_eks_node_group.nw_mongodb_us_west_2a,
+    aws_eks_node_group.nw_mongodb_us_west_2b,
+    aws_eks_node_group.nw_mongodb_us_west_2c,
+    aws_eks_node_group.nw_application,
+  ]
+}
+
+resource "aws_eks_addon" "nw_aws_ebs_csi_driver" {
+  provider = aws.nw
+
+  cluster_name                = aws_eks_cluster.nw.name
+  addon_name                  = "aws-ebs-csi-driver"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  service_account_role_arn    = aws_iam_role.nw_ebs_csi.arn
+
+  depends_on = [
+    aws_eks_node_group.nw_mongodb_us_west_2a,
+    aws_eks_node_group.nw_mongodb_us_west_2b,
+    aws_eks_node_group.nw_mongodb_us_west_2c,
+    aws_eks_node_group.nw_application,
+  ]
 }
 
 # Region oc (ap-southeast-2)
@@ -1486,26 +3691,71 @@ resource "aws_iam_role_policy_attachment" "oc_eks_node_ecr" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
 }
 
-resource "aws_eks_node_group" "oc_mongodb" {
+resource "aws_launch_template" "oc_mongodb_ap_southeast_2a" {
   provider = aws.oc
 
-  cluster_name    = aws_eks_cluster.oc.name
-  node_group_name = "mongodb"
-  node_role_arn   = aws_iam_role.oc_eks_node.arn
-  subnet_ids = [
-    aws_subnet.oc_private_ap_southeast_2a.id,
-    aws_subnet.oc_private_ap_southeast_2b.id,
-    aws_subnet.oc_private_ap_southeast_2c.id,
-  ]
-  instance_types = ["r6i.xlarge"]
-  labels = {
-    role = "mongodb"
+  name_prefix = "big-oc-mongodb-ap-southeast-2a-"
+  description = "EKS nodes of big-oc-mongodb-ap-southeast-2a"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-oc-mongodb-ap-southeast-2a"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-oc-mongodb-ap-southeast-2a"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "oc_mongodb_ap_southeast_2a" {
+  provider = aws.oc
+
+  cluster_name           = aws_eks_cluster.oc.name
+  node_group_name_prefix = "mongodb-ap-southeast-2a-"
+  node_role_arn          = aws_iam_role.oc_eks_node.arn
+  subnet_ids             = [aws_subnet.oc_private_ap_southeast_2a.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.oc_mongodb_ap_southeast_2a.id
+    version = aws_launch_template.oc_mongodb_ap_southeast_2a.latest_version
   }
 
   scaling_config {
-    min_size     = 7
-    desired_size = 7
-    max_size     = 8
+    min_size     = 3
+    desired_size = 3
+    max_size     = 4
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "ap-southeast-2a"
   }
 
   taint {
@@ -1518,27 +3768,263 @@ resource "aws_eks_node_group" "oc_mongodb" {
     max_unavailable = 1
   }
 
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
   depends_on = [
     aws_iam_role_policy_attachment.oc_eks_node_worker,
     aws_iam_role_policy_attachment.oc_eks_node_cni,
     aws_iam_role_policy_attachment.oc_eks_node_ecr,
+    aws_eks_addon.oc_vpc_cni,
+    aws_eks_addon.oc_kube_proxy,
+    aws_eks_addon.oc_eks_pod_identity_agent,
   ]
+}
+
+resource "aws_launch_template" "oc_mongodb_ap_southeast_2b" {
+  provider = aws.oc
+
+  name_prefix = "big-oc-mongodb-ap-southeast-2b-"
+  description = "EKS nodes of big-oc-mongodb-ap-southeast-2b"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-oc-mongodb-ap-southeast-2b"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-oc-mongodb-ap-southeast-2b"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "oc_mongodb_ap_southeast_2b" {
+  provider = aws.oc
+
+  cluster_name           = aws_eks_cluster.oc.name
+  node_group_name_prefix = "mongodb-ap-southeast-2b-"
+  node_role_arn          = aws_iam_role.oc_eks_node.arn
+  subnet_ids             = [aws_subnet.oc_private_ap_southeast_2b.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.oc_mongodb_ap_southeast_2b.id
+    version = aws_launch_template.oc_mongodb_ap_southeast_2b.latest_version
+  }
+
+  scaling_config {
+    min_size     = 2
+    desired_size = 2
+    max_size     = 3
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "ap-southeast-2b"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.oc_eks_node_worker,
+    aws_iam_role_policy_attachment.oc_eks_node_cni,
+    aws_iam_role_policy_attachment.oc_eks_node_ecr,
+    aws_eks_addon.oc_vpc_cni,
+    aws_eks_addon.oc_kube_proxy,
+    aws_eks_addon.oc_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "oc_mongodb_ap_southeast_2c" {
+  provider = aws.oc
+
+  name_prefix = "big-oc-mongodb-ap-southeast-2c-"
+  description = "EKS nodes of big-oc-mongodb-ap-southeast-2c"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-oc-mongodb-ap-southeast-2c"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-oc-mongodb-ap-southeast-2c"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "oc_mongodb_ap_southeast_2c" {
+  provider = aws.oc
+
+  cluster_name           = aws_eks_cluster.oc.name
+  node_group_name_prefix = "mongodb-ap-southeast-2c-"
+  node_role_arn          = aws_iam_role.oc_eks_node.arn
+  subnet_ids             = [aws_subnet.oc_private_ap_southeast_2c.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.oc_mongodb_ap_southeast_2c.id
+    version = aws_launch_template.oc_mongodb_ap_southeast_2c.latest_version
+  }
+
+  scaling_config {
+    min_size     = 2
+    desired_size = 2
+    max_size     = 3
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "ap-southeast-2c"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.oc_eks_node_worker,
+    aws_iam_role_policy_attachment.oc_eks_node_cni,
+    aws_iam_role_policy_attachment.oc_eks_node_ecr,
+    aws_eks_addon.oc_vpc_cni,
+    aws_eks_addon.oc_kube_proxy,
+    aws_eks_addon.oc_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "oc_application" {
+  provider = aws.oc
+
+  name_prefix = "big-oc-application-"
+  description = "EKS nodes of big-oc-application"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-oc-application"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-oc-application"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_eks_node_group" "oc_application" {
   provider = aws.oc
 
-  cluster_name    = aws_eks_cluster.oc.name
-  node_group_name = "application"
-  node_role_arn   = aws_iam_role.oc_eks_node.arn
+  cluster_name           = aws_eks_cluster.oc.name
+  node_group_name_prefix = "application-"
+  node_role_arn          = aws_iam_role.oc_eks_node.arn
   subnet_ids = [
     aws_subnet.oc_private_ap_southeast_2a.id,
     aws_subnet.oc_private_ap_southeast_2b.id,
     aws_subnet.oc_private_ap_southeast_2c.id,
   ]
   instance_types = ["m6i.2xlarge"]
-  labels = {
-    role = "application"
+
+  launch_template {
+    id      = aws_launch_template.oc_application.id
+    version = aws_launch_template.oc_application.latest_version
   }
 
   scaling_config {
@@ -1547,14 +4033,26 @@ resource "aws_eks_node_group" "oc_application" {
     max_size     = 9
   }
 
+  labels = {
+    role = "application"
+  }
+
   update_config {
     max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
   }
 
   depends_on = [
     aws_iam_role_policy_attachment.oc_eks_node_worker,
     aws_iam_role_policy_attachment.oc_eks_node_cni,
     aws_iam_role_policy_attachment.oc_eks_node_ecr,
+    aws_eks_addon.oc_vpc_cni,
+    aws_eks_addon.oc_kube_proxy,
+    aws_eks_addon.oc_eks_pod_identity_agent,
   ]
 }
 
@@ -1570,6 +4068,154 @@ resource "aws_iam_openid_connect_provider" "oc" {
 
 locals {
   oc_oidc_issuer = trimprefix(aws_eks_cluster.oc.identity[0].oidc[0].issuer, "https://")
+}
+
+data "aws_iam_policy_document" "oc_ebs_csi_assume" {
+  provider = aws.oc
+
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [aws_iam_openid_connect_provider.oc.arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.oc_oidc_issuer}:sub"
+      values   = ["system:serviceaccount:kube-system:ebs-csi-controller-sa"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.oc_oidc_issuer}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "oc_ebs_csi" {
+  provider = aws.oc
+
+  name               = "big-oc-ebs-csi"
+  assume_role_policy = data.aws_iam_policy_document.oc_ebs_csi_assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "oc_ebs_csi" {
+  provider = aws.oc
+
+  role       = aws_iam_role.oc_ebs_csi.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+}
+
+resource "aws_kms_key" "oc_ebs" {
+  provider = aws.oc
+
+  description             = "Encrypts the MongoDB volumes of EKS cluster big-oc"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "big-oc-ebs"
+  }
+}
+
+resource "aws_kms_alias" "oc_ebs" {
+  provider = aws.oc
+
+  name          = "alias/big-oc-ebs"
+  target_key_id = aws_kms_key.oc_ebs.key_id
+}
+
+data "aws_iam_policy_document" "oc_ebs_csi" {
+  provider = aws.oc
+
+  statement {
+    sid       = "GrantsForVolumes"
+    actions   = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]
+    resources = [aws_kms_key.oc_ebs.arn]
+
+    condition {
+      test     = "Bool"
+      variable = "kms:GrantIsForAWSResource"
+      values   = ["true"]
+    }
+  }
+
+  statement {
+    sid       = "UseKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
+    resources = [aws_kms_key.oc_ebs.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "oc_ebs_csi" {
+  provider = aws.oc
+
+  name   = "ebs-kms"
+  role   = aws_iam_role.oc_ebs_csi.id
+  policy = data.aws_iam_policy_document.oc_ebs_csi.json
+}
+
+resource "aws_eks_addon" "oc_vpc_cni" {
+  provider = aws.oc
+
+  cluster_name                = aws_eks_cluster.oc.name
+  addon_name                  = "vpc-cni"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  configuration_values        = "{\"enableNetworkPolicy\":\"true\"}"
+}
+
+resource "aws_eks_addon" "oc_kube_proxy" {
+  provider = aws.oc
+
+  cluster_name                = aws_eks_cluster.oc.name
+  addon_name                  = "kube-proxy"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "oc_eks_pod_identity_agent" {
+  provider = aws.oc
+
+  cluster_name                = aws_eks_cluster.oc.name
+  addon_name                  = "eks-pod-identity-agent"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "oc_coredns" {
+  provider = aws.oc
+
+  cluster_name                = aws_eks_cluster.oc.name
+  addon_name                  = "coredns"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  depends_on = [
+    aws_eks_node_group.oc_mongodb_ap_southeast_2a,
+    aws_eks_node_group.oc_mongodb_ap_southeast_2b,
+    aws_eks_node_group.oc_mongodb_ap_southeast_2c,
+    aws_eks_node_group.oc_application,
+  ]
+}
+
+resource "aws_eks_addon" "oc_aws_ebs_csi_driver" {
+  provider = aws.oc
+
+  cluster_name                = aws_eks_cluster.oc.name
+  addon_name                  = "aws-ebs-csi-driver"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  service_account_role_arn    = aws_iam_role.oc_ebs_csi.arn
+
+  depends_on = [
+    aws_eks_node_group.oc_mongodb_ap_southeast_2a,
+    aws_eks_node_group.oc_mongodb_ap_southeast_2b,
+    aws_eks_node_group.oc_mongodb_ap_southeast_2c,
+    aws_eks_node_group.oc_application,
+  ]
 }
 
 # Region sa (sa-east-1)
@@ -1748,26 +4394,71 @@ resource "aws_iam_role_policy_attachment" "sa_eks_node_ecr" {
   policy_arn = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
 }
 
-resource "aws_eks_node_group" "sa_mongodb" {
+resource "aws_launch_template" "sa_mongodb_sa_east_1a" {
   provider = aws.sa
 
-  cluster_name    = aws_eks_cluster.sa.name
-  node_group_name = "mongodb"
-  node_role_arn   = aws_iam_role.sa_eks_node.arn
-  subnet_ids = [
-    aws_subnet.sa_private_sa_east_1a.id,
-    aws_subnet.sa_private_sa_east_1b.id,
-    aws_subnet.sa_private_sa_east_1c.id,
-  ]
-  instance_types = ["r6i.xlarge"]
-  labels = {
-    role = "mongodb"
+  name_prefix = "big-sa-mongodb-sa-east-1a-"
+  description = "EKS nodes of big-sa-mongodb-sa-east-1a"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-sa-mongodb-sa-east-1a"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-sa-mongodb-sa-east-1a"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "sa_mongodb_sa_east_1a" {
+  provider = aws.sa
+
+  cluster_name           = aws_eks_cluster.sa.name
+  node_group_name_prefix = "mongodb-sa-east-1a-"
+  node_role_arn          = aws_iam_role.sa_eks_node.arn
+  subnet_ids             = [aws_subnet.sa_private_sa_east_1a.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.sa_mongodb_sa_east_1a.id
+    version = aws_launch_template.sa_mongodb_sa_east_1a.latest_version
   }
 
   scaling_config {
-    min_size     = 7
-    desired_size = 7
-    max_size     = 8
+    min_size     = 3
+    desired_size = 3
+    max_size     = 4
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "sa-east-1a"
   }
 
   taint {
@@ -1780,27 +4471,263 @@ resource "aws_eks_node_group" "sa_mongodb" {
     max_unavailable = 1
   }
 
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
   depends_on = [
     aws_iam_role_policy_attachment.sa_eks_node_worker,
     aws_iam_role_policy_attachment.sa_eks_node_cni,
     aws_iam_role_policy_attachment.sa_eks_node_ecr,
+    aws_eks_addon.sa_vpc_cni,
+    aws_eks_addon.sa_kube_proxy,
+    aws_eks_addon.sa_eks_pod_identity_agent,
   ]
+}
+
+resource "aws_launch_template" "sa_mongodb_sa_east_1b" {
+  provider = aws.sa
+
+  name_prefix = "big-sa-mongodb-sa-east-1b-"
+  description = "EKS nodes of big-sa-mongodb-sa-east-1b"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-sa-mongodb-sa-east-1b"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-sa-mongodb-sa-east-1b"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "sa_mongodb_sa_east_1b" {
+  provider = aws.sa
+
+  cluster_name           = aws_eks_cluster.sa.name
+  node_group_name_prefix = "mongodb-sa-east-1b-"
+  node_role_arn          = aws_iam_role.sa_eks_node.arn
+  subnet_ids             = [aws_subnet.sa_private_sa_east_1b.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.sa_mongodb_sa_east_1b.id
+    version = aws_launch_template.sa_mongodb_sa_east_1b.latest_version
+  }
+
+  scaling_config {
+    min_size     = 2
+    desired_size = 2
+    max_size     = 3
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "sa-east-1b"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.sa_eks_node_worker,
+    aws_iam_role_policy_attachment.sa_eks_node_cni,
+    aws_iam_role_policy_attachment.sa_eks_node_ecr,
+    aws_eks_addon.sa_vpc_cni,
+    aws_eks_addon.sa_kube_proxy,
+    aws_eks_addon.sa_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "sa_mongodb_sa_east_1c" {
+  provider = aws.sa
+
+  name_prefix = "big-sa-mongodb-sa-east-1c-"
+  description = "EKS nodes of big-sa-mongodb-sa-east-1c"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-sa-mongodb-sa-east-1c"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-sa-mongodb-sa-east-1c"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_eks_node_group" "sa_mongodb_sa_east_1c" {
+  provider = aws.sa
+
+  cluster_name           = aws_eks_cluster.sa.name
+  node_group_name_prefix = "mongodb-sa-east-1c-"
+  node_role_arn          = aws_iam_role.sa_eks_node.arn
+  subnet_ids             = [aws_subnet.sa_private_sa_east_1c.id]
+  instance_types         = ["r6i.xlarge"]
+
+  launch_template {
+    id      = aws_launch_template.sa_mongodb_sa_east_1c.id
+    version = aws_launch_template.sa_mongodb_sa_east_1c.latest_version
+  }
+
+  scaling_config {
+    min_size     = 2
+    desired_size = 2
+    max_size     = 3
+  }
+
+  labels = {
+    role                          = "mongodb"
+    "topology.kubernetes.io/zone" = "sa-east-1c"
+  }
+
+  taint {
+    key    = "dedicated"
+    value  = "mongodb"
+    effect = "NO_SCHEDULE"
+  }
+
+  update_config {
+    max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
+  }
+
+  depends_on = [
+    aws_iam_role_policy_attachment.sa_eks_node_worker,
+    aws_iam_role_policy_attachment.sa_eks_node_cni,
+    aws_iam_role_policy_attachment.sa_eks_node_ecr,
+    aws_eks_addon.sa_vpc_cni,
+    aws_eks_addon.sa_kube_proxy,
+    aws_eks_addon.sa_eks_pod_identity_agent,
+  ]
+}
+
+resource "aws_launch_template" "sa_application" {
+  provider = aws.sa
+
+  name_prefix = "big-sa-application-"
+  description = "EKS nodes of big-sa-application"
+
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+  }
+
+  block_device_mappings {
+    device_name = "/dev/xvda"
+
+    ebs {
+      volume_size           = 50
+      volume_type           = "gp3"
+      encrypted             = true
+      delete_on_termination = true
+    }
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags = {
+      Name = "big-sa-application"
+    }
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags = {
+      Name = "big-sa-application"
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_eks_node_group" "sa_application" {
   provider = aws.sa
 
-  cluster_name    = aws_eks_cluster.sa.name
-  node_group_name = "application"
-  node_role_arn   = aws_iam_role.sa_eks_node.arn
+  cluster_name           = aws_eks_cluster.sa.name
+  node_group_name_prefix = "application-"
+  node_role_arn          = aws_iam_role.sa_eks_node.arn
   subnet_ids = [
     aws_subnet.sa_private_sa_east_1a.id,
     aws_subnet.sa_private_sa_east_1b.id,
     aws_subnet.sa_private_sa_east_1c.id,
   ]
   instance_types = ["m6i.2xlarge"]
-  labels = {
-    role = "application"
+
+  launch_template {
+    id      = aws_launch_template.sa_application.id
+    version = aws_launch_template.sa_application.latest_version
   }
 
   scaling_config {
@@ -1809,14 +4736,26 @@ resource "aws_eks_node_group" "sa_application" {
     max_size     = 9
   }
 
+  labels = {
+    role = "application"
+  }
+
   update_config {
     max_unavailable = 1
+  }
+
+  lifecycle {
+    create_before_destroy = true
+    ignore_changes        = [scaling_config[0].desired_size]
   }
 
   depends_on = [
     aws_iam_role_policy_attachment.sa_eks_node_worker,
     aws_iam_role_policy_attachment.sa_eks_node_cni,
     aws_iam_role_policy_attachment.sa_eks_node_ecr,
+    aws_eks_addon.sa_vpc_cni,
+    aws_eks_addon.sa_kube_proxy,
+    aws_eks_addon.sa_eks_pod_identity_agent,
   ]
 }
 
@@ -1832,4 +4771,152 @@ resource "aws_iam_openid_connect_provider" "sa" {
 
 locals {
   sa_oidc_issuer = trimprefix(aws_eks_cluster.sa.identity[0].oidc[0].issuer, "https://")
+}
+
+data "aws_iam_policy_document" "sa_ebs_csi_assume" {
+  provider = aws.sa
+
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+
+    principals {
+      type        = "Federated"
+      identifiers = [aws_iam_openid_connect_provider.sa.arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.sa_oidc_issuer}:sub"
+      values   = ["system:serviceaccount:kube-system:ebs-csi-controller-sa"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "${local.sa_oidc_issuer}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "sa_ebs_csi" {
+  provider = aws.sa
+
+  name               = "big-sa-ebs-csi"
+  assume_role_policy = data.aws_iam_policy_document.sa_ebs_csi_assume.json
+}
+
+resource "aws_iam_role_policy_attachment" "sa_ebs_csi" {
+  provider = aws.sa
+
+  role       = aws_iam_role.sa_ebs_csi.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy"
+}
+
+resource "aws_kms_key" "sa_ebs" {
+  provider = aws.sa
+
+  description             = "Encrypts the MongoDB volumes of EKS cluster big-sa"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  tags = {
+    Name = "big-sa-ebs"
+  }
+}
+
+resource "aws_kms_alias" "sa_ebs" {
+  provider = aws.sa
+
+  name          = "alias/big-sa-ebs"
+  target_key_id = aws_kms_key.sa_ebs.key_id
+}
+
+data "aws_iam_policy_document" "sa_ebs_csi" {
+  provider = aws.sa
+
+  statement {
+    sid       = "GrantsForVolumes"
+    actions   = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]
+    resources = [aws_kms_key.sa_ebs.arn]
+
+    condition {
+      test     = "Bool"
+      variable = "kms:GrantIsForAWSResource"
+      values   = ["true"]
+    }
+  }
+
+  statement {
+    sid       = "UseKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
+    resources = [aws_kms_key.sa_ebs.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "sa_ebs_csi" {
+  provider = aws.sa
+
+  name   = "ebs-kms"
+  role   = aws_iam_role.sa_ebs_csi.id
+  policy = data.aws_iam_policy_document.sa_ebs_csi.json
+}
+
+resource "aws_eks_addon" "sa_vpc_cni" {
+  provider = aws.sa
+
+  cluster_name                = aws_eks_cluster.sa.name
+  addon_name                  = "vpc-cni"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  configuration_values        = "{\"enableNetworkPolicy\":\"true\"}"
+}
+
+resource "aws_eks_addon" "sa_kube_proxy" {
+  provider = aws.sa
+
+  cluster_name                = aws_eks_cluster.sa.name
+  addon_name                  = "kube-proxy"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "sa_eks_pod_identity_agent" {
+  provider = aws.sa
+
+  cluster_name                = aws_eks_cluster.sa.name
+  addon_name                  = "eks-pod-identity-agent"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+}
+
+resource "aws_eks_addon" "sa_coredns" {
+  provider = aws.sa
+
+  cluster_name                = aws_eks_cluster.sa.name
+  addon_name                  = "coredns"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+
+  depends_on = [
+    aws_eks_node_group.sa_mongodb_sa_east_1a,
+    aws_eks_node_group.sa_mongodb_sa_east_1b,
+    aws_eks_node_group.sa_mongodb_sa_east_1c,
+    aws_eks_node_group.sa_application,
+  ]
+}
+
+resource "aws_eks_addon" "sa_aws_ebs_csi_driver" {
+  provider = aws.sa
+
+  cluster_name                = aws_eks_cluster.sa.name
+  addon_name                  = "aws-ebs-csi-driver"
+  resolve_conflicts_on_create = "OVERWRITE"
+  resolve_conflicts_on_update = "OVERWRITE"
+  service_account_role_arn    = aws_iam_role.sa_ebs_csi.arn
+
+  depends_on = [
+    aws_eks_node_group.sa_mongodb_sa_east_1a,
+    aws_eks_node_group.sa_mongodb_sa_east_1b,
+    aws_eks_node_group.sa_mongodb_sa_east_1c,
+    aws_eks_node_group.sa_application,
+  ]
 }
