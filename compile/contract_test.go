@@ -403,8 +403,6 @@ func contract(t *testing.T, topo *schema.Topology, files map[string][]byte) []st
 // name. The test fails when one of them is produced, so the list only
 // shrinks: delete an entry once Terraform creates it.
 var pendingTerraform = []string{
-	"CSIDriver ebs.csi.aws.com",
-	"KMSAlias alias/<topology>-<region>-ebs",
 	"IAMRole <topology>-<region>-aws-lb-controller",
 	"IAMRole <topology>-<region>-external-secrets",
 	"SecretsManager <topology>/mongodb-admin",
