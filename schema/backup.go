@@ -62,3 +62,13 @@ func (t *Topology) PITRSpan() time.Duration { return max(t.SLO.RPO, MinPITRSpan)
 // PITRStaleAfter is the age of the newest oplog chunk past which PITR no
 // longer meets its span: one span plus the upload allowance.
 func (t *Topology) PITRStaleAfter() time.Duration { return t.PITRSpan() + PITRUploadAllowance }
+
+// BackupWait is how long the backup Job waits for pbm backup (then pbm
+// cleanup): the interval less 10 minutes, so a stuck backup fails before
+// the next one is due.
+func (t *Topology) BackupWait() time.Duration { return t.Backup.Every - 10*time.Minute }
+
+// BaseBackupStaleAfter is the age of the newest done base backup past which
+// a scheduled one is overdue: one interval plus the longest a backup may
+// run (BackupWait).
+func (t *Topology) BaseBackupStaleAfter() time.Duration { return t.Backup.Every + t.BackupWait() }

@@ -25,12 +25,6 @@ func caOnlyVolume(t *schema.Topology, r schema.Region) corev1.Volume {
 	}}}
 }
 
-// BackupWait is how long the backup Job waits for pbm backup (and then
-// pbm cleanup) to finish: the interval less 10 minutes, so a stuck backup
-// fails before the next one is due. The status check's base-backup age
-// limit is Every + BackupWait.
-func BackupWait(t *schema.Topology) time.Duration { return t.Backup.Every - 10*time.Minute }
-
 // pbmBackupEnv is what backup.sh (and restore.sh's new base backup) reads.
 func pbmBackupEnv(t *schema.Topology) []corev1.EnvVar {
 	return []corev1.EnvVar{
@@ -53,7 +47,7 @@ func buildBackupCronJob(t *schema.Topology, r schema.Region) object {
 	backoff, keepOK, keepFailed := int32(0), int32(3), int32(3)
 	utc := "Etc/UTC"
 	env := append(pbmBackupEnv(t),
-		corev1.EnvVar{Name: "PBM_WAIT_TIME", Value: BackupWait(t).String()},
+		corev1.EnvVar{Name: "PBM_WAIT_TIME", Value: t.BackupWait().String()},
 		corev1.EnvVar{Name: "PBM_RETENTION_DAYS", Value: strconv.Itoa(t.Backup.RetentionDays)},
 	)
 	podLabels := map[string]string{labelComponent: componentBackup, clientLabel: "true"}

@@ -96,7 +96,7 @@ func objects(t *schema.Topology, r schema.Region) (base, overlay []object, err e
 	}
 	if t.Preferred().Name == r.Name {
 		overlay = append(overlay, buildInitScripts(t), buildInitJob(t, r))
-		overlay = append(overlay, buildPBMConfigJob(t, r), buildBackupCronJob(t, r))
+		overlay = append(overlay, buildPBMConfigJob(t, r), buildBackupCronJob(t, r), buildPBMStatus(t, r))
 	}
 	return base, overlay, nil
 }

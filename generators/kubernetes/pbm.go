@@ -49,12 +49,18 @@ var (
 	pbmBackupScript string
 	//go:embed pbmscripts/restore.sh
 	pbmRestoreScript string
+	//go:embed pbmscripts/status.sh
+	pbmStatusScript string
+	//go:embed pbmscripts/check.sh
+	pbmCheckScript string
 )
 
 var pbmScripts = map[string]string{
 	"config.sh":  pbmConfigScript,
 	"backup.sh":  pbmBackupScript,
 	"restore.sh": pbmRestoreScript,
+	"status.sh":  pbmStatusScript,
+	"check.sh":   pbmCheckScript,
 }
 
 // OplogSpanMin is PBM's pitr.oplogSpanMin for the topology, in minutes

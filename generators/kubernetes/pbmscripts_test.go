@@ -1,6 +1,7 @@
 package kubernetes
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	batchv1 "k8s.io/api/batch/v1"
@@ -334,4 +336,82 @@ func normalize(calls []string) []string {
 		out = append(out, c)
 	}
 	return out
+}
+
+// TestPBMStatusChecks runs each check container of the status CronJob
+// under sh with the real jq against pbm status JSON shaped as PBM 2.10.0
+// prints it (cmd/pbm/status.go): only the failing condition's container
+// exits non-zero.
+func TestPBMStatusChecks(t *testing.T) {
+	if _, err := exec.LookPath("jq"); err != nil {
+		t.Fatal("jq not found: the PBM image has it and the check tests need it (apt-get install jq)")
+	}
+	topo := load(t, cases["default"])
+	files := generate(t, topo)
+	pref := topo.Preferred().Name
+	var cm corev1.ConfigMap
+	objectFile(t, files, pref, "ConfigMap", names.PBMConfigMap, &cm)
+	var cj batchv1.CronJob
+	objectFile(t, files, pref, "CronJob", names.PBMStatusCronJob, &cj)
+	spec := cj.Spec.JobTemplate.Spec.Template.Spec
+	if len(spec.InitContainers) != 1 || spec.InitContainers[0].Name != names.PBMStatusInit {
+		t.Fatalf("init containers %v", spec.InitContainers)
+	}
+	dir := t.TempDir()
+	script := filepath.Join(dir, "check.sh")
+	if err := os.WriteFile(script, []byte(cm.Data["check.sh"]), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().Unix()
+	// rpo 1m: a chunk may be 1 m (span) + 1 m (upload) old; every 6h: a
+	// base backup may be 6 h + 5 h 50 m old.
+	status := func(chunkAge, backupAge int64, nodeOK bool, running string) string {
+		return fmt.Sprintf(`{"cluster":[{"rs":"global-rs","nodes":[{"host":"global-rs-us-0.us.db.myapp.internal:27017","agent":"v2.10.0","role":"P","ok":true},{"host":"global-rs-eu-0.eu.db.myapp.internal:27017","agent":"v2.10.0","role":"S","ok":%t}]}],`+
+			`"pitr":{"conf":true,"run":true,"nodes":[]},"running":%s,`+
+			`"backups":{"type":"S3","path":"s3://mongodb-backups-global-mongodb-us/pbm","snapshot":[{"name":"old","status":"done","restoreTo":%d,"type":"logical"},{"name":"failed","status":"error","restoreTo":%d,"type":"logical"}],`+
+			`"pitrChunks":{"pitrChunks":[{"range":{"start":%d,"end":%d}}],"size":1024}}}`,
+			nodeOK, running, now-backupAge, now-60, now-backupAge, now-chunkAge)
+	}
+	healthy := status(30, 3600, true, "{}")
+	for _, tc := range []struct {
+		name   string
+		status string
+		failed []string
+	}{
+		{"healthy", healthy, nil},
+		{"chunk 90 s old: within span + upload", status(90, 3600, true, "{}"), nil},
+		{"chunk 5 min old", status(300, 3600, true, "{}"), []string{names.PBMCheckPITR}},
+		{"base backup 11 h 51 m old", status(30, 11*3600+51*60, true, "{}"), []string{names.PBMCheckBackup}},
+		{"an agent is down", status(30, 3600, false, "{}"), []string{names.PBMCheckAgents}},
+		{"a restore is running", status(30, 3600, true, `{"type":"restore","name":"2026-12-03T09:00:01Z","status":"running"}`), []string{names.PBMCheckRestore}},
+		{"no chunks, no backups, no agents", `{"cluster":[],"pitr":{"conf":false,"run":false},"running":{},"backups":{"type":"S3","snapshot":[]}}`,
+			[]string{names.PBMCheckPITR, names.PBMCheckAgents, names.PBMCheckBackup}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := filepath.Join(dir, "status.json")
+			if err := os.WriteFile(f, []byte(tc.status), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			var failed []string
+			for _, c := range spec.Containers {
+				env := []string{"PATH=" + os.Getenv("PATH")}
+				for _, e := range c.Env {
+					v := e.Value
+					if e.Name == "PBM_STATUS_FILE" {
+						v = f
+					}
+					env = append(env, e.Name+"="+v)
+				}
+				cmd := exec.Command("sh", append([]string{script}, c.Command[2:]...)...)
+				cmd.Env = env
+				if out, err := cmd.CombinedOutput(); err != nil {
+					failed = append(failed, c.Name)
+					t.Logf("%s: %s", c.Name, out)
+				}
+			}
+			if diff := cmp.Diff(tc.failed, failed); diff != "" {
+				t.Errorf("failed checks (-want +got):\n%s", diff)
+			}
+		})
+	}
 }

@@ -24,6 +24,14 @@ const (
 	// PBMStatusCronJob checks pbm status every minute; kube-state-metrics
 	// reports its last success.
 	PBMStatusCronJob = "mongodb-pbm-status"
+	// PBMStatusInit is the status CronJob's init container (pbm status);
+	// PBMCheck* are its check containers, one condition each, whose
+	// termination reason kube-state-metrics reports to the alerts.
+	PBMStatusInit   = "pbm-status"
+	PBMCheckPITR    = "check-pitr"
+	PBMCheckAgents  = "check-agents"
+	PBMCheckBackup  = "check-backup"
+	PBMCheckRestore = "check-restore"
 	// PBMPrefix is the key prefix of everything PBM writes in a bucket.
 	PBMPrefix = "pbm"
 )

@@ -65,13 +65,14 @@ var GlobalExporterMetrics = []string{
 // certificate and disk alerts read (infra.go).
 var ClusterMetrics = []string{certExpiryMetric, volumeCapacityMetric, volumeUsedMetric}
 
-// KubeStateMetrics are the kube-state-metrics series the backup alerts read.
-var KubeStateMetrics = []string{
+// KubeStateMetrics are the kube-state-metrics series the backup alerts read
+// (and the PBM alerts', backup_alerts.go).
+var KubeStateMetrics = append([]string{
 	"kube_cronjob_created",
 	"kube_cronjob_status_last_successful_time",
 	"kube_job_failed",
 	"kube_job_status_start_time",
-}
+}, pbmKubeStateMetrics...)
 
 // federationMatch is the match[] list of every federation job: the
 // exporter series the global rules read, the MongoDB namespace's backup

@@ -39,13 +39,14 @@ func Generate(t *schema.Topology) ([]generators.File, error) {
 	}
 
 	alerts, alertTests := g.alertGroup()
+	pbm, pbmTests := g.pbmAlertGroup() // backup_alerts.go
 	sloGroups := g.sloGroups()
 	ruleFiles := []struct {
 		name, doc string
 		groups    []ruleGroup
 		tests     []testCase
 	}{
-		{AlertsFile, alertsDoc, []ruleGroup{alerts}, alertTests},
+		{AlertsFile, alertsDoc, []ruleGroup{alerts, pbm}, append(alertTests, pbmTests...)},
 		{RecordingFile, recordingDoc, []ruleGroup{g.recordingGroup()}, g.recordingTests()},
 		{SLOFile, g.sloDoc(), sloGroups, g.sloTests()},
 	}

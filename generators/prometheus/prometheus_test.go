@@ -49,6 +49,8 @@ var exporterMetrics = map[string]string{
 // read (docs/job-metrics.md, docs/cronjob-metrics.md).
 var kubeStateMetrics = []string{
 	"kube_cronjob_created", "kube_cronjob_status_last_successful_time", "kube_job_failed", "kube_job_status_start_time",
+	// kube-state-metrics docs/pod-metrics.md (STABLE): the PBM status checks.
+	"kube_pod_container_status_terminated_reason", "kube_pod_init_container_status_terminated_reason",
 }
 
 var promql = parser.NewParser(parser.Options{})
