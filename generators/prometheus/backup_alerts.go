@@ -108,9 +108,9 @@ func (g *gen) pbmAlertGroup() (ruleGroup, []testCase) {
 			reason(a.init, a.container, podB, "Error", fmt.Sprintf("_ %s", constant(1, n-1))),
 		}
 		tests = append(tests, testCase{
-			Name:        fmt.Sprintf("%s fails in every status Job: %s", a.container, a.alert.name),
-			Interval:    at(step),
-			InputSeries: failingIn,
+			Name:           fmt.Sprintf("%s fails in every status Job: %s", a.container, a.alert.name),
+			Interval:       at(step),
+			InputSeries:    failingIn,
 			AlertRuleTests: pendingThenFiring(a.alert, g.expect(a.alert, out, 1)),
 		}, testCase{
 			Name:     fmt.Sprintf("%s completes: no %s", a.container, a.alert.name),
