@@ -59,7 +59,7 @@ func TestLabelKey(t *testing.T) {
 		"": false, "bad key": false, "-x": false, "x-": false, "Example.com/x": false, "/x": false, "a/b/c": false,
 		"x123456789012345678901234567890123456789012345678901234567890123": false, // 64-character name
 	} {
-		if got := labelKey.MatchString(key); got != ok {
+		if got := isLabelKey(key); got != ok {
 			t.Errorf("labelKey %q: got %v, want %v", key, got, ok)
 		}
 	}

@@ -2,7 +2,6 @@ package kubernetes
 
 import (
 	"net/url"
-	"slices"
 	"sort"
 	"strings"
 
@@ -44,11 +43,6 @@ func userSecrets() []string {
 // users'.
 func secrets() []string {
 	out := append([]string{secretAdmin}, userSecrets()...)
-	if !slices.Contains(out, names.SecretPBM) {
-		// The pbm user's Secret (PBM's agents read it) until the pbm
-		// user joins replset.Users.
-		out = append(out, names.SecretPBM)
-	}
 	sort.Strings(out)
 	return out
 }

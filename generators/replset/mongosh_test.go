@@ -37,7 +37,7 @@ var mongoshCases = []struct{ name, input, out string }{
 var readOnly = map[string]bool{
 	"hello": true, "isMaster": true, "ismaster": true, "ping": true, "buildInfo": true,
 	"getParameter": true, "atlasVersion": true, "aggregate": true, "endSessions": true,
-	"replSetGetStatus": true, "replSetGetConfig": true, "usersInfo": true, "connectionStatus": true,
+	"replSetGetStatus": true, "replSetGetConfig": true, "usersInfo": true, "rolesInfo": true, "connectionStatus": true,
 	"getCmdLineOpts": true, "getLog": true, "saslStart": true, "saslContinue": true,
 }
 

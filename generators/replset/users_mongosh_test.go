@@ -55,6 +55,16 @@ func TestEnsureUsersInMongosh(t *testing.T) {
 		"exporter":     {"mongodb-exporter", "exp-pw", []any{map[string]any{"role": "clusterMonitor", "db": "admin"}, map[string]any{"role": "read", "db": "local"}}},
 		"backup":       {"mongodb-backup", "bak-pw", []any{map[string]any{"role": "backup", "db": "admin"}}},
 		"tls-reloader": {"mongodb-tls-reloader", "tls-pw", []any{map[string]any{"role": "hostManager", "db": "admin"}}},
+		// Percona Backup for MongoDB 2.x, "Configure authentication in
+		// MongoDB": readWrite, backup, clusterMonitor, restore and the
+		// user-defined pbmAnyAction, all on admin.
+		"pbm": {"mongodb-pbm", "pbm-pw", []any{
+			map[string]any{"role": "readWrite", "db": "admin"},
+			map[string]any{"role": "backup", "db": "admin"},
+			map[string]any{"role": "clusterMonitor", "db": "admin"},
+			map[string]any{"role": "restore", "db": "admin"},
+			map[string]any{"role": "pbmAnyAction", "db": "admin"},
+		}},
 	}
 	for name, u := range want {
 		writeCredentials(t, filepath.Join(users, u.secret), name, u.pwd)
@@ -70,8 +80,10 @@ func TestEnsureUsersInMongosh(t *testing.T) {
 	}
 	primary := topo.Members[0].HostPort() // the stub elects the highest priority
 	got := map[string]string{}
+	var order []string
 	for _, c := range writes(set.Commands()) {
 		user, _ := c.Doc[0].Value.(string)
+		order = append(order, c.Name+" "+user)
 		got[user] = c.Name
 		if c.Member != primary || c.User != "root" {
 			t.Errorf("%s %s sent to %s as %q, want the primary %s as root", c.Name, user, c.Member, c.User, primary)
@@ -86,7 +98,20 @@ func TestEnsureUsersInMongosh(t *testing.T) {
 			t.Errorf("%s %s: writeConcern %v, want w: majority", c.Name, user, wc)
 		}
 	}
-	if d := cmp.Diff(map[string]string{"exporter": "updateUser", "backup": "createUser", "tls-reloader": "createUser"}, got); d != "" {
+	// The same docs: pbmAnyAction is anyAction on anyResource; it must
+	// exist before the user that holds it (createUser refuses an unknown
+	// role).
+	wantRole := map[string]any{
+		"privileges": []any{map[string]any{"resource": map[string]any{"anyResource": true}, "actions": []any{"anyAction"}}},
+		"roles":      []any{},
+	}
+	if d := cmp.Diff(wantRole, asJSON(t, set.Roles()["pbmAnyAction"])); d != "" {
+		t.Errorf("pbmAnyAction (-want +got):\n%s", d)
+	}
+	if len(order) == 0 || order[0] != "createRole pbmAnyAction" {
+		t.Errorf("write commands %v: want createRole pbmAnyAction first", order)
+	}
+	if d := cmp.Diff(map[string]string{"pbmAnyAction": "createRole", "exporter": "updateUser", "backup": "createUser", "tls-reloader": "createUser", "pbm": "createUser"}, got); d != "" {
 		t.Errorf("user commands (-want +got):\n%s", d)
 	}
 	stored, pwds := set.Users(), set.Passwords()
@@ -98,7 +123,7 @@ func TestEnsureUsersInMongosh(t *testing.T) {
 			t.Errorf("%s password %q, want the Secret's %q", name, pwds[name], u.pwd)
 		}
 	}
-	for _, line := range []string{"topogen: updated the exporter user exporter", "topogen: created the backup user backup", "topogen: created the tls-reloader user tls-reloader"} {
+	for _, line := range []string{"topogen: updated the exporter user exporter", "topogen: created the backup user backup", "topogen: created the tls-reloader user tls-reloader", "topogen: created the role pbmAnyAction", "topogen: created the pbm user pbm"} {
 		if !strings.Contains(res.Stdout, line+"\n") {
 			t.Errorf("stdout lacks %q:\n%s", line, res.Stdout)
 		}

@@ -20,6 +20,8 @@ const (
 	CodeNotWritablePrimary  = 10107
 	CodeDuplicateKey        = 11000
 	CodeUserAlreadyExists   = 51003
+	CodeRoleNotFound        = 31
+	CodeRoleAlreadyExists   = 51002
 	maxWireVersion          = 21 // MongoDB 7.0 (wire_version.h: WireVersion::WIRE_VERSION_70)
 	maxBsonObjectSize       = 16 * 1024 * 1024
 	maxMessageSizeBytes     = maxMessage
@@ -79,6 +81,10 @@ func (m *Member) command(c *connState, name string, doc bson.D) bson.D {
 		return m.usersInfo(doc)
 	case "createuser", "updateuser":
 		return m.writeUser(name, doc)
+	case "rolesinfo":
+		return m.rolesInfo(doc)
+	case "createrole", "updaterole":
+		return m.writeRole(name, doc)
 	}
 	// What a mongod without the command answers (commands.cpp:
 	// "no such command: '<name>'"). mongosh's startup probes (buildInfo,
@@ -301,5 +307,56 @@ func (m *Member) writeUser(name string, doc bson.D) bson.D {
 		s.passwords[user] = pwd
 	}
 	s.users[user] = u
+	return ok()
+}
+
+// rolesInfo answers rolesInfo for one user-defined role of admin, the
+// form mongosh's db.getRole sends ({rolesInfo: {role, db}} or a name);
+// an unknown role is an empty list, which getRole turns into null
+// (MongoDB manual, "rolesInfo").
+func (m *Member) rolesInfo(doc bson.D) bson.D {
+	var name string
+	switch v := doc[0].Value.(type) {
+	case string:
+		name = v
+	case bson.D:
+		name, _ = lookup(v, "role").(string)
+	}
+	roles := bson.A{}
+	if r, found := m.set.roles[name]; found {
+		roles = append(roles, append(bson.D{
+			{Key: "_id", Value: "admin." + name},
+			{Key: "role", Value: name},
+			{Key: "db", Value: "admin"},
+			{Key: "isBuiltin", Value: false},
+		}, r...))
+	}
+	return ok(bson.E{Key: "roles", Value: roles})
+}
+
+// writeRole answers createRole / updateRole on the primary: a duplicate
+// createRole is Location51002 "Role already exists", an updateRole of an
+// unknown role RoleNotFound (31) (MongoDB manual, "createRole",
+// "updateRole"; error_codes.yml).
+func (m *Member) writeRole(name string, doc bson.D) bson.D {
+	s := m.set
+	if s.cfg == nil || s.primary != m.Host {
+		return commandError(CodeNotWritablePrimary, "NotWritablePrimary", "not primary")
+	}
+	role, _ := doc[0].Value.(string)
+	_, exists := s.roles[role]
+	if strings.EqualFold(name, "createRole") && exists {
+		return commandError(CodeRoleAlreadyExists, "Location51002", fmt.Sprintf("Role \"%s@admin\" already exists", role))
+	}
+	if strings.EqualFold(name, "updateRole") && !exists {
+		return commandError(CodeRoleNotFound, "RoleNotFound", fmt.Sprintf("Role %s@admin not found", role))
+	}
+	r := bson.D{}
+	for _, k := range []string{"privileges", "roles"} {
+		if v := lookup(doc, k); v != nil {
+			r = append(r, bson.E{Key: k, Value: v})
+		}
+	}
+	s.roles[role] = r
 	return ok()
 }

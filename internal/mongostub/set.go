@@ -23,6 +23,7 @@ type Set struct {
 	// to exercise the scripts' bounded wait for the election.
 	electionHellos int
 	users          map[string]bson.D
+	roles          map[string]bson.D // user-defined roles of admin: privileges, roles
 	passwords      map[string]string
 	requireAuth    bool
 	aliases        map[string]string
@@ -60,7 +61,7 @@ type connState struct {
 // for every host; they stop when the test ends.
 func New(t testing.TB, hosts []string) *Set {
 	t.Helper()
-	s := &Set{byHost: map[string]*Member{}, users: map[string]bson.D{}, passwords: map[string]string{}}
+	s := &Set{byHost: map[string]*Member{}, users: map[string]bson.D{}, roles: map[string]bson.D{}, passwords: map[string]string{}}
 	for _, h := range hosts {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -172,6 +173,17 @@ func (s *Set) Users() map[string]bson.A {
 	out := map[string]bson.A{}
 	for n, u := range s.users {
 		out[n], _ = lookup(u, "roles").(bson.A)
+	}
+	return out
+}
+
+// Roles lists the stored user-defined roles (privileges, roles), by name.
+func (s *Set) Roles() map[string]bson.D {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]bson.D{}
+	for n, r := range s.roles {
+		out[n] = r
 	}
 	return out
 }
