@@ -5,6 +5,7 @@ package compile
 
 import (
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/topogen/topogen/analysis"
@@ -162,7 +163,31 @@ func addReconfigSteps(tree *generators.Tree, t *schema.Topology, opts Options) e
 // (analysis), user patches that match no object (kubernetes), AWS names
 // over AWS's length limits and the EKS version against the EKS release
 // calendar today (terraform).
-func Check(t *schema.Topology) schema.Diagnostics { return CheckAt(t, time.Now()) }
+func Check(t *schema.Topology) schema.Diagnostics {
+	now, err := Today()
+	if err != nil {
+		return schema.Diagnostics{{Severity: schema.Error, Path: TodayEnv, Summary: err.Error(), Fix: "set it to a date such as 2026-12-03, or unset it"}}
+	}
+	return CheckAt(t, now)
+}
+
+// TodayEnv fixes the day Check judges the EKS calendar on (YYYY-MM-DD, UTC):
+// the CLI tests set it so that their expected warnings do not change as
+// the calendar moves, and it reproduces an earlier CI run.
+const TodayEnv = "TOPOGEN_TODAY"
+
+// Today is the day Check uses: TodayEnv when set, else now.
+func Today() (time.Time, error) {
+	v := os.Getenv(TodayEnv)
+	if v == "" {
+		return time.Now(), nil
+	}
+	d, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("environment variable %s=%q is not a date (YYYY-MM-DD)", TodayEnv, v)
+	}
+	return d, nil
+}
 
 // CheckAt is Check on the day now: the EKS calendar check is the only one
 // that depends on the date, and tests fix it.
