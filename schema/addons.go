@@ -5,26 +5,6 @@ import (
 	"slices"
 )
 
-// Addons pins the Helm charts of the cluster add-ons every regional cluster
-// runs before its MongoDB tree (schema/topology.cue #Addons).
-type Addons struct {
-	AWSLoadBalancerController Chart `json:"awsLoadBalancerController"`
-	ExternalDNS               Chart `json:"externalDNS"`
-	CertManager               Chart `json:"certManager"`
-	ExternalSecrets           Chart `json:"externalSecrets"`
-	PrometheusOperatorCRDs    Chart `json:"prometheusOperatorCRDs"`
-	KubePrometheusStack       Chart `json:"kubePrometheusStack"`
-}
-
-// Chart is one pinned Helm chart. Enabled is meaningful only for optional
-// add-ons (kube-prometheus-stack); the others are always installed.
-type Chart struct {
-	RepoURL string `json:"repoURL"`
-	Chart   string `json:"chart"`
-	Version string `json:"version"`
-	Enabled bool   `json:"enabled,omitempty"`
-}
-
 // gp3 limits (Amazon EBS User Guide, "General Purpose SSD volumes", gp3):
 // at most 500 IOPS per GiB of volume size, and at most 0.25 MiB/s of
 // throughput per provisioned IOPS. The absolute bounds are in the CUE

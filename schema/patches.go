@@ -10,25 +10,6 @@ import (
 	"strings"
 )
 
-// PatchesDir is the topology subdirectory holding user kustomize patches:
-// patches/<region>/*.yaml apply to one region's Kubernetes tree,
-// patches/all/*.yaml to every region's.
-const PatchesDir = "patches"
-
-// PatchesAll is the patches/ subdirectory whose patches apply to every region.
-const PatchesAll = "all"
-
-// Patch is one user kustomize patch file, read at load time so that the
-// generators stay pure.
-type Patch struct {
-	// Region is a region name, or PatchesAll.
-	Region string
-	// File is the patch's path relative to the topology directory, with
-	// forward slashes, e.g. "patches/us/statefulset.yaml"; errors name it.
-	File string
-	Data []byte
-}
-
 // loadPatches reads dir/patches/<region|all>/*.yaml (and *.yml), sorted by
 // file so that the output never depends on directory order. A missing
 // patches/ directory is no patches.
@@ -116,19 +97,4 @@ func readLimited(name string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("over the %d-byte limit", limit)
 	}
 	return b, nil
-}
-
-// RegionPatches returns the patches for one region: patches/all first, then
-// the region's own, each in file order.
-func (t *Topology) RegionPatches(region string) []Patch {
-	var all, own []Patch
-	for _, p := range t.Patches {
-		switch p.Region {
-		case PatchesAll:
-			all = append(all, p)
-		case region:
-			own = append(own, p)
-		}
-	}
-	return append(all, own...)
 }

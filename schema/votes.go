@@ -19,12 +19,6 @@ import (
 //     requires a vote, which this construction guarantees.
 // The same topology always yields the same assignment.
 
-func sortRegionsByPreference(rs []Region) {
-	slices.SortStableFunc(rs, func(a, b Region) int {
-		return cmp.Or(-cmp.Compare(a.Priority, b.Priority), cmp.Compare(a.Name, b.Name))
-	})
-}
-
 // assignVotes fills Region.Voters: pinned values as written, the others by
 // the round-robin above, for the largest odd total that fits.
 func (c *checker) assignVotes(t *Topology, raw rawTopology) {
@@ -104,14 +98,6 @@ func buildMembers(t *Topology) []Member {
 	return ms
 }
 
-// PodName is the StatefulSet pod of a member: "<replica set>-<region>-<i>".
-func PodName(replicaSet, region string, ordinal int) string {
-	return replicaSet + "-" + region + "-" + strconv.Itoa(ordinal)
-}
-
-// StatefulSetName is the StatefulSet of a region's members.
-func StatefulSetName(replicaSet, region string) string { return replicaSet + "-" + region }
-
 // checkVotes reports a vote layout mongod rejects or that loses the
 // majority with one region.
 func (c *checker) checkVotes(t *Topology, raw rawTopology) {
@@ -182,5 +168,3 @@ func (c *checker) layout(t *Topology) string {
 	}
 	return "voters " + s
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }
