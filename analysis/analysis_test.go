@@ -12,7 +12,7 @@ import (
 	"github.com/topogen/topogen/internal/testtopo"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/topogen/topogen/generators/model"
+	"github.com/topogen/topogen/generators/snapshot"
 	"github.com/topogen/topogen/schema"
 )
 
@@ -235,11 +235,11 @@ func TestRTOUnboundedCatchUp(t *testing.T) {
 
 func TestDecodedTopologyHasNoPositions(t *testing.T) {
 	topo := load(t, "regions", withoutAccept(t))
-	files, err := model.Generate(topo)
+	files, err := snapshot.Generate(topo)
 	if err != nil {
 		t.Fatal(err)
 	}
-	decoded, err := model.Decode(files[0].Data)
+	decoded, err := snapshot.Decode(files[0].Data)
 	if err != nil {
 		t.Fatal(err)
 	}

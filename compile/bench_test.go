@@ -3,8 +3,8 @@ package compile
 import (
 	"testing"
 
-	"github.com/topogen/topogen/generators/model"
 	"github.com/topogen/topogen/generators/replset"
+	"github.com/topogen/topogen/generators/snapshot"
 	"github.com/topogen/topogen/schema"
 )
 
@@ -55,7 +55,7 @@ func BenchmarkCore(b *testing.B) {
 				if _, err := replset.Generate(t); err != nil {
 					b.Fatal(err)
 				}
-				if _, err := model.Generate(t); err != nil {
+				if _, err := snapshot.Generate(t); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -13,9 +13,9 @@ import (
 	"github.com/topogen/topogen/generators/failover"
 	"github.com/topogen/topogen/generators/gitops"
 	"github.com/topogen/topogen/generators/kubernetes"
-	"github.com/topogen/topogen/generators/model"
 	"github.com/topogen/topogen/generators/prometheus"
 	"github.com/topogen/topogen/generators/replset"
+	"github.com/topogen/topogen/generators/snapshot"
 	"github.com/topogen/topogen/generators/terraform"
 	"github.com/topogen/topogen/impact"
 	"github.com/topogen/topogen/internal/parallel"
@@ -31,7 +31,7 @@ type Target struct {
 
 // Targets in the order they run; each owns a directory (or file) of out/.
 var Targets = []Target{
-	{Name: "model", Generate: model.Generate},
+	{Name: "model", Generate: snapshot.Generate},
 	{Name: "replset", Generate: replset.Generate},
 	{Name: "failover", Generate: failover.Generate},
 	{Name: "gitops", Generate: gitops.Generate},
@@ -59,22 +59,22 @@ const ReconfigBasePath = impact.ReconfigDir + "/base-topology.json"
 
 // SnapshotPath is the file of the output directory that records the
 // topology it was generated from (the destructive-change guard reads it).
-const SnapshotPath = model.Path
+const SnapshotPath = snapshot.Path
 
 // PreviousFrom reads Options from the files of an existing output
 // directory (as read by outdir.ReadTree). Unreadable snapshots are errors:
 // the change analysis would silently miss changes.
 func PreviousFrom(existing map[string][]byte) (Options, error) {
 	var opts Options
-	if b, ok := existing[model.Path]; ok {
-		t, err := model.Decode(b)
+	if b, ok := existing[snapshot.Path]; ok {
+		t, err := snapshot.Decode(b)
 		if err != nil {
 			return opts, err
 		}
 		opts.Previous = t
 	}
 	if b, ok := existing[ReconfigBasePath]; ok {
-		t, err := model.Decode(b)
+		t, err := snapshot.Decode(b)
 		if err != nil {
 			return opts, err
 		}
@@ -134,11 +134,11 @@ func Compile(t *schema.Topology, opts Options) (*generators.Tree, error) {
 func addReconfigSteps(tree *generators.Tree, t *schema.Topology, opts Options) error {
 	base := opts.ReconfigBase
 	if opts.Previous != nil {
-		prev, err := model.Generate(opts.Previous)
+		prev, err := snapshot.Generate(opts.Previous)
 		if err != nil {
 			return err
 		}
-		cur, _ := tree.Get(model.Path)
+		cur, _ := tree.Get(snapshot.Path)
 		if string(prev[0].Data) != string(cur) {
 			base = opts.Previous // a new change: plan from what is deployed
 		}
@@ -150,7 +150,7 @@ func addReconfigSteps(tree *generators.Tree, t *schema.Topology, opts Options) e
 	if len(steps) == 0 {
 		return nil
 	}
-	snapshot, err := model.Generate(base)
+	snapshot, err := snapshot.Generate(base)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,7 @@
 // Package impact classifies what a topology change means for the running
 // deployment: safe, rolling restart, replica-set reconfig or destructive.
 // `topogen diff` and the GitOps markdown diff compare the committed
-// out/topology.json (decoded with generators/model.Decode) with the
+// out/topology.json (decoded with generators/snapshot.Decode) with the
 // topology being compiled.
 package impact
 

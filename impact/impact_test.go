@@ -7,7 +7,7 @@ import (
 	"github.com/topogen/topogen/internal/testtopo"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/topogen/topogen/generators/model"
+	"github.com/topogen/topogen/generators/snapshot"
 	"github.com/topogen/topogen/schema"
 )
 
@@ -42,11 +42,11 @@ func edit(t *testing.T, dir string, repl map[string][]string, extra map[string]s
 // out/topology.json decoded.
 func roundTrip(t *testing.T, topo *schema.Topology) *schema.Topology {
 	t.Helper()
-	files, err := model.Generate(topo)
+	files, err := snapshot.Generate(topo)
 	if err != nil {
 		t.Fatal(err)
 	}
-	old, err := model.Decode(files[0].Data)
+	old, err := snapshot.Decode(files[0].Data)
 	if err != nil {
 		t.Fatal(err)
 	}

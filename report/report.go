@@ -12,7 +12,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/topogen/topogen/generators/model"
+	"github.com/topogen/topogen/generators/snapshot"
 	"github.com/topogen/topogen/impact"
 	"github.com/topogen/topogen/outdir"
 )
@@ -39,7 +39,7 @@ var targetOrder = []string{"model", "kubernetes", "terraform", "replset", "prome
 
 // rootFiles name the target of files at the top of the output directory.
 var rootFiles = map[string]string{
-	model.Path:          "model",
+	snapshot.Path:       "model",
 	outdir.ManifestPath: "manifest",
 }
 

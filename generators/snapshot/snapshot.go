@@ -1,8 +1,8 @@
-// Package model writes the resolved topology, out/topology.json: every
+// Package snapshot writes the resolved topology, out/topology.json: every
 // member, vote, host and subnet as the compiler decided them. Reviewers read
 // it to see what a topology edit means; `topogen diff` reads the committed
 // copy back to describe a change in topology terms.
-package model
+package snapshot
 
 import (
 	"encoding/json"
