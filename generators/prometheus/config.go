@@ -108,6 +108,12 @@ func (g *gen) config() ([]byte, error) {
 			StaticConfigs: []staticConfig{{Targets: t.Monitoring.Alertmanagers}},
 		}}},
 	}
+	match := federationMatch(t)
+	for _, sel := range match {
+		if err := checkSelector("federation match[]", sel); err != nil {
+			return nil, err
+		}
+	}
 	for _, r := range t.Regions {
 		c.ScrapeConfigs = append(c.ScrapeConfigs, scrapeConfig{
 			JobName: names.FederationJob(r),
@@ -116,7 +122,7 @@ func (g *gen) config() ([]byte, error) {
 			// it (kube-state-metrics).
 			HonorLabels: true,
 			MetricsPath: "/federate",
-			Params:      map[string][]string{"match[]": federationMatch(t)},
+			Params:      map[string][]string{"match[]": match},
 			StaticConfigs: []staticConfig{{
 				Targets: []string{r.Prometheus},
 				Labels:  map[string]string{names.SeriesRegionLabel: r.Name},

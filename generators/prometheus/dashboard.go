@@ -202,6 +202,9 @@ func (g *gen) dashboard() ([]byte, error) {
 		}
 		d.Panels = append(d.Panels, p)
 	}
+	if err := checkDashboard(d); err != nil {
+		return nil, err
+	}
 	return prettyjson.Marshal(d)
 }
 
