@@ -45,7 +45,8 @@ type Change struct {
 // Compare lists the changes from old to new in a stable order: global
 // fields in the schema's order (name, replicaSet, mongodb, dns), then each
 // region by name (added, removed, changed), then slo, backup, kubernetes,
-// terraform, monitoring and delivery. Analysis inputs (rttMillis, accept,
+// terraform (with EKS access and add-ons), monitoring, delivery and the
+// cluster add-on charts. Analysis inputs (rttMillis, accept,
 // acknowledge) change nothing that runs and are not reported.
 func Compare(old, new *schema.Topology) []Change {
 	c := &comparer{}
@@ -191,6 +192,7 @@ func (c *comparer) region(o, n schema.Region) {
 		}
 		c.add(Rolling, name, p+"sizing", "%s: sizing %s (%s)", name, d, why)
 	}
+	c.volumes(o, n)
 	if !slices.Equal(o.Continents, n.Continents) || !slices.Equal(o.Countries, n.Countries) {
 		c.add(Safe, name, p+"serves", "%s: geo-routing %s → %s (safe: DNS records)", name, serves(o), serves(n))
 	}
@@ -242,6 +244,7 @@ func (c *comparer) rest(old, new *schema.Topology) {
 
 	field(c, Safe, "backup.schedule", old.Backup.Schedule, new.Backup.Schedule, "safe: CronJob schedule")
 	field(c, Safe, "backup.retentionDays", old.Backup.RetentionDays, new.Backup.RetentionDays, "safe: bucket lifecycle rule")
+	c.backup(old, new)
 
 	ko, kn := old.Kubernetes, new.Kubernetes
 	field(c, Destructive, "kubernetes.namespace", ko.Namespace, kn.Namespace,
@@ -261,6 +264,7 @@ func (c *comparer) rest(old, new *schema.Topology) {
 	field(c, Safe, "terraform.state.key", to.StateKey, tn.StateKey, "safe: run terraform init -migrate-state")
 	field(c, Safe, "terraform.state.region", to.StateRegion, tn.StateRegion, "safe: run terraform init -migrate-state")
 	field(c, Destructive, "terraform.backupBucketPrefix", to.BackupBucketPrefix, tn.BackupBucketPrefix, "destructive: backup buckets are replaced and old backups dropped")
+	c.platform(old, new)
 
 	mo, mn := old.Monitoring, new.Monitoring
 	field(c, Safe, "monitoring.runbookBaseURL", mo.RunbookBaseURL, mn.RunbookBaseURL, "safe: alert annotations")
