@@ -45,9 +45,10 @@ type Change struct {
 // Compare lists the changes from old to new in a stable order: global
 // fields in the schema's order (name, replicaSet, mongodb, dns), then each
 // region by name (added, removed, changed), then slo, backup, kubernetes,
-// terraform (with EKS access and add-ons), monitoring, delivery and the
-// cluster add-on charts. Analysis inputs (rttMillis, accept,
-// acknowledge) change nothing that runs and are not reported.
+// terraform (EKS access, alarm subscriptions, then the cluster add-on
+// charts), monitoring and delivery, then the user's patches. Analysis
+// inputs (rttMillis, accept, acknowledge) change nothing that runs and are
+// not reported; TestCompareCoversEveryField lists what else is left out.
 func Compare(old, new *schema.Topology) []Change {
 	c := &comparer{}
 	c.global(old, new)
