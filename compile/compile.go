@@ -4,41 +4,21 @@
 package compile
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"time"
 
 	"github.com/topogen/topogen/analysis"
 	"github.com/topogen/topogen/generators"
-	"github.com/topogen/topogen/generators/failover"
-	"github.com/topogen/topogen/generators/gitops"
 	"github.com/topogen/topogen/generators/kubernetes"
-	"github.com/topogen/topogen/generators/prometheus"
-	"github.com/topogen/topogen/generators/replset"
+	"github.com/topogen/topogen/generators/reconfig"
 	"github.com/topogen/topogen/generators/snapshot"
 	"github.com/topogen/topogen/generators/terraform"
 	"github.com/topogen/topogen/impact"
 	"github.com/topogen/topogen/internal/parallel"
-	"github.com/topogen/topogen/outdir"
 	"github.com/topogen/topogen/schema"
 )
-
-// Target is one output target: a pure function from the model to files.
-type Target struct {
-	Name     string
-	Generate func(*schema.Topology) ([]generators.File, error)
-}
-
-// Targets in the order they run; each owns a directory (or file) of out/.
-var Targets = []Target{
-	{Name: "model", Generate: snapshot.Generate},
-	{Name: "replset", Generate: replset.Generate},
-	{Name: "failover", Generate: failover.Generate},
-	{Name: "gitops", Generate: gitops.Generate},
-	{Name: "kubernetes", Generate: kubernetes.Generate},
-	{Name: "terraform", Generate: terraform.Generate},
-	{Name: "prometheus", Generate: prometheus.Generate},
-}
 
 // Options carry what the output directory held before this run: the
 // topology it was generated from and the base of a pending reconfig plan.
@@ -51,11 +31,6 @@ type Options struct {
 	// out/replset/reconfig starts from; nil when there is none.
 	ReconfigBase *schema.Topology
 }
-
-// ReconfigBasePath holds the topology the reconfig steps start from, so that
-// the steps stay in out/ (and `topogen check` stays green) after gen has
-// rewritten out/topology.json, until the next topology change replaces them.
-const ReconfigBasePath = impact.ReconfigDir + "/base-topology.json"
 
 // SnapshotPath is the file of the output directory that records the
 // topology it was generated from (the destructive-change guard reads it).
@@ -73,7 +48,7 @@ func PreviousFrom(existing map[string][]byte) (Options, error) {
 		}
 		opts.Previous = t
 	}
-	if b, ok := existing[ReconfigBasePath]; ok {
+	if b, ok := existing[reconfig.BasePath]; ok {
 		t, err := snapshot.Decode(b)
 		if err != nil {
 			return opts, err
@@ -93,69 +68,74 @@ func Changes(t *schema.Topology, opts Options) []impact.Change {
 
 // Compile renders every target into one tree. It does no I/O.
 func Compile(t *schema.Topology, opts Options) (*generators.Tree, error) {
+	in := Input{Topology: t, Options: opts}
 	// Targets are pure and independent: run them concurrently, at most one
 	// per CPU (more would only raise peak memory), collect in list order so
-	// errors and output do not depend on scheduling.
+	// errors and output do not depend on scheduling. Targets marked After
+	// run next, in order, with the files of the others.
 	results := make([][]generators.File, len(Targets))
 	errs := make([]error, len(Targets))
-	// A panic in a target is a bug: it becomes an error naming the target
-	// (exit 2, "please report"), never a stack trace.
-	parallel.Do(len(Targets), 0, func(i int) {
+	run := func(i int, in Input) {
+		// A panic in a target is a bug: it becomes an error naming the
+		// target (exit 2, "please report"), never a stack trace.
 		errs[i] = parallel.Safe("target "+Targets[i].Name, func() (err error) {
-			results[i], err = Targets[i].Generate(t)
+			results[i], err = Targets[i].Generate(in)
 			return err
 		})
-	})
-	tree := generators.NewTree()
+	}
+	var after []int
+	var now []int
 	for i, target := range Targets {
+		if target.After {
+			after = append(after, i)
+		} else {
+			now = append(now, i)
+		}
+	}
+	parallel.Do(len(now), 0, func(k int) { run(now[k], in) })
+	tree := generators.NewTree()
+	collect := func(i int) error {
+		target := Targets[i]
 		if _, ok := errs[i].(*parallel.PanicError); ok {
-			return nil, errs[i]
+			return errs[i]
 		}
 		if errs[i] != nil {
-			return nil, fmt.Errorf("%s: %w", target.Name, errs[i])
+			return fmt.Errorf("%s: %w", target.Name, errs[i])
+		}
+		for _, f := range results[i] {
+			if owner := TargetOf(f.Path); owner != target.Name {
+				return fmt.Errorf("internal error in target %s: it wrote %s, which is under %s's paths; please report", target.Name, f.Path, cmp.Or(owner, "no target"))
+			}
 		}
 		if err := tree.Add(results[i]...); err != nil {
-			return nil, fmt.Errorf("%s: %w", target.Name, err)
+			return fmt.Errorf("%s: %w", target.Name, err)
+		}
+		return nil
+	}
+	for _, i := range now {
+		if err := collect(i); err != nil {
+			return nil, err
 		}
 	}
-	if err := addReconfigSteps(tree, t, opts); err != nil {
-		return nil, err
-	}
-	// The manifest marks the directory as topogen's and lists its files.
-	if err := tree.Add(generators.File{Path: outdir.ManifestPath, Data: outdir.Manifest(tree)}); err != nil {
-		return nil, err
+	for _, i := range after {
+		in.Files = tree
+		run(i, in)
+		if err := collect(i); err != nil {
+			return nil, err
+		}
 	}
 	return tree, nil
 }
 
-// addReconfigSteps plans the reconfigs from the previous topology (or, when
-// it is unchanged, from the pending plan's base) to t, when more than one is
-// needed (mongodb-facts.md §1.8).
-func addReconfigSteps(tree *generators.Tree, t *schema.Topology, opts Options) error {
-	base := opts.ReconfigBase
-	if opts.Previous != nil {
-		prev, err := snapshot.Generate(opts.Previous)
-		if err != nil {
-			return err
-		}
-		cur, _ := tree.Get(snapshot.Path)
-		if string(prev[0].Data) != string(cur) {
-			base = opts.Previous // a new change: plan from what is deployed
-		}
+// ReconfigSteps are the reconfigs the reconfig target writes for t: from
+// the previous generation when t changes it, else from the pending plan's
+// base; nil when one reconfig suffices.
+func ReconfigSteps(t *schema.Topology, opts Options) ([]impact.Step, error) {
+	base, err := reconfig.Base(t, opts.Previous, opts.ReconfigBase)
+	if err != nil || base == nil {
+		return nil, err
 	}
-	if base == nil {
-		return nil
-	}
-	steps := impact.ReconfigSteps(base, t)
-	if len(steps) == 0 {
-		return nil
-	}
-	snapshot, err := snapshot.Generate(base)
-	if err != nil {
-		return err
-	}
-	snapshot[0].Path = ReconfigBasePath
-	return tree.Add(append(steps, snapshot...)...)
+	return impact.ReconfigSteps(base, t), nil
 }
 
 // Check runs the checks that need the resolved model and returns their

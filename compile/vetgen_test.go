@@ -108,7 +108,7 @@ func TestTargetPanicIsAnError(t *testing.T) {
 	topo := testtopo.Load(t, "../regions")
 	saved := Targets
 	t.Cleanup(func() { Targets = saved })
-	Targets = append(append([]Target(nil), saved...), Target{Name: "broken", Generate: func(*schema.Topology) ([]generators.File, error) { panic("nil map") }})
+	Targets = append(append([]Target(nil), saved...), Target{Name: "broken", Generate: func(Input) ([]generators.File, error) { panic("nil map") }})
 	_, err := Compile(topo, Options{})
 	if err == nil || err.Error() != "internal error in target broken: nil map; please report it with the topology that caused it" {
 		t.Errorf("Compile = %v", err)

@@ -1,14 +1,12 @@
 package impact
 
 import (
-	"encoding/json"
 	"fmt"
 	"path"
 	"slices"
 	"strings"
 
 	"github.com/topogen/topogen/analysis"
-	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/schema"
 )
 
@@ -142,9 +140,9 @@ func effectOf(c Change, old, new *schema.Topology) effect {
 }
 
 // BuildPlan plans the changes from old to new. reconfig are the reconfig
-// step files the compiled tree holds (out/replset/reconfig/NN-*.json);
+// steps the compiled tree holds (out/replset/reconfig/NN-*.json);
 // without them, a reconfig is one rs.reconfig() to new's configuration.
-func BuildPlan(old, new *schema.Topology, changes []Change, reconfig []generators.File) *Plan {
+func BuildPlan(old, new *schema.Topology, changes []Change, reconfig []Step) *Plan {
 	if len(changes) == 0 {
 		return nil
 	}
@@ -249,18 +247,17 @@ func BuildPlan(old, new *schema.Topology, changes []Change, reconfig []generator
 		if !all.reconfig {
 			return
 		}
-		steps := reconfigFiles(reconfig)
-		if len(steps) == 0 {
+		if len(reconfig) == 0 {
 			reconfigSteps = append(reconfigSteps, add(PlanStep{Stage: StageReconfig,
 				What:     "one rs.reconfig() to the configuration of replset/rs-initiate.json (mongosh sets the version)",
 				VotersUp: new.Voters(), Voters: new.Voters(), NPlus1: new.Voters()-1 >= new.Majority()}))
 			return
 		}
-		for _, f := range steps {
-			voters := f.voters
+		for _, st := range reconfig {
+			voters := st.Voters()
 			maj := voters/2 + 1
-			reconfigSteps = append(reconfigSteps, add(PlanStep{Stage: StageReconfig, File: f.path,
-				What:     fmt.Sprintf("rs.reconfig() with %s (%s), then wait until every member is PRIMARY or SECONDARY", path.Base(f.path), f.change),
+			reconfigSteps = append(reconfigSteps, add(PlanStep{Stage: StageReconfig, File: st.File,
+				What:     fmt.Sprintf("rs.reconfig() with %s (%s), then wait until every member is PRIMARY or SECONDARY", path.Base(st.File), st.Change),
 				VotersUp: voters, Voters: voters, NPlus1: voters-1 >= maj && voters > 0}))
 		}
 	}
@@ -381,44 +378,4 @@ func memberByID(t *schema.Topology, id int) (schema.Member, bool) {
 		}
 	}
 	return schema.Member{}, false
-}
-
-type reconfigFile struct {
-	path   string
-	change string // "add-voter-<pod>", ... from the file name
-	voters int
-}
-
-// reconfigFiles reads the reconfig steps in file-name order (NN- prefix)
-// with the votes each configuration holds.
-func reconfigFiles(files []generators.File) []reconfigFile {
-	var out []reconfigFile
-	for _, f := range files {
-		if path.Dir(f.Path) != ReconfigDir || path.Ext(f.Path) != ".json" || !startsWithDigits(path.Base(f.Path)) {
-			continue
-		}
-		var cfg struct {
-			Members []struct {
-				Votes int `json:"votes"`
-			} `json:"members"`
-		}
-		if err := json.Unmarshal(f.Data, &cfg); err != nil {
-			continue
-		}
-		rf := reconfigFile{path: f.Path}
-		base := strings.TrimSuffix(path.Base(f.Path), ".json")
-		if _, rest, ok := strings.Cut(base, "-"); ok {
-			rf.change = rest
-		}
-		for _, m := range cfg.Members {
-			rf.voters += m.Votes
-		}
-		out = append(out, rf)
-	}
-	slices.SortFunc(out, func(a, b reconfigFile) int { return strings.Compare(a.path, b.path) })
-	return out
-}
-
-func startsWithDigits(s string) bool {
-	return len(s) > 2 && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' && s[1] <= '9' && s[2] == '-'
 }

@@ -6,14 +6,38 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/topogen/topogen/generators"
-	"github.com/topogen/topogen/generators/replset"
 	"github.com/topogen/topogen/schema"
 )
 
 // ReconfigDir holds the ordered reconfig steps, relative to the output
-// directory: NN-<slug>.json, each a full replica-set config.
+// directory: NN-<change>.json, each a full replica-set config (written by
+// generators/reconfig).
 const ReconfigDir = "replset/reconfig"
+
+// Step is one planned reconfig: the members of the configuration it
+// installs, which differs from the one before in exactly one voter.
+type Step struct {
+	// File is the step's path in the output directory,
+	// ReconfigDir/NN-<change>.json.
+	File string
+	// Change names the voter change: "add-voter-<pod>", "demote-<pod>" or
+	// "remove-voter-<pod>".
+	Change string
+	// Version is the placeholder config version (2, 3, ...): mongosh's
+	// rs.reconfig() replaces it with the running version + 1.
+	Version int
+	// Members in _id order.
+	Members []schema.Member
+}
+
+// Voters is the number of voting members of the step's configuration.
+func (s Step) Voters() int {
+	n := 0
+	for _, m := range s.Members {
+		n += m.Votes
+	}
+	return n
+}
 
 // ReconfigSteps plans the reconfigs that take the running set from old's
 // configuration to new's when one reconfig is not enough: a non-force
@@ -23,8 +47,8 @@ const ReconfigDir = "replset/reconfig"
 // one voter added or removed) or when the sets differ in name (not a
 // reconfig at all).
 //
-// Each step is a full config, built with replset.BuildConfig from new's
-// settings, that differs from the previous one in exactly one voter:
+// Each step is a full config (new's settings, the step's members) that
+// differs from the previous one in exactly one voter:
 //   - members are identified by _id and host (_id = 100*region id +
 //     ordinal, stable per host); a member new in the target joins first as
 //     votes 0, priority 0, so its data syncs before it votes;
@@ -38,7 +62,7 @@ const ReconfigDir = "replset/reconfig"
 // The last step equals new's configuration. Every config carries a
 // placeholder version (2, 3, ...): mongosh's rs.reconfig() replaces it with
 // the running version + 1.
-func ReconfigSteps(old, new *schema.Topology) []generators.File {
+func ReconfigSteps(old, new *schema.Topology) []Step {
 	if old.ReplicaSet.Name != new.ReplicaSet.Name {
 		return nil
 	}
@@ -53,7 +77,7 @@ func ReconfigSteps(old, new *schema.Topology) []generators.File {
 	if voterChanges(cur, tgt) <= 1 {
 		return nil
 	}
-	var files []generators.File
+	var steps []Step
 	for step := 1; voterChanges(cur, tgt) > 0; step++ {
 		free(cur, tgt)
 		slug, ok := toggle(cur, tgt)
@@ -62,13 +86,14 @@ func ReconfigSteps(old, new *schema.Topology) []generators.File {
 		}
 		free(cur, tgt)
 		members := slices.SortedFunc(maps.Values(cur), func(a, b schema.Member) int { return cmp.Compare(a.ID, b.ID) })
-		cfg := replset.BuildConfig(new.ReplicaSet, members, step+1)
-		files = append(files, generators.File{
-			Path: fmt.Sprintf("%s/%02d-%s.json", ReconfigDir, step, slug),
-			Data: replset.MarshalConfig(cfg),
+		steps = append(steps, Step{
+			File:    fmt.Sprintf("%s/%02d-%s.json", ReconfigDir, step, slug),
+			Change:  slug,
+			Version: step + 1,
+			Members: members,
 		})
 	}
-	return files
+	return steps
 }
 
 type memberKey struct {

@@ -1,7 +1,6 @@
 package impact
 
 import (
-	"encoding/json"
 	"fmt"
 	"path"
 	"slices"
@@ -45,29 +44,27 @@ func symDiff(a, b map[string]bool) int {
 // (§1.8), ending at new's configuration.
 func checkSteps(t *testing.T, old, new *schema.Topology, wantSteps int) {
 	t.Helper()
-	files := ReconfigSteps(old, new)
-	if len(files) != wantSteps {
-		t.Fatalf("%d steps, want %d", len(files), wantSteps)
+	steps := ReconfigSteps(old, new)
+	if len(steps) != wantSteps {
+		t.Fatalf("%d steps, want %d", len(steps), wantSteps)
 	}
 	prev := replset.InitiateConfig(old)
 	var cfg replset.Config
-	for i, f := range files {
-		if !strings.HasPrefix(f.Path, ReconfigDir+"/"+fmt.Sprintf("%02d-", i+1)) || path.Ext(f.Path) != ".json" {
-			t.Errorf("path %s", f.Path)
+	for i, f := range steps {
+		if f.File != ReconfigDir+"/"+fmt.Sprintf("%02d-%s.json", i+1, f.Change) || f.Version != i+2 {
+			t.Errorf("step %d: file %s, version %d", i+1, f.File, f.Version)
 		}
-		cfg = replset.Config{}
-		if err := json.Unmarshal(f.Data, &cfg); err != nil {
-			t.Fatal(err)
-		}
+		// The configuration generators/reconfig writes for the step.
+		cfg = replset.BuildConfig(new.ReplicaSet, f.Members, f.Version)
 		check := replset.CheckTransitionConfig
-		if i == len(files)-1 {
+		if i == len(steps)-1 {
 			check = func(c replset.Config) []string { return replset.CheckConfig(c, false) }
 		}
 		for _, e := range check(cfg) {
-			t.Errorf("%s: %s", f.Path, e)
+			t.Errorf("%s: %s", f.File, e)
 		}
 		if n := symDiff(voterSet(prev), voterSet(cfg)); n > 1 {
-			t.Errorf("%s changes %d voters", f.Path, n)
+			t.Errorf("%s changes %d voters", f.File, n)
 		}
 		prev = cfg
 	}
@@ -173,19 +170,19 @@ regions: %s: {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			new := tc.new()
-			files := ReconfigSteps(roundTrip(t, tc.old), new)
-			if len(files) < 2 {
-				t.Fatalf("%d steps, want several", len(files))
+			steps := ReconfigSteps(roundTrip(t, tc.old), new)
+			if len(steps) < 2 {
+				t.Fatalf("%d steps, want several", len(steps))
 			}
 			var got []string
-			for _, f := range files {
-				got = append(got, strings.TrimSuffix(path.Base(f.Path), ".json"))
+			for _, f := range steps {
+				got = append(got, strings.TrimSuffix(path.Base(f.File), ".json"))
 			}
 			t.Logf("steps: %v", got)
 			if tc.steps != nil && !slices.Equal(got, tc.steps) {
 				t.Errorf("steps %v, want %v", got, tc.steps)
 			}
-			checkSteps(t, tc.old, new, len(files))
+			checkSteps(t, tc.old, new, len(steps))
 		})
 	}
 }

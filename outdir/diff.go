@@ -30,6 +30,24 @@ func UnifiedDiff(prefix string, c Change) string {
 	return text
 }
 
+// LineCounts are the lines a change adds and removes, counted on the
+// difference UnifiedDiff renders (difflib's opcodes), not on its text.
+func LineCounts(c Change) (added, removed int) {
+	m := difflib.NewMatcher(splitLines(c.Old), splitLines(c.New))
+	for _, op := range m.GetOpCodes() {
+		switch op.Tag {
+		case 'r':
+			removed += op.I2 - op.I1
+			added += op.J2 - op.J1
+		case 'd':
+			removed += op.I2 - op.I1
+		case 'i':
+			added += op.J2 - op.J1
+		}
+	}
+	return added, removed
+}
+
 // splitLines splits after each newline. difflib.SplitLines appends a
 // newline to the last element, which for text ending in a newline is an
 // empty phantom line: the diff then showed a "+" line no file has, and

@@ -65,7 +65,7 @@ func JSON(files []FileChange, changes []impact.Change, plan *impact.Plan) ([]byt
 	}
 	r.Summary.TopologyChanges = len(changes)
 	for _, f := range files {
-		add, del := LineCounts(f.Diff)
+		add, del := f.Added, f.Removed
 		r.Files = append(r.Files, jsonFile{Path: f.Path, Target: TargetOf(f.Path), Status: f.Status, Additions: add, Deletions: del, Diff: f.Diff})
 		switch f.Status {
 		case Added:

@@ -125,7 +125,7 @@ func Markdown(files []FileChange, changes []impact.Change, plan *impact.Plan) []
 
 // fileSection is one file's folded diff.
 func fileSection(f FileChange) string {
-	added, removed := LineCounts(f.Diff)
+	added, removed := f.Added, f.Removed
 	var b strings.Builder
 	fmt.Fprintf(&b, "\n<details><summary><code>%s</code> (%s, +%d −%d)</summary>\n\n", html.EscapeString(f.Path), f.Status, added, removed)
 	if f.Diff == "" {

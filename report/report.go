@@ -12,9 +12,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/topogen/topogen/generators/snapshot"
+	"github.com/topogen/topogen/compile"
 	"github.com/topogen/topogen/impact"
-	"github.com/topogen/topogen/outdir"
 )
 
 // File statuses, as outdir.Status spells them.
@@ -30,32 +29,26 @@ type FileChange struct {
 	Path   string // relative to the output directory, forward slashes
 	Status string // Added, Changed or Removed
 	Diff   string // unified diff text
+	// Added and Removed count the diff's lines (outdir.LineCounts).
+	Added, Removed int
 }
 
-// targetOrder is the order targets are listed in: the resolved model first
-// (it is what the topology edit means), then the trees in the order changes
-// reach production. Targets not listed follow in name order.
-var targetOrder = []string{"model", "kubernetes", "terraform", "replset", "prometheus", "grafana", "gitops", "manifest"}
-
-// rootFiles name the target of files at the top of the output directory.
-var rootFiles = map[string]string{
-	snapshot.Path:       "model",
-	outdir.ManifestPath: "manifest",
-}
-
-// TargetOf is the target a generated file belongs to: the first element of
-// its path ("kubernetes/eu/x.yaml" → "kubernetes"); topology.json is the
-// "model".
+// TargetOf is the target a generated file belongs to, as compile.Targets
+// declares it ("replset/failover/eu.json" → "failover", "grafana/x.json" →
+// "prometheus"); a path no target owns is named by its first element.
 func TargetOf(path string) string {
-	if t, ok := rootFiles[path]; ok {
+	if t := compile.TargetOf(path); t != "" {
 		return t
 	}
 	first, _, _ := strings.Cut(path, "/")
 	return first
 }
 
+// compareTargets orders targets as compile.Targets lists them: the resolved
+// model first, then the trees in the order changes reach production;
+// names no target has follow in name order.
 func compareTargets(a, b string) int {
-	ia, ib := slices.Index(targetOrder, a), slices.Index(targetOrder, b)
+	ia, ib := compile.TargetIndex(a), compile.TargetIndex(b)
 	switch {
 	case ia >= 0 && ib >= 0:
 		return cmp.Compare(ia, ib)
@@ -129,29 +122,6 @@ func sortChanges(changes []impact.Change) []impact.Change {
 	out := slices.Clone(changes)
 	slices.SortStableFunc(out, func(a, b impact.Change) int { return cmp.Compare(classRank(a.Class), classRank(b.Class)) })
 	return out
-}
-
-// LineCounts counts the added and removed lines of a unified diff: lines
-// in hunks starting with '+' or '-'. The ---/+++ file headers come before
-// the first @@ and are not counted.
-func LineCounts(diff string) (added, removed int) {
-	inHunk := false
-	for _, line := range strings.Split(diff, "\n") {
-		if strings.HasPrefix(line, "@@") {
-			inHunk = true
-			continue
-		}
-		if !inHunk {
-			continue
-		}
-		switch {
-		case strings.HasPrefix(line, "+"):
-			added++
-		case strings.HasPrefix(line, "-"):
-			removed++
-		}
-	}
-	return added, removed
 }
 
 // plural is "1 file", "2 files".

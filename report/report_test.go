@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/topogen/topogen/compile"
 	"github.com/topogen/topogen/impact"
 	"github.com/topogen/topogen/internal/goldenfile"
 )
@@ -31,9 +33,25 @@ func readFiles(t *testing.T, name string) []FileChange {
 		if !ok {
 			t.Fatalf("%s: file %q is not named \"<path> <status>\"", name, f.Name)
 		}
-		files = append(files, FileChange{Path: p, Status: status, Diff: string(f.Data)})
+		add, del := hunkLines(string(f.Data))
+		files = append(files, FileChange{Path: p, Status: status, Diff: string(f.Data), Added: add, Removed: del})
 	}
 	return files
+}
+
+// hunkLines counts a fixture diff's added and removed lines, which
+// outdir.LineCounts gives the real ones.
+func hunkLines(diff string) (added, removed int) {
+	_, body, _ := strings.Cut(diff, "\n@@")
+	for _, line := range strings.Split(body, "\n") {
+		switch {
+		case strings.HasPrefix(line, "+"):
+			added++
+		case strings.HasPrefix(line, "-"):
+			removed++
+		}
+	}
+	return added, removed
 }
 
 // scenarioChanges is what impact.Compare is to say for the issue's
@@ -145,37 +163,42 @@ func TestDestructiveFirst(t *testing.T) {
 	}
 }
 
+// TestTargetOf: files are attributed as compile.Targets declares them,
+// on paths of the committed out/ (its manifest lists every file): the
+// failover and reconfig files are their own targets', grafana/ is the
+// prometheus target's, and no path is left without a target.
 func TestTargetOf(t *testing.T) {
 	for _, c := range []struct{ path, want string }{
 		{"topology.json", "model"},
 		{".topogen-manifest", "manifest"},
-		{"kubernetes/eu/apps_v1_statefulset_global-rs-eu.yaml", "kubernetes"},
-		{"terraform/eu/vpc.tf", "terraform"},
-		{"prometheus/rules.yaml", "prometheus"},
-		{"grafana/dashboards/x.json", "grafana"},
 		{"replset/rs-initiate.json", "replset"},
-		{"gitops/flux/kustomization.yaml", "gitops"},
+		{"replset/failover/eu.json", "failover"},
+		{"replset/reconfig/01-add-voter-global-rs-eu-2.json", "reconfig"},
+		{"replset/reconfig/base-topology.json", "reconfig"},
+		{"grafana/mongodb-overview.json", "prometheus"},
 	} {
 		if got := TargetOf(c.path); got != c.want {
 			t.Errorf("TargetOf(%q) = %q, want %q", c.path, got, c.want)
 		}
 	}
-}
-
-func TestLineCounts(t *testing.T) {
-	for _, c := range []struct {
-		diff     string
-		add, del int
-	}{
-		{"", 0, 0},
-		{"--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n", 1, 1},
-		// A removed line starting "--" and an added one starting "++" are
-		// content, not headers.
-		{"--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n a\n--- b\n+++ c\n+d\n", 2, 1},
-		{"--- /dev/null\n+++ b/x\n@@ -0,0 +1,2 @@\n+a\n+b\n\\ No newline at end of file\n", 2, 0},
-	} {
-		if a, d := LineCounts(c.diff); a != c.add || d != c.del {
-			t.Errorf("LineCounts(%q) = +%d -%d, want +%d -%d", c.diff, a, d, c.add, c.del)
+	manifest, err := os.ReadFile("../out/.topogen-manifest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, p := range strings.Split(strings.TrimSpace(string(manifest)), "\n") {
+		if strings.HasPrefix(p, "#") {
+			continue
+		}
+		target := compile.TargetOf(p)
+		if target == "" {
+			t.Errorf("%s: no target of compile.Targets owns it", p)
+		}
+		seen[target] = true
+	}
+	for _, want := range []string{"model", "kubernetes", "terraform", "replset", "failover", "prometheus", "gitops"} {
+		if !seen[want] {
+			t.Errorf("out/ has no file of target %s", want)
 		}
 	}
 }

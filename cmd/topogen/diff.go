@@ -47,7 +47,11 @@ Formats:
 				return err
 			}
 			changes := r.files
-			plan := r.plan()
+			plan, err := r.plan()
+			if err != nil {
+				fmt.Fprintf(stderr, "topogen: %v\n", err)
+				return exitError{exitInvalid}
+			}
 			switch format {
 			case "text":
 				io.WriteString(stdout, plan.Text())
@@ -61,7 +65,8 @@ Formats:
 			default:
 				files := make([]report.FileChange, len(changes))
 				for i, c := range changes {
-					files[i] = report.FileChange{Path: c.Path, Status: string(c.Status), Diff: outdir.UnifiedDiff("", c)}
+					added, removed := outdir.LineCounts(c)
+					files[i] = report.FileChange{Path: c.Path, Status: string(c.Status), Diff: outdir.UnifiedDiff("", c), Added: added, Removed: removed}
 				}
 				var b []byte
 				if format == "markdown" {

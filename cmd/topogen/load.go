@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/topogen/topogen/compile"
@@ -76,6 +75,8 @@ type rendering struct {
 	// previous is the topology out/ was generated from; nil on the first
 	// generation.
 	previous *schema.Topology
+	// opts are what out/ held before (previous, a pending reconfig plan).
+	opts compile.Options
 	tree     *generators.Tree
 	// changes are the topology-level changes since out/ was generated.
 	changes []impact.Change
@@ -122,7 +123,7 @@ func render(f outFlags, dir *outdir.Dir, stderr, warnOut io.Writer) (*rendering,
 		fmt.Fprintf(stderr, "topogen: %v\n", err)
 		return nil, exitError{exitInvalid}
 	}
-	return &rendering{dir: dir, topology: t, previous: opts.Previous, tree: tree, changes: changes, files: existing.Compare(tree)}, nil
+	return &rendering{dir: dir, topology: t, previous: opts.Previous, opts: opts, tree: tree, changes: changes, files: existing.Compare(tree)}, nil
 }
 
 // openOut opens the output directory for check and diff, before anything
@@ -149,16 +150,15 @@ func changeLine(out string, c outdir.Change) string {
 }
 
 // plan is the rollout plan of the topology changes, with the reconfig steps
-// the compiled tree holds; nil without changes.
-func (r *rendering) plan() *impact.Plan {
+// the compiled tree holds (compile.ReconfigSteps plans the same ones); nil
+// without changes.
+func (r *rendering) plan() (*impact.Plan, error) {
 	if r.previous == nil || len(r.changes) == 0 {
-		return nil
+		return nil, nil
 	}
-	var reconfig []generators.File
-	for _, f := range r.tree.Files() {
-		if strings.HasPrefix(f.Path, impact.ReconfigDir+"/") {
-			reconfig = append(reconfig, f)
-		}
+	steps, err := compile.ReconfigSteps(r.topology, r.opts)
+	if err != nil {
+		return nil, err
 	}
-	return impact.BuildPlan(r.previous, r.topology, r.changes, reconfig)
+	return impact.BuildPlan(r.previous, r.topology, r.changes, steps), nil
 }
