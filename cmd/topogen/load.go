@@ -77,7 +77,7 @@ type rendering struct {
 	previous *schema.Topology
 	// opts are what out/ held before (previous, a pending reconfig plan).
 	opts compile.Options
-	tree     *generators.Tree
+	tree *generators.Tree
 	// changes are the topology-level changes since out/ was generated.
 	changes []impact.Change
 	// files are the files gen would add, change or remove in out/.
