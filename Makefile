@@ -78,7 +78,8 @@ validate-kubernetes:
 	scripts/validate-kubernetes.sh $(addsuffix /kubernetes,$(VALIDATE_OUTS))
 
 validate-prometheus:
-	scripts/validate-prometheus.sh --scenarios generators/prometheus/testdata/scenarios $(VALIDATE_OUTS)
+	scripts/validate-prometheus.sh --scenarios generators/prometheus/testdata/scenarios \
+		--routes generators/prometheus/testdata/alertmanager/routes.txt $(VALIDATE_OUTS)
 
 validate-gitops:
 	scripts/validate-gitops.sh $(addsuffix /gitops,$(VALIDATE_OUTS))

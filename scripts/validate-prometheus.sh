@@ -1,20 +1,33 @@
 #!/usr/bin/env bash
 # Validates the Prometheus target's output with the real tools.
-#   scripts/validate-prometheus.sh [--scenarios DIR]... OUTDIR...
+#   scripts/validate-prometheus.sh [--scenarios DIR]... [--routes FILE] OUTDIR...
 # Each OUTDIR is an output tree (out/, golden/<case>/out) holding
 # prometheus/ and grafana/. Runs promtool check config (which also loads the
 # rule files it names), promtool check rules on every rule file, promtool
-# test rules on every test file, and parses every Grafana dashboard.
+# test rules on every test file, amtool check-config on
+# prometheus/alertmanager/alertmanager.yml, kubectl-validate (with the
+# prometheus-operator CRDs in CRDS_DIR) on the AlertmanagerConfig, and parses
+# every Grafana dashboard.
 # --scenarios DIR runs promtool test rules on DIR/*.yml: hand-written failure
 # scenarios (generators/prometheus/testdata/scenarios) over out/'s rules.
-# Prints SKIPPED and exits 0 when promtool is absent (Debian: apt-get install
-# prometheus).
+# --routes FILE checks the first OUTDIR's alertmanager.yml routing with
+# amtool config routes test --verify.receivers, one "receiver label=value..."
+# per line (generators/prometheus/testdata/alertmanager/routes.txt).
+# Prints SKIPPED when promtool or amtool is absent (Debian: apt-get install
+# prometheus prometheus-alertmanager).
 set -euo pipefail
 
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+crds="${CRDS_DIR:-$root/../shared/crds}"
+
 scenarios=()
-while [ "$#" -gt 0 ] && [ "$1" = "--scenarios" ]; do
-	scenarios+=("$2")
-	shift 2
+routes=""
+while [ "$#" -gt 0 ]; do
+	case "$1" in
+	--scenarios) scenarios+=("$2"); shift 2 ;;
+	--routes) routes="$2"; shift 2 ;;
+	*) break ;;
+	esac
 done
 
 if [ "$#" -eq 0 ]; then
@@ -27,6 +40,23 @@ if ! command -v "$PROMTOOL" >/dev/null 2>&1; then
 	echo "SKIPPED: promtool not found; Prometheus output NOT validated (apt-get install -y prometheus)"
 	exit 0
 fi
+AMTOOL="${AMTOOL:-amtool}"
+have_amtool=1
+if ! command -v "$AMTOOL" >/dev/null 2>&1; then
+	echo "SKIPPED: amtool not found; alertmanager.yml NOT validated (apt-get install -y prometheus-alertmanager)"
+	have_amtool=0
+fi
+
+# kubectl-validate the AlertmanagerConfigs given as arguments (in a
+# subshell: the library exits after printing SKIPPED).
+validate_amc() (
+	source "$root/scripts/lib/kubectl-validate.sh" "AlertmanagerConfig validation"
+	if [ ! -d "$crds/prometheus-operator" ]; then
+		echo "FAIL: CRD folder $crds/prometheus-operator not found (set CRDS_DIR)" >&2
+		exit 1
+	fi
+	"${kv[@]}" --version "$k8s_version" --local-crds "$crds/prometheus-operator" "$@"
+)
 
 json_check() {
 	if command -v jq >/dev/null 2>&1; then
@@ -39,6 +69,7 @@ json_check() {
 }
 
 fail=0
+amcs=()
 run() {
 	if ! "$@"; then
 		echo "FAIL: $*" >&2
@@ -70,7 +101,36 @@ for dir in "$@"; do
 	for d in "${dashboards[@]}"; do
 		run json_check "$d"
 	done
+	am="$prom/alertmanager/alertmanager.yml"
+	amc="$prom/alertmanager/alertmanagerconfig-mongodb.yaml"
+	if [ ! -f "$am" ] || [ ! -f "$amc" ]; then
+		echo "FAIL: $am or $amc missing" >&2
+		fail=1
+		continue
+	fi
+	if [ "$have_amtool" -eq 1 ]; then
+		run "$AMTOOL" check-config "$am"
+	fi
+	amcs+=("$(cd "$(dirname "$amc")" && pwd)/$(basename "$amc")")
 done
+
+if [ "${#amcs[@]}" -gt 0 ]; then
+	echo "== kubectl-validate ${#amcs[@]} AlertmanagerConfig(s)"
+	run validate_amc "${amcs[@]}"
+fi
+
+if [ -n "$routes" ] && [ "$have_amtool" -eq 1 ]; then
+	am="$1/prometheus/alertmanager/alertmanager.yml"
+	echo "== routes $routes over $am"
+	while read -r want labels; do
+		case "$want" in '' | '#'*) continue ;; esac
+		# shellcheck disable=SC2086 # labels are separate arguments
+		if ! "$AMTOOL" config routes test --config.file="$am" --verify.receivers="$want" $labels >/dev/null 2>&1; then
+			echo "FAIL: route of {$labels} is $("$AMTOOL" config routes test --config.file="$am" $labels 2>/dev/null), want $want" >&2
+			fail=1
+		fi
+	done <"$routes"
+fi
 
 for sdir in "${scenarios[@]}"; do
 	echo "== scenarios $sdir"

@@ -114,3 +114,17 @@ const (
 // DataVolume is the StatefulSet's volumeClaimTemplate; its PVCs are
 // "<DataVolume>-<StatefulSet>-<ordinal>" (the disk alerts select them).
 const DataVolume = "data"
+
+// Alertmanager: the Secret holding the receivers' credentials (never in
+// out/), in the namespace of the Alertmanager (plain alertmanager.yml: listed
+// in the Alertmanager CR's spec.secrets, which prometheus-operator mounts at
+// /etc/alertmanager/secrets/<name>/) or of the AlertmanagerConfig.
+const (
+	AlertmanagerSecret = "alertmanager-mongodb"
+	// AlertmanagerOpsgenieKey holds the Opsgenie API integration key the
+	// page/ticket receivers and the Watchdog heartbeat use.
+	AlertmanagerOpsgenieKey = "opsgenie-api-key"
+	// AlertmanagerSecretsDir is where prometheus-operator mounts
+	// spec.secrets in the Alertmanager container.
+	AlertmanagerSecretsDir = "/etc/alertmanager/secrets"
+)

@@ -28,8 +28,15 @@ type alert struct {
 	description string
 }
 
+// staticLabels are on every alert: severity routes it (alertmanager.go),
+// namespace lets prometheus-operator's AlertmanagerConfig (default
+// OnNamespace matcher) select it.
+func (g *gen) staticLabels(a alert) labelSet {
+	return labelSet{{"severity", a.severity}, {"namespace", g.t.Kubernetes.Namespace}}
+}
+
 func (g *gen) rule(a alert) rule {
-	ls := labelSet{{"severity", a.severity}}
+	ls := g.staticLabels(a)
 	ls = append(ls, a.labels...)
 	r := rule{
 		Alert:  a.name,
@@ -50,7 +57,7 @@ func (g *gen) rule(a alert) rule {
 // expect is the alert promtool must see firing with the labels the
 // expression yields and the value it evaluates to.
 func (g *gen) expect(a alert, exprLabels labelSet, value float64) expAlert {
-	ls := labelSet{{"severity", a.severity}}
+	ls := g.staticLabels(a)
 	ls = append(ls, a.labels...)
 	ls = append(ls, exprLabels...)
 	m := ls.m()

@@ -51,6 +51,12 @@ func Generate(t *schema.Topology) ([]generators.File, error) {
 		{SLOFile, g.sloDoc(), sloGroups, g.sloTests()},
 	}
 	for _, rf := range ruleFiles {
+		if err := checkGroups(rf.name, rf.groups); err != nil {
+			return nil, err
+		}
+		if err := checkTests(rf.name, rf.tests); err != nil {
+			return nil, err
+		}
 		data, err := marshalYAML(header+comment(rf.doc), ruleFile{Groups: rf.groups})
 		if err := add(Dir+"/"+RulesDir+"/"+rf.name, data, err); err != nil {
 			return nil, err
@@ -67,6 +73,15 @@ func Generate(t *schema.Topology) ([]generators.File, error) {
 	}
 	cfg, err := g.config()
 	if err := add(ConfigPath, cfg, err); err != nil {
+		return nil, err
+	}
+	tr := g.amTree()
+	am, err := g.alertmanagerYAML(tr)
+	if err := add(AlertmanagerPath, am, err); err != nil {
+		return nil, err
+	}
+	amc, err := g.alertmanagerConfig(tr)
+	if err := add(AlertmanagerConfigPath, amc, err); err != nil {
 		return nil, err
 	}
 	dash, err := g.dashboard()

@@ -1,0 +1,449 @@
+package prometheus
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/topogen/topogen/generators"
+	"github.com/topogen/topogen/generators/names"
+)
+
+// Alertmanager routing and inhibition for the alerts of the global
+// Prometheus, rendered twice from one tree: a plain alertmanager.yml
+// (checked by `amtool check-config`) and a prometheus-operator
+// AlertmanagerConfig (monitoring.coreos.com/v1alpha1, kubectl-validate).
+//
+// Receivers are Opsgenie: pages (critical, P1), tickets (warning, P3) and
+// info (P5), one receiver per region for the alerts that name one (label
+// region or member_region) so Opsgenie's routing can hand them to that
+// region's on-call by its tag, and the Watchdog as an Opsgenie heartbeat
+// ping (a dead man's switch: Opsgenie alerts when the pings stop). The API
+// key is never in out/: the plain file reads it from the Secret
+// names.AlertmanagerSecret mounted by the Alertmanager CR's spec.secrets
+// (prometheus-operator mounts each at /etc/alertmanager/secrets/<name>/;
+// api_key_file and http_config credentials_file, Alertmanager ≥ 0.25), the
+// AlertmanagerConfig references the same Secret by key.
+//
+// Every alert carries namespace=<kubernetes.namespace> (alert rule label):
+// prometheus-operator's default alertmanagerConfigMatcherStrategy
+// (OnNamespace) adds namespace="<the AlertmanagerConfig's namespace>" to its
+// route and inhibit rules, so the AlertmanagerConfig lives in that namespace
+// of the cluster running the global Alertmanager.
+
+// Paths relative to the output directory.
+const (
+	AlertmanagerDir        = Dir + "/alertmanager"
+	AlertmanagerPath       = AlertmanagerDir + "/alertmanager.yml"
+	AlertmanagerConfigPath = AlertmanagerDir + "/alertmanagerconfig-mongodb.yaml"
+	// AlertmanagerConfigName is the AlertmanagerConfig object's name.
+	AlertmanagerConfigName = "mongodb"
+)
+
+// Notification timing. groupWait: one evaluation interval of the global
+// Prometheus, so alerts of one failure that fire together (three members of
+// a region) go out as one notification. Repeats: a page every hour while it
+// lasts, a ticket twice a day.
+const (
+	amGroupWait      = 30 * time.Second
+	amGroupInterval  = 5 * time.Minute
+	amRepeatCritical = time.Hour
+	amRepeatWarning  = 12 * time.Hour
+	amRepeatInfo     = 24 * time.Hour
+	// The Watchdog pings the heartbeat every minute; configure the Opsgenie
+	// heartbeat's interval to 5 minutes (a few missed pings, not one).
+	amHeartbeatRepeat = time.Minute
+)
+
+// amGroupBy: one notification per alert and region.
+var amGroupBy = []string{"alertname", "rs_nm", names.SeriesRegionLabel, "member_region"}
+
+type amMatcher struct{ name, op, value string }
+
+func (m amMatcher) String() string { return fmt.Sprintf("%s%s%q", m.name, m.op, m.value) }
+
+func eq(name, value string) amMatcher { return amMatcher{name, "=", value} }
+func re(name string, values ...string) amMatcher {
+	return amMatcher{name, "=~", strings.Join(values, "|")}
+}
+
+type amRoute struct {
+	receiver                         string
+	matchers                         []amMatcher
+	groupBy                          []string
+	groupWait, groupInterval, repeat time.Duration
+	routes                           []amRoute
+}
+
+type amInhibit struct {
+	why            string
+	source, target []amMatcher
+	equal          []string
+}
+
+type amReceiver struct {
+	name      string
+	priority  string // Opsgenie P1..P5; "" for the heartbeat
+	tags      []string
+	heartbeat bool
+}
+
+type amTree struct {
+	root      amRoute
+	inhibit   []amInhibit
+	receivers []amReceiver
+}
+
+// Alert names the inhibition rules refer to. A test checks each is an
+// alert the rules define.
+var (
+	memberLevelAlerts = []string{"MongoDBMemberUnhealthy", "MongoDBMemberStateUnusual",
+		"MongoDBReplicationLagHigh", "MongoDBReplicationLagAboveRPO"}
+	regionObservedAlerts = []string{"MongoDBExportersMissing", "MongoDBExporterCannotReachMongod",
+		"MongoDBFederationDown", "MongoDBConnectionsNearLimit"}
+	noPrimaryExplains = []string{"MongoDBErrorBudgetBurnFast", "MongoDBErrorBudgetBurnSlow",
+		"MongoDBReplicationLagHigh", "MongoDBReplicationLagAboveRPO", "MongoDBPrimaryOutsidePreferredRegion"}
+)
+
+func (g *gen) amTree() amTree {
+	var tr amTree
+	receiver := func(sev, prio, region string) string {
+		name := "mongodb-" + sev
+		tags := []string{"mongodb", g.t.Name, sev}
+		if region != "" {
+			name += "-" + region
+			tags = append(tags, "region:"+region)
+		}
+		tr.receivers = append(tr.receivers, amReceiver{name: name, priority: prio, tags: tags})
+		return name
+	}
+	bySeverity := func(sev, prio string, repeat time.Duration) amRoute {
+		rt := amRoute{receiver: receiver(sev, prio, ""), matchers: []amMatcher{eq("severity", sev)}, repeat: repeat}
+		for _, r := range g.t.Regions {
+			rcv := receiver(sev, prio, r.Name)
+			rt.routes = append(rt.routes,
+				amRoute{receiver: rcv, matchers: []amMatcher{eq(names.SeriesRegionLabel, r.Name)}},
+				amRoute{receiver: rcv, matchers: []amMatcher{eq("member_region", r.Name)}})
+		}
+		return rt
+	}
+	heartbeat := amReceiver{name: "mongodb-heartbeat", heartbeat: true}
+	tr.receivers = append(tr.receivers, heartbeat)
+	routes := []amRoute{{
+		receiver: heartbeat.name, matchers: []amMatcher{eq("alertname", "Watchdog")},
+		groupWait: time.Nanosecond, groupInterval: amHeartbeatRepeat, repeat: amHeartbeatRepeat,
+	}}
+	routes = append(routes,
+		bySeverity(critical, "P1", amRepeatCritical),
+		bySeverity(warning, "P3", amRepeatWarning))
+	routes = append(routes, amRoute{receiver: receiver(info, "P5", ""), matchers: []amMatcher{eq("severity", info)}, repeat: amRepeatInfo})
+	// Unmatched alerts (none today) are tickets rather than lost.
+	tr.root = amRoute{
+		receiver: "mongodb-" + warning, groupBy: amGroupBy,
+		groupWait: amGroupWait, groupInterval: amGroupInterval, repeat: amRepeatWarning,
+		routes: routes,
+	}
+
+	ns := []string{"namespace"}
+	tr.inhibit = []amInhibit{
+		{
+			why:    "a region down explains its members' alerts",
+			source: []amMatcher{eq("alertname", "MongoDBRegionDown")},
+			target: []amMatcher{re("alertname", memberLevelAlerts...)},
+			equal:  []string{"rs_nm", "member_region"},
+		},
+		{
+			why:    "a region whose federation is down is blind: its exporter and backup alerts follow from it",
+			source: []amMatcher{eq("alertname", "MongoDBFederationDown")},
+			target: []amMatcher{{"alertname", "!=", "MongoDBFederationDown"}},
+			equal:  []string{names.SeriesRegionLabel},
+		},
+		{
+			why:    "no writable primary explains the budget burn, the lag (no primary optime) and the elections",
+			source: []amMatcher{eq("alertname", "MongoDBNoWritablePrimary")},
+			target: []amMatcher{re("alertname", noPrimaryExplains...)},
+			equal:  ns,
+		},
+		{
+			why:    "no exporter data at all: the per-region exporter alerts are the same fact",
+			source: []amMatcher{eq("alertname", "MongoDBMetricsAbsent")},
+			target: []amMatcher{eq("alertname", "MongoDBExportersMissing")},
+			equal:  ns,
+		},
+		{why: "the critical lag alert replaces the warning", source: []amMatcher{eq("alertname", "MongoDBReplicationLagAboveRPO")},
+			target: []amMatcher{eq("alertname", "MongoDBReplicationLagHigh")}, equal: []string{"rs_nm", "member_idx"}},
+		{why: "the critical disk alert replaces the warning", source: []amMatcher{eq("alertname", "MongoDBDiskAlmostFull")},
+			target: []amMatcher{eq("alertname", "MongoDBDiskUsageHigh")}, equal: []string{names.SeriesRegionLabel, "persistentvolumeclaim"}},
+		{why: "the critical certificate alert replaces the warning", source: []amMatcher{eq("alertname", "MongoDBCertificateExpiring")},
+			target: []amMatcher{eq("alertname", "MongoDBCertificateRenewalOverdue")}, equal: []string{names.SeriesRegionLabel, "name"}},
+		{why: "the fast burn replaces the slow one", source: []amMatcher{eq("alertname", "MongoDBErrorBudgetBurnFast")},
+			target: []amMatcher{eq("alertname", "MongoDBErrorBudgetBurnSlow")}, equal: []string{"slo", "scope", names.SeriesRegionLabel}},
+	}
+	// A region down also explains that region's exporter-side alerts, which
+	// carry region (the observing exporter's) rather than member_region:
+	// one rule per region, since equal cannot compare two label names.
+	for _, r := range g.t.Regions {
+		tr.inhibit = append(tr.inhibit, amInhibit{
+			why:    "region " + r.Name + " down explains its exporters' and federation's alerts",
+			source: []amMatcher{eq("alertname", "MongoDBRegionDown"), eq("member_region", r.Name)},
+			target: []amMatcher{re("alertname", regionObservedAlerts...), eq(names.SeriesRegionLabel, r.Name)},
+		})
+	}
+	return tr
+}
+
+func amDur(d time.Duration) string {
+	if d == time.Nanosecond {
+		return "0s"
+	}
+	if d == 0 {
+		return ""
+	}
+	return promDuration(d)
+}
+
+// ---- plain alertmanager.yml ----
+
+type amFile struct {
+	Route        amPlainRoute     `yaml:"route"`
+	InhibitRules []amPlainInhibit `yaml:"inhibit_rules"`
+	Receivers    []amPlainRcv     `yaml:"receivers"`
+}
+
+type amPlainRoute struct {
+	Receiver       string         `yaml:"receiver,omitempty"`
+	GroupBy        []string       `yaml:"group_by,omitempty"`
+	Matchers       []string       `yaml:"matchers,omitempty"`
+	GroupWait      string         `yaml:"group_wait,omitempty"`
+	GroupInterval  string         `yaml:"group_interval,omitempty"`
+	RepeatInterval string         `yaml:"repeat_interval,omitempty"`
+	Routes         []amPlainRoute `yaml:"routes,omitempty"`
+}
+
+type amPlainInhibit struct {
+	SourceMatchers []string `yaml:"source_matchers"`
+	TargetMatchers []string `yaml:"target_matchers"`
+	Equal          []string `yaml:"equal,omitempty"`
+}
+
+type amPlainRcv struct {
+	Name            string            `yaml:"name"`
+	OpsgenieConfigs []amPlainOpsgenie `yaml:"opsgenie_configs,omitempty"`
+	WebhookConfigs  []amPlainWebhook  `yaml:"webhook_configs,omitempty"`
+}
+
+type amPlainOpsgenie struct {
+	APIKeyFile   string `yaml:"api_key_file"`
+	Priority     string `yaml:"priority"`
+	Tags         string `yaml:"tags"`
+	SendResolved bool   `yaml:"send_resolved"`
+}
+
+type amPlainWebhook struct {
+	URL          string          `yaml:"url"`
+	SendResolved bool            `yaml:"send_resolved"`
+	HTTPConfig   amPlainHTTPAuth `yaml:"http_config"`
+}
+
+type amPlainHTTPAuth struct {
+	Authorization struct {
+		Type            string `yaml:"type"`
+		CredentialsFile string `yaml:"credentials_file"`
+	} `yaml:"authorization"`
+}
+
+func strs(ms []amMatcher) []string {
+	var out []string
+	for _, m := range ms {
+		out = append(out, m.String())
+	}
+	return out
+}
+
+func (r amRoute) plain() amPlainRoute {
+	p := amPlainRoute{
+		Receiver: r.receiver, GroupBy: r.groupBy, Matchers: strs(r.matchers),
+		GroupWait: amDur(r.groupWait), GroupInterval: amDur(r.groupInterval), RepeatInterval: amDur(r.repeat),
+	}
+	for _, c := range r.routes {
+		p.Routes = append(p.Routes, c.plain())
+	}
+	return p
+}
+
+// heartbeatURL is the Opsgenie Heartbeat API's ping endpoint for the
+// topology's heartbeat (create a heartbeat named <topology>-mongodb-watchdog
+// in Opsgenie); it authenticates with "GenieKey <api key>".
+func (g *gen) heartbeatURL() string {
+	return "https://api.opsgenie.com/v2/heartbeats/" + g.t.Name + "-mongodb-watchdog/ping"
+}
+
+func (g *gen) alertmanagerYAML(tr amTree) ([]byte, error) {
+	keyFile := names.AlertmanagerSecretsDir + "/" + names.AlertmanagerSecret + "/" + names.AlertmanagerOpsgenieKey
+	f := amFile{Route: tr.root.plain()}
+	for _, in := range tr.inhibit {
+		f.InhibitRules = append(f.InhibitRules, amPlainInhibit{SourceMatchers: strs(in.source), TargetMatchers: strs(in.target), Equal: in.equal})
+	}
+	for _, r := range tr.receivers {
+		pr := amPlainRcv{Name: r.name}
+		if r.heartbeat {
+			w := amPlainWebhook{URL: g.heartbeatURL()}
+			w.HTTPConfig.Authorization.Type = "GenieKey"
+			w.HTTPConfig.Authorization.CredentialsFile = keyFile
+			pr.WebhookConfigs = []amPlainWebhook{w}
+		} else {
+			pr.OpsgenieConfigs = []amPlainOpsgenie{{APIKeyFile: keyFile, Priority: r.priority, Tags: strings.Join(r.tags, ","), SendResolved: true}}
+		}
+		f.Receivers = append(f.Receivers, pr)
+	}
+	return marshalYAML(comment(
+		generators.Notice,
+		"Alertmanager configuration for the global Prometheus's alerts (amtool check-config).",
+		"Routes by severity (critical pages P1, warning tickets P3, info P5), then by region",
+		"(label region or member_region); the Watchdog pings an Opsgenie heartbeat.",
+		"The Opsgenie API key is read from "+keyFile+":",
+		"the Secret "+names.AlertmanagerSecret+" (key "+names.AlertmanagerOpsgenieKey+") listed in the Alertmanager CR's spec.secrets.",
+		"Inhibition rules:",
+		inhibitDoc(tr),
+	), f)
+}
+
+func inhibitDoc(tr amTree) string {
+	var b strings.Builder
+	for i, in := range tr.inhibit {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "  %d. %s", i+1, in.why)
+	}
+	return b.String()
+}
+
+// ---- AlertmanagerConfig (monitoring.coreos.com/v1alpha1) ----
+
+type amcObject struct {
+	APIVersion string     `yaml:"apiVersion"`
+	Kind       string     `yaml:"kind"`
+	Metadata   objectMeta `yaml:"metadata"`
+	Spec       amcSpec    `yaml:"spec"`
+}
+
+type amcSpec struct {
+	Route        amcRoute     `yaml:"route"`
+	InhibitRules []amcInhibit `yaml:"inhibitRules"`
+	Receivers    []amcRcv     `yaml:"receivers"`
+}
+
+type amcRoute struct {
+	Receiver       string       `yaml:"receiver,omitempty" json:"receiver,omitempty"`
+	GroupBy        []string     `yaml:"groupBy,omitempty" json:"groupBy,omitempty"`
+	Matchers       []amcMatcher `yaml:"matchers,omitempty" json:"matchers,omitempty"`
+	GroupWait      string       `yaml:"groupWait,omitempty" json:"groupWait,omitempty"`
+	GroupInterval  string       `yaml:"groupInterval,omitempty" json:"groupInterval,omitempty"`
+	RepeatInterval string       `yaml:"repeatInterval,omitempty" json:"repeatInterval,omitempty"`
+	Routes         []amcRoute   `yaml:"routes,omitempty" json:"routes,omitempty"`
+}
+
+type amcMatcher struct {
+	Name      string `yaml:"name" json:"name"`
+	MatchType string `yaml:"matchType" json:"matchType"`
+	Value     string `yaml:"value" json:"value"`
+}
+
+type amcInhibit struct {
+	SourceMatch []amcMatcher `yaml:"sourceMatch"`
+	TargetMatch []amcMatcher `yaml:"targetMatch"`
+	Equal       []string     `yaml:"equal,omitempty"`
+}
+
+type secretKeyRef struct {
+	Name string `yaml:"name"`
+	Key  string `yaml:"key"`
+}
+
+type amcRcv struct {
+	Name            string        `yaml:"name"`
+	OpsgenieConfigs []amcOpsgenie `yaml:"opsgenieConfigs,omitempty"`
+	WebhookConfigs  []amcWebhook  `yaml:"webhookConfigs,omitempty"`
+}
+
+type amcOpsgenie struct {
+	APIKey       secretKeyRef `yaml:"apiKey"`
+	Priority     string       `yaml:"priority"`
+	Tags         string       `yaml:"tags"`
+	SendResolved bool         `yaml:"sendResolved"`
+}
+
+type amcWebhook struct {
+	URL          string `yaml:"url"`
+	SendResolved bool   `yaml:"sendResolved"`
+	HTTPConfig   struct {
+		Authorization struct {
+			Type        string       `yaml:"type"`
+			Credentials secretKeyRef `yaml:"credentials"`
+		} `yaml:"authorization"`
+	} `yaml:"httpConfig"`
+}
+
+func amcMatchers(ms []amMatcher) []amcMatcher {
+	var out []amcMatcher
+	for _, m := range ms {
+		out = append(out, amcMatcher{Name: m.name, MatchType: m.op, Value: m.value})
+	}
+	return out
+}
+
+func (r amRoute) crd() amcRoute {
+	c := amcRoute{
+		Receiver: r.receiver, GroupBy: r.groupBy, Matchers: amcMatchers(r.matchers),
+		GroupWait: amDur(r.groupWait), GroupInterval: amDur(r.groupInterval), RepeatInterval: amDur(r.repeat),
+	}
+	for _, ch := range r.routes {
+		c.Routes = append(c.Routes, ch.crd())
+	}
+	return c
+}
+
+func (g *gen) alertmanagerConfig(tr amTree) ([]byte, error) {
+	key := secretKeyRef{Name: names.AlertmanagerSecret, Key: names.AlertmanagerOpsgenieKey}
+	obj := amcObject{
+		APIVersion: "monitoring.coreos.com/v1alpha1",
+		Kind:       "AlertmanagerConfig",
+		Metadata: objectMeta{
+			Name:      AlertmanagerConfigName,
+			Namespace: g.t.Kubernetes.Namespace,
+			Labels: map[string]string{
+				"app.kubernetes.io/name":       "mongodb",
+				"app.kubernetes.io/component":  "alerting",
+				"app.kubernetes.io/managed-by": "topogen",
+			},
+		},
+		Spec: amcSpec{Route: tr.root.crd()},
+	}
+	for k, v := range g.t.Monitoring.SelectorLabels {
+		obj.Metadata.Labels[k] = v
+	}
+	for _, in := range tr.inhibit {
+		obj.Spec.InhibitRules = append(obj.Spec.InhibitRules, amcInhibit{SourceMatch: amcMatchers(in.source), TargetMatch: amcMatchers(in.target), Equal: in.equal})
+	}
+	for _, r := range tr.receivers {
+		c := amcRcv{Name: r.name}
+		if r.heartbeat {
+			var w amcWebhook
+			w.URL = g.heartbeatURL()
+			w.HTTPConfig.Authorization.Type = "GenieKey"
+			w.HTTPConfig.Authorization.Credentials = key
+			c.WebhookConfigs = []amcWebhook{w}
+		} else {
+			c.OpsgenieConfigs = []amcOpsgenie{{APIKey: key, Priority: r.priority, Tags: strings.Join(r.tags, ","), SendResolved: true}}
+		}
+		obj.Spec.Receivers = append(obj.Spec.Receivers, c)
+	}
+	return marshalYAML(header+comment(
+		"The Alertmanager routing of alertmanager.yml as a prometheus-operator AlertmanagerConfig, for",
+		"the cluster running the global Alertmanager: apply it in namespace "+g.t.Kubernetes.Namespace+" with the",
+		"Secret "+names.AlertmanagerSecret+" (key "+names.AlertmanagerOpsgenieKey+"), and let the Alertmanager CR's",
+		"alertmanagerConfigSelector match its labels. Every alert carries namespace="+g.t.Kubernetes.Namespace+",",
+		"which the operator's default OnNamespace matcher requires.",
+	), obj)
+}
