@@ -211,8 +211,9 @@ func (c *comparer) region(o, n schema.Region) {
 func sizingDiff(o, n schema.Sizing) string {
 	var parts []string
 	for _, f := range []struct{ name, o, n string }{
-		{"cpu", o.CPU, n.CPU}, {"cpuLimit", o.CPULimit, n.CPULimit},
-		{"memory", o.Memory, n.Memory}, {"memoryLimit", o.MemoryLimit, n.MemoryLimit},
+		// cpu and memory are mongod's requests and limits (Guaranteed
+		// QoS); cpuLimit and memoryLimit can only repeat them.
+		{"cpu", o.CPU, n.CPU}, {"memory", o.Memory, n.Memory},
 		{"storageSize", o.StorageSize, n.StorageSize}, {"storageClass", o.StorageClass, n.StorageClass},
 		{"instanceType", o.InstanceType, n.InstanceType}, {"appInstanceType", o.AppInstanceType, n.AppInstanceType},
 	} {

@@ -82,7 +82,7 @@ func summaries(ch []Change) []string {
 func TestCompareClassifiesAndOrders(t *testing.T) {
 	old := roundTrip(t, load(t, readDir(t, "../regions")))
 	topo := edit(t, "../regions", map[string][]string{
-		"eu.cue":     {"priority: 6", "priority: 4", `memory:       "32Gi"`, `memory:       "48Gi"`},
+		"eu.cue":     {"priority: 6", "priority: 4", `memory:       "48Gi"`, `memory:       "32Gi"`},
 		"apac.cue":   {"members:  3", "members:  5"},
 		"us.cue":     {`"10.0.0.0/16"`, `"10.9.0.0/16"`},
 		"global.cue": {`primaryWrite:    "50ms"`, `primaryWrite:    "80ms"`, "retentionDays: 30", "retentionDays: 14", `version: "7.0"`, `version: "8.0"`},
@@ -92,7 +92,7 @@ func TestCompareClassifiesAndOrders(t *testing.T) {
 		"rolling mongodb.version: mongodb.version 7.0 → 8.0 (rolling restart, one member at a time; after every member runs 8.0, run setFeatureCompatibilityVersion; downgrades need the reverse order)",
 		"reconfig regions.apac.members: apac: members 3 → 5 (replica-set reconfig: 2 members added, voters 2 → 2)",
 		"reconfig regions.eu.priority: eu: member priority 6 → 4 (replica-set reconfig)",
-		"rolling regions.eu.sizing: eu: sizing memory 32Gi → 48Gi (rolling restart)",
+		"rolling regions.eu.sizing: eu: sizing memory 48Gi → 32Gi (rolling restart)",
 		"destructive regions.us.cidr: us: CIDR 10.0.0.0/16 → 10.9.0.0/16 (destructive: replaces the VPC, its subnets, the cluster's nodes and the members' volumes)",
 		"safe slo.latency.primaryWrite: slo.latency.primaryWrite 50ms → 80ms (safe: SLO target)",
 		"safe backup.retentionDays: backup.retentionDays 30 → 14 (safe: bucket lifecycle rule)",

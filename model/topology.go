@@ -3,6 +3,8 @@ package model
 import (
 	"net/netip"
 	"time"
+
+	"github.com/topogen/topogen/sizing"
 )
 
 // Topology is the resolved, validated model every generator reads. It holds no
@@ -107,8 +109,11 @@ type Region struct {
 
 // Sizing of a member; quantities in Kubernetes notation.
 type Sizing struct {
+	// CPU and Memory are mongod's requests and its limits (Guaranteed
+	// QoS); CPULimit and MemoryLimit are what the topology wrote, equal to
+	// them when set (checked).
 	CPU              string
-	CPULimit         string // empty: no CPU limit
+	CPULimit         string
 	Memory           string
 	MemoryLimit      string
 	MemoryLimitBytes int64
@@ -116,6 +121,9 @@ type Sizing struct {
 	StorageClass     string
 	InstanceType     string
 	AppInstanceType  string
+	// Instance is the topology's declaration of an instance type
+	// topogen's table lacks (sizing.instance); zero: the table's entry.
+	Instance sizing.InstanceType `json:",omitzero"`
 	// IOPS and Throughput (MiB/s) provisioned on each gp3 data volume.
 	IOPS       int
 	Throughput int

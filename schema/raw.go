@@ -64,6 +64,11 @@ type rawRegion struct {
 		AppInstanceType string `json:"appInstanceType"`
 		IOPS            int    `json:"iops"`
 		Throughput      int    `json:"throughput"`
+		Instance        *struct {
+			VCPU      int `json:"vCPU"`
+			MemoryGiB int `json:"memoryGiB"`
+			MaxPods   int `json:"maxPods"`
+		} `json:"instance"`
 	} `json:"sizing"`
 	Serves struct {
 		Continents []string `json:"continents"`

@@ -28,7 +28,7 @@ terraform: {accountId: "111122223333", eks: adminPrincipals: ["arn:aws:iam::1111
 		if n == 4 {
 			fmt.Fprintf(&b, ", voters: %d", voters)
 		}
-		b.WriteString(`, sizing: {cpu: "2", memory: "8Gi", storageSize: "10Gi", storageClass: "gp3", instanceType: "r6i.large"}}` + "\n")
+		b.WriteString(`, sizing: {cpu: "1", memory: "8Gi", storageSize: "10Gi", storageClass: "gp3", instanceType: "r6i.large"}}` + "\n")
 	}
 	return map[string][]byte{"t.cue": []byte(b.String())}
 }

@@ -56,16 +56,17 @@ func hostileInputs(t *testing.T) []hostile {
 		for i, v := range []string{"members:  0", "members:  51", "members:  -1", "members:  1.5", `members:  "3"`} {
 			sub(fmt.Sprintf("%s-members-%d", r.name, i), f, "members:  3", v, p+"members")
 		}
-		for i, v := range []string{`cpu:          "x"`, `cpu:          "-1"`} {
-			sub(fmt.Sprintf("%s-cpu-%d", r.name, i), f, `cpu:          "8"`, v, p+"sizing.cpu")
+		for i, v := range []string{`cpu:          "x"`, `cpu:          "-1"`, `cpu:          "16"`} {
+			sub(fmt.Sprintf("%s-cpu-%d", r.name, i), f, `cpu:          "14"`, v, p+"sizing.cpu")
 		}
-		for i, v := range []string{`memory:       "x"`, `memory:       "99999999999999999999Pi"`, `memory:       "-1Gi"`} {
-			sub(fmt.Sprintf("%s-memory-%d", r.name, i), f, `memory:       "32Gi"`, v, p+"sizing.memory")
+		for i, v := range []string{`memory:       "x"`, `memory:       "99999999999999999999Pi"`, `memory:       "-1Gi"`, `memory:       "64Gi"`, `memory:       "1Gi"`} {
+			sub(fmt.Sprintf("%s-memory-%d", r.name, i), f, `memory:       "48Gi"`, v, p+"sizing.memory")
 		}
-		for i, v := range []string{`memoryLimit:  "1Gi"`, `memoryLimit:  "16Gi"`, `memoryLimit:  "99999999999999999999Pi"`} {
-			sub(fmt.Sprintf("%s-memorylimit-%d", r.name, i), f, `memoryLimit:  "64Gi"`, v, p+"sizing.memoryLimit")
+		for i, v := range []string{`memoryLimit:  "1Gi"`, `memoryLimit:  "64Gi"`, `memoryLimit:  "99999999999999999999Pi"`} {
+			sub(fmt.Sprintf("%s-memorylimit-%d", r.name, i), f, `memory:       "48Gi"`, `memory:       "48Gi"`+"\n\t\t"+v, p+"sizing.memoryLimit")
 		}
-		sub(r.name+"-cpulimit", f, `cpuLimit:     "16"`, `cpuLimit:     "1"`, p+"sizing.cpuLimit")
+		sub(r.name+"-cpulimit", f, `cpu:          "14"`, `cpu:          "14"`+"\n\t\t"+`cpuLimit:     "16"`, p+"sizing.cpuLimit")
+		sub(r.name+"-instancetype", f, `"m6i.4xlarge"`, `"x9.huge"`, p+"sizing.instanceType")
 		for i, v := range []string{`"0"`, `"-1Gi"`, `"100Mi"`, `"x"`, `"99999999999999999999Pi"`, `0`} {
 			sub(fmt.Sprintf("%s-storage-%d", r.name, i), f, `"1Ti"`, v, p+"sizing.storageSize")
 		}

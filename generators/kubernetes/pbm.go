@@ -14,6 +14,7 @@ import (
 
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/sizing"
 )
 
 // Percona Backup for MongoDB 2.10.0 (the pinned image; facts below are
@@ -178,7 +179,7 @@ func pbmAgent(t *schema.Topology) corev1.Container {
 		Image:           t.Backup.Image,
 		Command:         []string{"pbm-agent-entrypoint"},
 		Env:             env,
-		Resources:       requestsLimit("100m", "256Mi", "2Gi"),
+		Resources:       guaranteed(sizing.PBMAgent),
 		VolumeMounts:    mounts,
 		SecurityContext: restrictedContainer(),
 	}

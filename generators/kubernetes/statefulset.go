@@ -14,6 +14,7 @@ import (
 
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/sizing"
 )
 
 // The official mongo image runs mongod as user and group mongodb, 999.
@@ -73,6 +74,13 @@ func execProbe(script string, period, timeout, failures int32) *corev1.Probe {
 
 func quantity(s string) resource.Quantity { return resource.MustParse(s) }
 
+// guaranteed is a member pod container's resources: limits equal to
+// requests for CPU and memory, the Guaranteed QoS rule.
+func guaranteed(c sizing.Container) corev1.ResourceRequirements {
+	l := corev1.ResourceList{corev1.ResourceCPU: quantity(c.CPU), corev1.ResourceMemory: quantity(c.Memory)}
+	return corev1.ResourceRequirements{Requests: l, Limits: l.DeepCopy()}
+}
+
 // requestsLimit is a helper container's resources: CPU and memory requests
 // and a memory limit, no CPU limit (throttling a probe or a sidecar only
 // makes it time out).
@@ -124,13 +132,10 @@ func buildStatefulSet(t *schema.Topology, r schema.Region, mongodConf []byte) ob
 	grace := int64(terminationGrace)
 	sz := r.Sizing
 
-	res := corev1.ResourceRequirements{
-		Requests: corev1.ResourceList{corev1.ResourceCPU: quantity(sz.CPU), corev1.ResourceMemory: quantity(sz.Memory)},
-		Limits:   corev1.ResourceList{corev1.ResourceMemory: quantity(sz.MemoryLimit)},
-	}
-	if sz.CPULimit != "" {
-		res.Limits[corev1.ResourceCPU] = quantity(sz.CPULimit)
-	}
+	// Guaranteed QoS: every container of the pod, the init container
+	// too, has limits equal to its requests (sizing/pod.go); schema's
+	// checkSizing proved the sum fits the node.
+	res := guaranteed(sizing.Container{CPU: sz.CPU, Memory: sz.Memory})
 
 	shell := mongoshLocal(t)
 	// ping needs no authentication and answers before rs.initiate(): the
@@ -211,7 +216,7 @@ func buildStatefulSet(t *schema.Topology, r schema.Region, mongodConf []byte) ob
 			secretEnv("MONGODB_PASSWORD", secretExporter, keyPassword),
 		},
 		Ports:     []corev1.ContainerPort{{Name: portNameMetrics, ContainerPort: names.ExporterPort, Protocol: corev1.ProtocolTCP}},
-		Resources: requestsLimit("50m", "64Mi", "256Mi"),
+		Resources: guaranteed(sizing.Exporter),
 		LivenessProbe: &corev1.Probe{
 			ProbeHandler:   corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromString(portNameMetrics)}},
 			PeriodSeconds:  20,
@@ -225,7 +230,7 @@ func buildStatefulSet(t *schema.Topology, r schema.Region, mongodConf []byte) ob
 		Name:      "tls-pem",
 		Image:     t.MongoDB.Image,
 		Command:   []string{"sh", "-c", fmt.Sprintf("cat %[1]s/tls.crt %[1]s/tls.key > %[2]s && chmod 0400 %[2]s", tlsDir, pemFile)},
-		Resources: requestsLimit("10m", "16Mi", "64Mi"),
+		Resources: guaranteed(sizing.PEMInit),
 		VolumeMounts: []corev1.VolumeMount{
 			{Name: "tls", MountPath: tlsDir, ReadOnly: true},
 			{Name: "pem", MountPath: pemDir},

@@ -7,6 +7,7 @@ import (
 
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/sizing"
 )
 
 const (
@@ -75,8 +76,8 @@ func tlsReloader(t *schema.Topology) corev1.Container {
 		Env: []corev1.EnvVar{
 			{Name: "HOME", Value: tmpDir},
 		},
-		// The limit is for mongosh (Node.js), a few seconds per renewal.
-		Resources: requestsLimit("10m", "32Mi", "256Mi"),
+		// mongosh (Node.js), a few seconds per renewal (sizing.TLSReloader).
+		Resources: guaranteed(sizing.TLSReloader),
 		VolumeMounts: []corev1.VolumeMount{
 			{Name: "tls", MountPath: tlsDir, ReadOnly: true},
 			{Name: "pem", MountPath: pemDir},
