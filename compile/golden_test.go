@@ -11,7 +11,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/internal/goldenfile"
-	"github.com/topogen/topogen/internal/testtopo"
 	"github.com/topogen/topogen/outdir"
 	"github.com/topogen/topogen/schema"
 )
@@ -25,7 +24,10 @@ const goldenRoot = "../golden"
 
 // goldenCase is one topology and where its expected results live.
 type goldenCase struct {
-	name, input, out string
+	name string
+	// root/input is the topology (with its patches/), loaded from root as
+	// `topogen gen -t input` would; out is the expected tree.
+	root, input, out string
 	// dir holds error.txt and vet.txt; empty for the default case, whose
 	// topology is valid and whose warnings `topogen vet` shows.
 	dir string
@@ -35,15 +37,22 @@ type goldenCase struct {
 // output is its golden tree: -update rewrites it like `topogen gen`), and
 // every directory under golden/.
 func goldenCases(t *testing.T) []goldenCase {
-	cases := []goldenCase{{name: "default", input: "../regions", out: "../out"}}
+	abs := func(p string) string {
+		a, err := filepath.Abs(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	cases := []goldenCase{{name: "default", root: abs(".."), input: "regions", out: abs("../out")}}
 	entries, err := os.ReadDir(goldenRoot)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
 		if e.IsDir() {
-			dir := filepath.Join(goldenRoot, e.Name())
-			cases = append(cases, goldenCase{name: e.Name(), input: filepath.Join(dir, "input"), out: filepath.Join(dir, "out"), dir: dir})
+			dir := abs(filepath.Join(goldenRoot, e.Name()))
+			cases = append(cases, goldenCase{name: e.Name(), root: dir, input: "input", out: filepath.Join(dir, "out"), dir: dir})
 		}
 	}
 	return cases
@@ -54,13 +63,13 @@ func goldenCases(t *testing.T) []goldenCase {
 // the date the tests run.
 var goldenDay = time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)
 
-// loadCase loads a case's input with display names relative to the case
-// ("input/eu.cue"), so diagnostics in error.txt do not depend on where the
-// test runs.
-func loadCase(t testing.TB, input string) (*schema.Topology, schema.Diagnostics) {
+// loadCase loads a case the way the CLI does (schema.Load: the .cue files
+// and patches/), from the case's directory, so diagnostics name
+// "input/eu.cue" wherever the test runs; then the model checks.
+func loadCase(t *testing.T, c goldenCase) (*schema.Topology, schema.Diagnostics) {
 	t.Helper()
-	files := testtopo.ReadDir(t, input)
-	topo, diags := schema.LoadFiles("input", files)
+	t.Chdir(c.root)
+	topo, diags := schema.Load(c.input)
 	if topo != nil {
 		diags = append(diags, CheckAt(topo, goldenDay)...).Sort()
 	}
@@ -71,7 +80,7 @@ func TestGolden(t *testing.T) {
 	for _, c := range goldenCases(t) {
 		dir := c.dir
 		t.Run(c.name, func(t *testing.T) {
-			topo, diags := loadCase(t, c.input)
+			topo, diags := loadCase(t, c)
 			if diags.HasErrors() && dir == "" {
 				t.Fatalf("%s: %v", c.input, diags)
 			}

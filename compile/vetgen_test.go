@@ -34,6 +34,7 @@ func vetThenGen(topo *schema.Topology, diags schema.Diagnostics) (schema.Diagnos
 func TestVetEqualsGen(t *testing.T) {
 	for _, c := range goldenCases(t) {
 		t.Run(c.name, func(t *testing.T) {
+			t.Chdir(c.root)
 			topo, diags := schema.Load(c.input)
 			if _, err := vetThenGen(topo, diags); err != nil {
 				t.Errorf("vet accepts %s, gen fails: %v", c.input, err)
