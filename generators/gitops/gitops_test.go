@@ -1,10 +1,7 @@
 package gitops
 
 import (
-	"bytes"
-	"os"
 	"path"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -73,53 +70,6 @@ func keys(m map[string][]byte) []string {
 	}
 	slices.Sort(ks)
 	return ks
-}
-
-// TestWriteTrees writes each case's tree under $TOPOGEN_GITOPS_OUT/<case>/
-// for scripts/validate-gitops.sh; skipped without the variable.
-func TestWriteTrees(t *testing.T) {
-	root := os.Getenv("TOPOGEN_GITOPS_OUT")
-	if root == "" {
-		t.Skip("TOPOGEN_GITOPS_OUT not set")
-	}
-	trees := map[string]*schema.Topology{}
-	for _, c := range cases {
-		trees[c.name] = load(t, c.dir)
-	}
-	// The delivery variants the golden inputs do not cover: an scp-like
-	// repository URL (rewritten for Flux) and a cluster given by server URL.
-	v := load(t, "../../golden/two-regions/input")
-	v.Delivery.RepoURL = "git@github.com:example/mongodb-topology.git"
-	v.Regions[0].Cluster.Server = "https://10.0.0.1:6443"
-	trees["variants"] = v
-	for name, topo := range trees {
-		for p, b := range generate(t, topo) {
-			f := filepath.Join(root, name, filepath.FromSlash(p))
-			if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(f, b, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-}
-
-func TestDeterministic(t *testing.T) {
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			topo := load(t, c.dir)
-			a, b := generate(t, topo), generate(t, topo)
-			if len(a) != len(b) {
-				t.Fatalf("%d files, then %d", len(a), len(b))
-			}
-			for p := range a {
-				if !bytes.Equal(a[p], b[p]) {
-					t.Errorf("%s differs between two renders", p)
-				}
-			}
-		})
-	}
 }
 
 // TestApplicationSet: exactly one list element per region, and the
