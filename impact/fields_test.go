@@ -21,7 +21,10 @@ var notCompared = map[string]string{
 	"ReplicaSet.MultiRegionAckRegions":  "derived from the number of regions",
 	"Regions[].DNSZone":                 "derived from the region's name and dns.domain",
 	"Regions[].Subnets":                 "derived from the region's cidr and zones",
-	"Regions[].Sizing.MemoryLimitBytes": "derived from sizing.memoryLimit",
+	"Regions[].Sizing.MemoryLimitBytes": "derived from sizing.memory",
+	"Regions[].Sizing.CPULimit":         "equal to sizing.cpu (Guaranteed QoS, checked by vet), which is compared",
+	"Regions[].Sizing.MemoryLimit":      "equal to sizing.memory (Guaranteed QoS, checked by vet), which is compared",
+	"Regions[].Sizing.Instance":         "the capacity of an instance type topogen's table lacks: only vet's fit check reads it",
 	"Backup.Every":                      "compared through backup.schedule, which it derives",
 	"Backup.Minute":                     "compared through backup.schedule, which it derives",
 }

@@ -132,3 +132,14 @@ func TestStepList(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanBackupImage: the pbm-agent sidecar runs in every member's pod, so
+// a new backup image restarts every member like a mongod image does.
+func TestPlanBackupImage(t *testing.T) {
+	old := defaultTopo(t)
+	new := edit(t, "../regions", map[string][]string{"global.cue": {`retentionDays: 30`, `retentionDays: 30, image: "percona/percona-backup-mongodb:2.11.0"`}}, nil)
+	p := planFor(t, old, new)
+	if len(p.Changes) != 1 || len(p.Changes[0].Steps) != 9 || !strings.HasPrefix(p.Changes[0].Effect, "restarts every member") {
+		t.Errorf("changes %+v", p.Changes)
+	}
+}
