@@ -1,0 +1,61 @@
+package schema
+
+import (
+	"slices"
+
+	"github.com/topogen/topogen/sizing"
+)
+
+// resolveSizing builds a region's member sizing and checks the quantities:
+// parseable, limits equal to requests (Guaranteed QoS), room for
+// WiredTiger; the fit on the node is checkSizing's.
+func (c *checker) resolveSizing(r rawRegion, path []string) Sizing {
+	s := Sizing{
+		CPU:             r.Sizing.CPU,
+		CPULimit:        r.Sizing.CPULimit,
+		Memory:          r.Sizing.Memory,
+		MemoryLimit:     r.Sizing.MemoryLimit,
+		StorageSize:     r.Sizing.StorageSize,
+		StorageClass:    r.Sizing.StorageClass,
+		InstanceType:    r.Sizing.InstanceType,
+		AppInstanceType: r.Sizing.AppInstanceType,
+		IOPS:            r.Sizing.IOPS,
+		Throughput:      r.Sizing.Throughput,
+	}
+	c.checkVolumePerformance(s, path)
+	sp := append(slices.Clone(path), "sizing")
+	req, err1 := ParseQuantity(s.Memory)
+	lim, err2 := ParseQuantity(s.MemoryLimit)
+	if err1 != nil {
+		c.errorf(append(sp, "memory"), `write a byte quantity, e.g. "48Gi"`, "%v", err1)
+	}
+	if err2 != nil {
+		c.errorf(append(sp, "memoryLimit"), `write a byte quantity, e.g. "48Gi", or drop memoryLimit`, "%v", err2)
+	}
+	// Guaranteed QoS: mongod's requests equal its limits
+	// (sizing/pod.go), so a limit other than the request is refused, not
+	// silently dropped.
+	if err1 == nil && err2 == nil {
+		s.MemoryLimitBytes = int64(req)
+		const minMem = 2 << 30
+		switch {
+		case lim != req:
+			c.errorf(append(sp, "memoryLimit"), "drop memoryLimit (it defaults to memory) and give memory what mongod should have",
+				"memoryLimit %s differs from memory %s: mongod runs with Guaranteed QoS, its memory limit equals its request", s.MemoryLimit, s.Memory)
+		case req < minMem:
+			c.errorf(append(sp, "memory"), `give each member at least "2Gi"`, "memory %s leaves no room for WiredTiger's cache (mongodb-facts.md §2)", s.Memory)
+		}
+	}
+	if s.CPULimit != "" {
+		cr, e1 := ParseQuantity(s.CPU)
+		cl, e2 := ParseQuantity(s.CPULimit)
+		if e1 == nil && e2 == nil && cl != cr {
+			c.errorf(append(sp, "cpuLimit"), "drop cpuLimit (cpu is the limit) and give cpu what mongod should have",
+				"cpuLimit %s differs from cpu %s: mongod runs with Guaranteed QoS, its CPU limit equals its request", s.CPULimit, s.CPU)
+		}
+	}
+	if r.Sizing.Instance != nil {
+		s.Instance = sizing.InstanceType{VCPU: r.Sizing.Instance.VCPU, MemoryGiB: r.Sizing.Instance.MemoryGiB, MaxPods: r.Sizing.Instance.MaxPods}
+	}
+	return s
+}
