@@ -22,11 +22,7 @@ pull request.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			topo, out := f.topo, f.out
-			dir, err := openOut(out, stderr)
-			if err != nil {
-				return err
-			}
-			r, err := render(f, dir, stderr, nil)
+			r, err := renderOut(f, stderr)
 			if err != nil {
 				return err
 			}

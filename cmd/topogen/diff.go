@@ -38,11 +38,7 @@ Formats:
 				return usageError{fmt.Errorf("unknown --%s %q: want text, markdown or json", flagFormat, format)}
 			}
 			out := f.out
-			dir, err := openOut(out, stderr)
-			if err != nil {
-				return err
-			}
-			r, err := render(f, dir, stderr, nil)
+			r, err := renderOut(f, stderr)
 			if err != nil {
 				return err
 			}

@@ -126,6 +126,16 @@ func render(f outFlags, dir *outdir.Dir, stderr, warnOut io.Writer) (*rendering,
 	return &rendering{dir: dir, topology: t, previous: opts.Previous, opts: opts, tree: tree, changes: changes, files: existing.Compare(tree)}, nil
 }
 
+// renderOut opens the output directory for check and diff, before
+// anything is read, and renders the topology against it.
+func renderOut(f outFlags, stderr io.Writer) (*rendering, error) {
+	dir, err := openOut(f.out, stderr)
+	if err != nil {
+		return nil, err
+	}
+	return render(f, dir, stderr, nil)
+}
+
 // openOut opens the output directory for check and diff, before anything
 // is read.
 func openOut(name string, stderr io.Writer) (*outdir.Dir, error) {
