@@ -98,11 +98,12 @@ type amTree struct {
 // alert the rules define.
 var (
 	memberLevelAlerts = []string{"MongoDBMemberUnhealthy", "MongoDBMemberStateUnusual",
-		"MongoDBReplicationLagHigh", "MongoDBReplicationLagAboveRPO"}
+		"MongoDBReplicationLagHigh", "MongoDBReplicationLagAboveRPO", "MongoDBMemberPingHigh"}
 	regionObservedAlerts = []string{"MongoDBExportersMissing", "MongoDBExporterCannotReachMongod",
-		"MongoDBFederationDown", "MongoDBConnectionsNearLimit"}
+		"MongoDBFederationDown", "MongoDBConnectionsNearLimit", "MongoDBWriteLatencyHigh", "MongoDBMemberPingHigh"}
 	noPrimaryExplains = []string{"MongoDBErrorBudgetBurnFast", "MongoDBErrorBudgetBurnSlow",
-		"MongoDBReplicationLagHigh", "MongoDBReplicationLagAboveRPO", "MongoDBPrimaryOutsidePreferredRegion"}
+		"MongoDBReplicationLagHigh", "MongoDBReplicationLagAboveRPO", "MongoDBPrimaryOutsidePreferredRegion",
+		"MongoDBElectionChurn", "MongoDBWriteLatencyHigh"}
 )
 
 func (g *gen) amTree() amTree {

@@ -120,6 +120,7 @@ func (g *gen) alertGroup() (ruleGroup, []testCase) {
 	add(g.oplogAlert())
 	add(g.federationAlerts())
 	add(g.connectionAlerts())
+	add(g.replAlerts())
 	add(g.backupAlerts())
 	add(g.infraAlerts())
 	return ruleGroup{Name: "mongodb-alerts", Rules: rules}, tests

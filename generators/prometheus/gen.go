@@ -2,7 +2,6 @@ package prometheus
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/topogen/topogen/generators/names"
@@ -47,10 +46,6 @@ func withMemberRegion(expr string) string {
 
 // regionHostRe matches member_idx values of one region's members.
 func regionHostRe(region string) string { return `[^.]+[.]` + region + `[.].+` }
-
-func (g *gen) runbook(alert string) string {
-	return strings.TrimSuffix(g.t.Monitoring.RunbookBaseURL, "/") + "/" + kebab(alert)
-}
 
 func seconds(d time.Duration) string { return fmtFloat(d.Seconds()) }
 

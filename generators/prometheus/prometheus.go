@@ -71,6 +71,10 @@ func Generate(t *schema.Topology) ([]generators.File, error) {
 			return nil, err
 		}
 	}
+	rb, err := g.runbookDoc(append([]ruleGroup{alerts, pbm}, sloGroups...))
+	if err := add(RunbookPath, rb, err); err != nil {
+		return nil, err
+	}
 	cfg, err := g.config()
 	if err := add(ConfigPath, cfg, err); err != nil {
 		return nil, err

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"go.yaml.in/yaml/v3"
 
@@ -70,25 +69,6 @@ func comment(lines ...string) string {
 // promDuration formats d in the largest unit that divides it, which is
 // also Prometheus duration syntax (30s, 5m, 6h, 1d).
 func promDuration(d time.Duration) string { return schema.FormatDuration(d) }
-
-// kebab turns an alert name into its runbook slug:
-// MongoDBReplicationLagAboveRPO -> mongodb-replication-lag-above-rpo.
-func kebab(name string) string {
-	name = strings.ReplaceAll(name, "MongoDB", "Mongodb")
-	rs := []rune(name)
-	var b strings.Builder
-	for i, r := range rs {
-		if i > 0 && unicode.IsUpper(r) {
-			prevLower := unicode.IsLower(rs[i-1]) || unicode.IsDigit(rs[i-1])
-			nextLower := i+1 < len(rs) && unicode.IsLower(rs[i+1])
-			if prevLower || (unicode.IsUpper(rs[i-1]) && nextLower) {
-				b.WriteByte('-')
-			}
-		}
-		b.WriteRune(unicode.ToLower(r))
-	}
-	return b.String()
-}
 
 // fmtFloat prints a threshold the way a reader would write it (1e-05,
 // 0.001, 14.4), never with binary noise.
