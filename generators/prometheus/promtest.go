@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"text/template"
 )
 
 // promtool unit-test file format (`promtool test rules`). Structs keep the
@@ -97,31 +98,30 @@ func series(name string, ls labelSet) string {
 	return name + "{" + strings.Join(parts, ",") + "}"
 }
 
-// render expands the small template subset the annotations use —
-// {{ $labels.x }}, {{ $value }} and {{ printf "<verb>" $value }} — exactly as
-// Prometheus's text/template would, so tests can expect the rendered text.
-func render(tmpl string, labels map[string]string, value float64) string {
-	var b strings.Builder
-	for {
-		i := strings.Index(tmpl, "{{")
-		if i < 0 {
-			b.WriteString(tmpl)
-			return b.String()
-		}
-		b.WriteString(tmpl[:i])
-		j := strings.Index(tmpl[i:], "}}")
-		action := strings.TrimSpace(tmpl[i+2 : i+j])
-		tmpl = tmpl[i+j+2:]
-		switch {
-		case strings.HasPrefix(action, "$labels."):
-			b.WriteString(labels[strings.TrimPrefix(action, "$labels.")])
-		case action == "$value":
-			b.WriteString(fmt.Sprint(value))
-		case strings.HasPrefix(action, "printf ") && strings.HasSuffix(action, " $value"):
-			verb := strings.Trim(strings.TrimSuffix(strings.TrimPrefix(action, "printf "), " $value"), `"`)
-			b.WriteString(fmt.Sprintf(verb, value))
-		default:
-			panic("render: unsupported template action " + action)
-		}
+// alertTemplateDefs are the variables Prometheus defines before an alert's
+// annotation text (rules/alerting.go, v0.316.0: $labels, $externalLabels,
+// $externalURL, $value over template.AlertTemplateData's struct).
+const alertTemplateDefs = "{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}{{$externalURL := .ExternalURL}}{{$value := .Value}}"
+
+// render expands an annotation as Prometheus does when the alert fires: Go's
+// text/template over the same data, missingkey=zero, so tests expect the
+// text Prometheus sends. The generated templates use only builtins
+// (printf); an unknown function is a generator bug and panics (an internal
+// error naming the target).
+func render(text string, labels map[string]string, value float64) string {
+	tmpl, err := template.New("annotation").Option("missingkey=zero").Parse(alertTemplateDefs + text)
+	if err != nil {
+		panic(fmt.Sprintf("annotation template %q: %v", text, err))
 	}
+	data := struct {
+		Labels         map[string]string
+		ExternalLabels map[string]string
+		ExternalURL    string
+		Value          any
+	}{Labels: labels, Value: value}
+	var b strings.Builder
+	if err := tmpl.Execute(&b, data); err != nil {
+		panic(fmt.Sprintf("annotation template %q: %v", text, err))
+	}
+	return b.String()
 }
