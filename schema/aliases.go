@@ -51,10 +51,13 @@ const (
 	PatchesAll          = model.PatchesAll
 	PatchesDir          = model.PatchesDir
 	PerconaServerImage  = model.PerconaServerImage
+	MemberHostRegionRe  = model.MemberHostRegionRe
 )
 
 var (
 	CarveSubnets    = model.CarveSubnets
+	DNSZone         = model.DNSZone
+	MemberHost      = model.MemberHost
 	FormatDuration  = model.FormatDuration
 	IsPerconaServer = model.IsPerconaServer
 	MapAt           = model.MapAt

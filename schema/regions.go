@@ -48,7 +48,7 @@ func (c *checker) resolveRegions(t *Topology, raw rawTopology) {
 			Continents:   slices.Sorted(slices.Values(r.Serves.Continents)),
 			Countries:    slices.Sorted(slices.Values(r.Serves.Countries)),
 			Jurisdiction: r.Jurisdiction,
-			DNSZone:      name + "." + t.DNS.Domain,
+			DNSZone:      DNSZone(name, t.DNS.Domain),
 			Prometheus:   cmp.Or(r.Prometheus, "prometheus."+name+"."+t.DNS.Domain+":9090"),
 			Cluster: Cluster{
 				ArgoCDName:       cmp.Or(r.Cluster.ArgoCDCluster, t.Name+"-"+name),

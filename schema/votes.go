@@ -86,7 +86,7 @@ func buildMembers(t *Topology) []Member {
 				Port:    t.MongoDB.Port,
 				Zone:    r.Zones[i%len(r.Zones)],
 			}
-			m.Host = m.Pod + "." + r.DNSZone
+			m.Host = MemberHost(m.Pod, r.DNSZone)
 			if i < r.Voters {
 				m.Votes = 1
 				m.Priority = r.Priority
