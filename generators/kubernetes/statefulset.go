@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strconv"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -198,19 +199,10 @@ func buildStatefulSet(t *schema.Topology, r schema.Region, mongodConf []byte) ob
 		Name:  exporterContainer,
 		Image: t.MongoDB.ExporterImage,
 		// The collectors the Prometheus target's rules read
-		// (mongodb-facts.md §5); native metric names (no
-		// --compatible-mode, which is off by default). No
-		// --collector.replicasetstatus: it renders replSetGetStatus with an
-		// empty prefix (exporter/replset_status_collector.go, makeMetrics(""))
-		// as mongodb_members_* duplicates of the mongodb_rs_members_* series
-		// --collector.diagnosticdata already emits (prefix "rs",
-		// exporter/metrics.go), which the rules use.
-		Args: []string{
-			"--mongodb.uri=" + exporterURI,
-			"--collector.diagnosticdata",
-			"--collector.dbstats",
-			"--web.listen-address=:" + strconv.Itoa(names.ExporterPort),
-		},
+		// (names.ExporterCollectors); native metric names (no
+		// --compatible-mode, which is off by default).
+		Args: slices.Concat([]string{"--mongodb.uri=" + exporterURI}, names.ExporterCollectors,
+			[]string{"--web.listen-address=:" + strconv.Itoa(names.ExporterPort)}),
 		Env: []corev1.EnvVar{
 			secretEnv("MONGODB_USER", secretExporter, keyUsername),
 			secretEnv("MONGODB_PASSWORD", secretExporter, keyPassword),
