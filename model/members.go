@@ -30,3 +30,8 @@ func PodName(replicaSet, region string, ordinal int) string {
 func StatefulSetName(replicaSet, region string) string { return replicaSet + "-" + region }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// RegionalName is "<topology>-<region>": a region's EKS cluster, VPC and
+// default Argo CD destination, and the prefix of its IAM roles and other
+// per-region cloud names (generators/names).
+func RegionalName(topology, region string) string { return topology + "-" + region }

@@ -65,5 +65,6 @@ var (
 	ParsePatch      = model.ParsePatch
 	ParseQuantity   = model.ParseQuantity
 	PodName         = model.PodName
+	RegionalName    = model.RegionalName
 	StatefulSetName = model.StatefulSetName
 )

@@ -51,7 +51,7 @@ func (c *checker) resolveRegions(t *Topology, raw rawTopology) {
 			DNSZone:      DNSZone(name, t.DNS.Domain),
 			Prometheus:   cmp.Or(r.Prometheus, "prometheus."+name+"."+t.DNS.Domain+":9090"),
 			Cluster: Cluster{
-				ArgoCDName:       cmp.Or(r.Cluster.ArgoCDCluster, t.Name+"-"+name),
+				ArgoCDName:       cmp.Or(r.Cluster.ArgoCDCluster, RegionalName(t.Name, name)),
 				Server:           r.Cluster.Server,
 				KubeConfigSecret: r.Cluster.KubeConfigSecret,
 			},

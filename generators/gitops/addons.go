@@ -107,7 +107,7 @@ func Addons(t *schema.Topology) []Addon {
 					// from touching another region's or anyone else's.
 					"policy":         "sync",
 					"registry":       "txt",
-					"txtOwnerId":     t.Name + "-" + r.Name,
+					"txtOwnerId":     schema.RegionalName(t.Name, r.Name),
 					"serviceAccount": serviceAccount(t, names.ExternalDNSServiceAccount, names.ExternalDNSRole(t, r)),
 				}
 			},

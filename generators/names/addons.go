@@ -46,18 +46,18 @@ func SecretsManagerPrefix(t *schema.Topology) string { return t.Name + "/" }
 
 // LBControllerRole is the IAM role the AWS Load Balancer Controller assumes.
 func LBControllerRole(t *schema.Topology, r schema.Region) string {
-	return t.Name + "-" + r.Name + "-aws-lb-controller"
+	return schema.RegionalName(t.Name, r.Name) + "-aws-lb-controller"
 }
 
 // EBSCSIRole is the IAM role the EBS CSI controller assumes.
 func EBSCSIRole(t *schema.Topology, r schema.Region) string {
-	return t.Name + "-" + r.Name + "-ebs-csi"
+	return schema.RegionalName(t.Name, r.Name) + "-ebs-csi"
 }
 
 // ExternalSecretsRole is the IAM role external-secrets assumes to read
 // (and, for the CA in the preferred region, write) the topology's secrets.
 func ExternalSecretsRole(t *schema.Topology, r schema.Region) string {
-	return t.Name + "-" + r.Name + "-external-secrets"
+	return schema.RegionalName(t.Name, r.Name) + "-external-secrets"
 }
 
 // RoleARN is the ARN of the IAM role named role in the topology's account.

@@ -28,7 +28,7 @@ const (
 // creates it with an EKS access entry (AmazonEKSClusterAdminPolicy, cluster
 // scope) and trusts the topology's GitOps principal to assume it.
 func GitOpsRole(t *schema.Topology, r schema.Region) string {
-	return t.Name + "-" + r.Name + "-gitops"
+	return schema.RegionalName(t.Name, r.Name) + "-gitops"
 }
 
 // EKSClusterARN is the ARN of the region's EKS cluster; Flux's aws
@@ -40,13 +40,13 @@ func EKSClusterARN(t *schema.Topology, r schema.Region) string {
 // VPC is the Name tag of the region's VPC; the AWS Load Balancer Controller
 // finds its VPC by it (vpcTags), as the nodes' IMDSv2 hop limit of 1 keeps
 // pods from asking the instance metadata service.
-func VPC(t *schema.Topology, r schema.Region) string { return t.Name + "-" + r.Name }
+func VPC(t *schema.Topology, r schema.Region) string { return schema.RegionalName(t.Name, r.Name) }
 
 // EBSKMSAlias is the alias of the KMS key encrypting the region's member
 // volumes; the StorageClass names it by alias ARN, which EC2 CreateVolume
 // accepts as KmsKeyId, so the generated tree needs no key id.
 func EBSKMSAlias(t *schema.Topology, r schema.Region) string {
-	return "alias/" + t.Name + "-" + r.Name + "-ebs"
+	return "alias/" + schema.RegionalName(t.Name, r.Name) + "-ebs"
 }
 
 // EBSKMSAliasARN is EBSKMSAlias as an ARN in the region.

@@ -63,12 +63,12 @@ func HeadlessService(t *schema.Topology, r schema.Region) string {
 // BackupBucket is the region's S3 backup bucket (globally unique names, so
 // the topology name is part of it).
 func BackupBucket(t *schema.Topology, r schema.Region) string {
-	return t.Terraform.BackupBucketPrefix + "-" + t.Name + "-" + r.Name
+	return t.Terraform.BackupBucketPrefix + "-" + schema.RegionalName(t.Name, r.Name)
 }
 
 // BackupRole is the IAM role the backup ServiceAccount assumes.
 func BackupRole(t *schema.Topology, r schema.Region) string {
-	return t.Name + "-" + r.Name + "-mongodb-backup"
+	return schema.RegionalName(t.Name, r.Name) + "-mongodb-backup"
 }
 
 // BackupRoleARN is BackupRole's ARN, annotated on the ServiceAccount.
@@ -79,12 +79,12 @@ func BackupRoleARN(t *schema.Topology, r schema.Region) string {
 // ExternalDNSRole is the IAM role external-dns assumes to write the region's
 // private zone.
 func ExternalDNSRole(t *schema.Topology, r schema.Region) string {
-	return t.Name + "-" + r.Name + "-external-dns"
+	return schema.RegionalName(t.Name, r.Name) + "-external-dns"
 }
 
 // EKSCluster is the region's EKS cluster name.
 func EKSCluster(t *schema.Topology, r schema.Region) string {
-	return t.Name + "-" + r.Name
+	return schema.RegionalName(t.Name, r.Name)
 }
 
 // FederationJob is the global Prometheus's scrape job for region r.

@@ -29,7 +29,7 @@ func networkRegion(t *schema.Topology, r schema.Region, f *file) {
 	// Both on: the private hosted zones and EKS need VPC DNS.
 	vpc.boolean("enable_dns_support", true)
 	vpc.boolean("enable_dns_hostnames", true)
-	vpc.tags("Name", t.Name+"-"+r.Name)
+	vpc.tags("Name", names.VPC(t, r)) // the AWS Load Balancer Controller finds the VPC by it
 
 	for _, s := range r.Subnets {
 		sn := f.resource("aws_subnet", subnetName(r, s), p)
