@@ -61,3 +61,30 @@ func TestExporterCollectors(t *testing.T) {
 		}
 	}
 }
+
+// TestCommonLabels: every object of every region's tree, whichever target
+// built it (the Prometheus target's PrometheusRule and AlertmanagerConfig
+// too), carries the recommended labels names defines.
+func TestCommonLabels(t *testing.T) {
+	tree := defaultTree(t)
+	n := 0
+	for _, f := range tree.Files() {
+		if !strings.HasPrefix(f.Path, "kubernetes/") || strings.HasSuffix(f.Path, "/kustomization.yaml") || !strings.HasSuffix(f.Path, ".yaml") {
+			continue
+		}
+		var o struct {
+			Kind     string
+			Metadata struct{ Labels map[string]string }
+		}
+		if err := yaml.Unmarshal(f.Data, &o); err != nil {
+			t.Fatalf("%s: %v", f.Path, err)
+		}
+		n++
+		if o.Metadata.Labels[names.LabelName] != names.AppName || o.Metadata.Labels[names.LabelManagedBy] != names.ManagedBy {
+			t.Errorf("%s (%s): labels %v lack %s=%s, %s=%s", f.Path, o.Kind, o.Metadata.Labels, names.LabelName, names.AppName, names.LabelManagedBy, names.ManagedBy)
+		}
+	}
+	if n < 30 {
+		t.Fatalf("checked %d objects", n)
+	}
+}

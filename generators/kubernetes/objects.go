@@ -6,19 +6,20 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/schema"
 )
 
-// Label keys every object carries (https://kubernetes.io/docs/concepts/overview/working-with-objects/common-labels/).
+// Label keys every object carries (names.Label*).
 const (
-	labelName       = "app.kubernetes.io/name"
-	labelInstance   = "app.kubernetes.io/instance"
-	labelComponent  = "app.kubernetes.io/component"
-	labelPartOf     = "app.kubernetes.io/part-of"
-	labelManagedBy  = "app.kubernetes.io/managed-by"
-	labelReplicaSet = "topogen.io/replica-set"
+	labelName       = names.LabelName
+	labelInstance   = names.LabelInstance
+	labelComponent  = names.LabelComponent
+	labelPartOf     = names.LabelPartOf
+	labelManagedBy  = names.LabelManagedBy
+	labelReplicaSet = names.LabelReplicaSet
 
-	appName = "mongodb"
+	appName = names.AppName
 )
 
 // Argo CD sync waves (agreed with the GitOps target): the Namespace first,
@@ -54,7 +55,7 @@ func commonLabels(t *schema.Topology) map[string]string {
 	return map[string]string{
 		labelName:       appName,
 		labelPartOf:     t.Name,
-		labelManagedBy:  "topogen",
+		labelManagedBy:  names.ManagedBy,
 		labelReplicaSet: t.ReplicaSet.Name,
 	}
 }

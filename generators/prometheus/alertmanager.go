@@ -414,9 +414,9 @@ func (g *gen) alertmanagerConfig(tr amTree) ([]byte, error) {
 			Name:      AlertmanagerConfigName,
 			Namespace: g.t.Kubernetes.Namespace,
 			Labels: map[string]string{
-				"app.kubernetes.io/name":       "mongodb",
-				"app.kubernetes.io/component":  "alerting",
-				"app.kubernetes.io/managed-by": "topogen",
+				names.LabelName:      names.AppName,
+				names.LabelComponent: "alerting",
+				names.LabelManagedBy: names.ManagedBy,
 			},
 		},
 		Spec: amcSpec{Route: tr.root.crd()},
