@@ -47,6 +47,14 @@ if ! command -v "$AMTOOL" >/dev/null 2>&1; then
 	have_amtool=0
 fi
 
+PROMETHEUS="${PROMETHEUS:-prometheus}"
+prom_help=""
+if command -v "$PROMETHEUS" >/dev/null 2>&1; then
+	prom_help="$("$PROMETHEUS" --help 2>&1 || true)"
+else
+	echo "SKIPPED: prometheus (the server) not found; prometheus.args flags NOT checked (apt-get install -y prometheus)"
+fi
+
 # kubectl-validate the AlertmanagerConfigs given as arguments (in a
 # subshell: the library exits after printing SKIPPED).
 validate_amc() (
@@ -86,6 +94,20 @@ for dir in "$@"; do
 	fi
 	echo "== $dir"
 	run "$PROMTOOL" check config --lint=all --lint-fatal "$prom/prometheus.yml"
+	# Every flag in prometheus.args must be one the prometheus server knows.
+	if [ -f "$prom/prometheus.args" ]; then
+		if [ -n "$prom_help" ]; then
+			while IFS= read -r flag; do
+				if ! grep -q -- "${flag%%=*}=" <<<"$prom_help"; then
+					echo "FAIL: $prom/prometheus.args: prometheus has no flag ${flag%%=*}" >&2
+					fail=1
+				fi
+			done <"$prom/prometheus.args"
+		fi
+	else
+		echo "FAIL: $prom/prometheus.args missing" >&2
+		fail=1
+	fi
 	shopt -s nullglob
 	rules=("$prom"/rules/*.yml)
 	tests=("$prom"/tests/*.yml)

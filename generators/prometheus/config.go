@@ -3,6 +3,7 @@ package prometheus
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/generators/names"
@@ -37,12 +38,29 @@ type staticConfig struct {
 }
 
 type scrapeConfig struct {
-	JobName       string              `yaml:"job_name"`
-	HonorLabels   bool                `yaml:"honor_labels"`
-	MetricsPath   string              `yaml:"metrics_path"`
-	Params        map[string][]string `yaml:"params"`
-	StaticConfigs []staticConfig      `yaml:"static_configs"`
+	JobName              string              `yaml:"job_name"`
+	HonorLabels          bool                `yaml:"honor_labels"`
+	MetricsPath          string              `yaml:"metrics_path"`
+	Params               map[string][]string `yaml:"params"`
+	StaticConfigs        []staticConfig      `yaml:"static_configs"`
+	MetricRelabelConfigs []relabelConfig     `yaml:"metric_relabel_configs"`
 }
+
+type relabelConfig struct {
+	Action string `yaml:"action"`
+	Regex  string `yaml:"regex"`
+}
+
+// replicaLabels are the external labels that tell the replicas of a
+// regional Prometheus HA pair apart: prometheus-operator's
+// replicaExternalLabelName (default prometheus_replica, what
+// kube-prometheus-stack runs) and Thanos's usual "replica". /federate adds
+// the source's external labels to every series, so a federation target
+// that alternates between the replicas (a Service in front of both) would
+// flip them each scrape: every series would end and restart, and every
+// alert's for: would reset. They are dropped; the replicas' series are the
+// same data and merge into one.
+var replicaLabels = []string{"prometheus_replica", "replica"}
 
 // GlobalExporterMetrics are the raw exporter series the global Prometheus
 // federates: those its rules read. Everything else reaches it as the
@@ -131,6 +149,7 @@ func (g *gen) config() ([]byte, error) {
 				Targets: []string{r.Prometheus},
 				Labels:  map[string]string{names.SeriesRegionLabel: r.Name},
 			}},
+			MetricRelabelConfigs: []relabelConfig{{Action: "labeldrop", Regex: strings.Join(replicaLabels, "|")}},
 		})
 	}
 	return marshalYAML(comment(
@@ -139,6 +158,33 @@ func (g *gen) config() ([]byte, error) {
 		"evaluates the alerting and SLO rules and sends alerts to the topology's Alertmanagers.",
 		"Each regional Prometheus must evaluate rules/mongodb-recording.yml (the PrometheusRule",
 		"in out/kubernetes/<region>/ carries it) and scrape the exporters with the collectors",
-		"--collector.diagnosticdata --collector.replicasetstatus --collector.dbstats.",
+		"--collector.diagnosticdata --collector.dbstats.",
+		"Run it with the flags in "+ArgsFile+" (the TSDB retention the rules need: "+promDuration(g.retention())+").",
 	), c)
+}
+
+// ArgsFile lists the command-line flags the global Prometheus needs.
+const ArgsFile = "prometheus.args"
+
+// retention is the global Prometheus's TSDB retention: the longest range
+// its rules read (the SLO period's ratio_rate<period>) plus a margin of a
+// tenth of it, at least a day, in whole days. Prometheus's default is 15d
+// (--storage.tsdb.retention.time), half the default 30-day SLO window; the
+// margin covers the newest samples of a window still being read while the
+// oldest block is deleted, and a replacement server backfilled from a
+// snapshot a day late.
+func (g *gen) retention() time.Duration {
+	const day = 24 * time.Hour
+	margin := max(day, g.lookback/10)
+	d := g.lookback + margin
+	return (d + day - 1) / day * day
+}
+
+// args renders prometheus.args: one flag a line, as the Debian package's
+// /etc/default/prometheus ARGS or a container's args take them.
+func (g *gen) args() []byte {
+	return []byte(strings.Join([]string{
+		"--config.file=prometheus.yml",
+		"--storage.tsdb.retention.time=" + promDuration(g.retention()),
+	}, "\n") + "\n")
 }

@@ -28,6 +28,9 @@ type gen struct {
 	// ksm is the label matcher of the MongoDB namespace's
 	// kube-state-metrics series.
 	ksm string
+	// lookback is the longest range the global rules read (checkGroups),
+	// set once the rule files are rendered; the retention follows from it.
+	lookback time.Duration
 }
 
 func newGen(t *schema.Topology) *gen {

@@ -51,8 +51,12 @@ func Generate(t *schema.Topology) ([]generators.File, error) {
 		{SLOFile, g.sloDoc(), sloGroups, g.sloTests()},
 	}
 	for _, rf := range ruleFiles {
-		if err := checkGroups(rf.name, rf.groups); err != nil {
+		lb, err := checkGroups(rf.name, rf.groups)
+		if err != nil {
 			return nil, err
+		}
+		if rf.name != RecordingFile { // evaluated by the regional Prometheus
+			g.lookback = max(g.lookback, lb)
 		}
 		if err := checkTests(rf.name, rf.tests); err != nil {
 			return nil, err
@@ -79,6 +83,9 @@ func Generate(t *schema.Topology) ([]generators.File, error) {
 	if err := add(ConfigPath, cfg, err); err != nil {
 		return nil, err
 	}
+	if err := add(Dir+"/"+ArgsFile, g.args(), nil); err != nil {
+		return nil, err
+	}
 	tr := g.amTree()
 	am, err := g.alertmanagerYAML(tr)
 	if err := add(AlertmanagerPath, am, err); err != nil {
@@ -99,8 +106,9 @@ const alertsDoc = `Alerts of the global Prometheus, on the federated exporter
 (job="mongodb-exporter") and kube-state-metrics series. Every exporter
 reports every member, so member-level rules dedupe with max by (rs_nm,
 member_idx); member_region comes from the member's host name.
-Exporter flags: --collector.diagnosticdata --collector.replicasetstatus
---collector.dbstats (mongodb-facts.md §5).`
+Exporter flags: --collector.diagnosticdata --collector.dbstats
+(mongodb-facts.md §5). Every alert carries namespace and severity, which
+alertmanager/alertmanager.yml routes on; RUNBOOK.md has a section for each.`
 
 const recordingDoc = `Region-scoped recordings. Evaluated by each REGIONAL Prometheus (the
 PrometheusRule mongodb-recording in out/kubernetes/<region>/ carries this

@@ -3,6 +3,7 @@ package prometheus
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/prometheus/prometheus/promql/parser"
 )
@@ -32,17 +33,42 @@ func checkSelector(where, sel string) error {
 	return nil
 }
 
-// checkGroups parses every rule expression of a rule file.
-func checkGroups(file string, groups []ruleGroup) error {
+// checkGroups parses every rule expression of a rule file and returns the
+// longest time range any of them reads (range selectors, subqueries and
+// their offsets), which the Prometheus evaluating them must retain.
+func checkGroups(file string, groups []ruleGroup) (time.Duration, error) {
+	var longest time.Duration
 	for _, grp := range groups {
 		for _, r := range grp.Rules {
 			name := r.Alert + r.Record
-			if err := checkExpr(fmt.Sprintf("%s group %s rule %s", file, grp.Name, name), r.Expr); err != nil {
-				return err
+			e, err := promqlParser.ParseExpr(r.Expr)
+			if err != nil {
+				return 0, fmt.Errorf("generated PromQL of %s group %s rule %s does not parse: %v\n%s", file, grp.Name, name, err, r.Expr)
 			}
+			longest = max(longest, lookback(e))
 		}
 	}
-	return nil
+	return longest, nil
+}
+
+// lookback is how far back in time e reads: the longest range, subquery
+// range or offset on any path through it (nested subqueries add up).
+func lookback(e parser.Node) time.Duration {
+	var here time.Duration
+	switch n := e.(type) {
+	case *parser.MatrixSelector:
+		vs := n.VectorSelector.(*parser.VectorSelector)
+		return n.Range + vs.OriginalOffset
+	case *parser.SubqueryExpr:
+		here = n.Range + n.OriginalOffset
+	case *parser.VectorSelector:
+		return n.OriginalOffset
+	}
+	var deepest time.Duration
+	for _, c := range parser.Children(e) {
+		deepest = max(deepest, lookback(c))
+	}
+	return here + deepest
 }
 
 // checkTests parses the expressions of promtool's promql_expr_test cases
