@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -86,5 +87,42 @@ func TestCommonLabels(t *testing.T) {
 	}
 	if n < 30 {
 		t.Fatalf("checked %d objects", n)
+	}
+}
+
+// TestKustomizations: every kustomization.yaml of the tree (the Kubernetes
+// target's region trees, the GitOps target's directories) is written by
+// generators.Kustomization and lists exactly the other YAML files of its
+// directory, so `kubectl apply -k` applies what was generated.
+func TestKustomizations(t *testing.T) {
+	tree := defaultTree(t)
+	dirs := map[string][]string{}
+	for _, p := range tree.Paths() {
+		dir, file := path.Split(p)
+		if strings.HasSuffix(file, ".yaml") && file != generators.KustomizationFile {
+			dirs[dir] = append(dirs[dir], file)
+		}
+	}
+	n := 0
+	for _, p := range tree.Paths() {
+		dir, file := path.Split(p)
+		if file != generators.KustomizationFile {
+			continue
+		}
+		n++
+		b, _ := tree.Get(p)
+		var k struct{ Resources []string }
+		if err := yaml.Unmarshal(b, &k); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(string(b), generators.YAMLHeader) {
+			t.Errorf("%s lacks the header", p)
+		}
+		if got, want := slices.Sorted(slices.Values(k.Resources)), dirs[dir]; !slices.Equal(got, want) {
+			t.Errorf("%s lists %v, the directory holds %v", p, got, want)
+		}
+	}
+	if n < 4 {
+		t.Fatalf("%d kustomizations", n)
 	}
 }

@@ -103,32 +103,18 @@ func render(dir string, objs []commented) ([]generators.File, error) {
 		resources = append(resources, name)
 	}
 	slices.Sort(resources)
-	k, err := yaml.Marshal(struct {
-		APIVersion string   `json:"apiVersion"`
-		Kind       string   `json:"kind"`
-		Resources  []string `json:"resources"`
-	}{"kustomize.config.k8s.io/v1beta1", "Kustomization", resources})
-	if err != nil {
-		return nil, err
-	}
-	files = append(files, generators.File{Path: path.Join(dir, "kustomization.yaml"), Data: append([]byte(header), k...)})
+	files = append(files, generators.File{Path: path.Join(dir, generators.KustomizationFile), Data: generators.Kustomization(resources, false)})
 	slices.SortFunc(files, func(a, b generators.File) int { return strings.Compare(a.Path, b.Path) })
 	return files, nil
 }
 
+// commentLines is an object's comment as a YAML comment block; none for
+// an empty comment.
 func commentLines(s string) string {
 	if s == "" {
 		return ""
 	}
-	var b strings.Builder
-	for _, line := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
-		if line == "" {
-			b.WriteString("#\n")
-			continue
-		}
-		b.WriteString("# " + line + "\n")
-	}
-	return b.String()
+	return generators.CommentLines(strings.TrimRight(s, "\n"))
 }
 
 // AppName is the Argo CD Application and the Flux Kustomization delivering

@@ -17,7 +17,7 @@ import (
 )
 
 // KustomizationFile lists a region's objects.
-const KustomizationFile = "kustomization.yaml"
+const KustomizationFile = generators.KustomizationFile
 
 // Generate renders every region's tree.
 func Generate(t *schema.Topology) ([]generators.File, error) {
@@ -53,7 +53,7 @@ func Region(t *schema.Topology, r schema.Region) ([]generators.File, error) {
 		list = append(list, f.Path)
 		built[i].Path = path.Join(dir, f.Path)
 	}
-	return append(built, generators.File{Path: path.Join(dir, KustomizationFile), Data: outputKustomization(list)}), nil
+	return append(built, generators.File{Path: path.Join(dir, KustomizationFile), Data: generators.Kustomization(list, true)}), nil
 }
 
 // objects builds the region's objects: base (the same in every region)

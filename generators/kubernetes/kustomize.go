@@ -1,7 +1,6 @@
 package kubernetes
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"maps"
@@ -142,20 +141,6 @@ func split(m resmap.ResMap) ([]generators.File, error) {
 		out = append(out, generators.File{Path: n, Data: b})
 	}
 	return out, nil
-}
-
-// outputKustomization lists the files in build order and asks for the same
-// legacy order, so `kubectl kustomize` reproduces exactly the objects.
-func outputKustomization(list []string) []byte {
-	var b bytes.Buffer
-	b.WriteString(generators.YAMLHeader)
-	b.WriteString("apiVersion: " + types.KustomizationVersion + "\nkind: " + types.KustomizationKind + "\n")
-	b.WriteString("sortOptions:\n  order: legacy\n")
-	b.WriteString("resources:\n")
-	for _, f := range list {
-		b.WriteString("- " + f + "\n")
-	}
-	return b.Bytes()
 }
 
 // patchDocs splits a patch file into its YAML documents; each must be a

@@ -10,6 +10,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/schema"
 )
 
@@ -52,19 +53,7 @@ func marshalYAML(header string, v any) ([]byte, error) {
 }
 
 // comment turns text into a YAML comment block.
-func comment(lines ...string) string {
-	var b strings.Builder
-	for _, l := range lines {
-		for _, ll := range strings.Split(l, "\n") {
-			if ll == "" {
-				b.WriteString("#\n")
-				continue
-			}
-			b.WriteString("# " + ll + "\n")
-		}
-	}
-	return b.String()
-}
+func comment(lines ...string) string { return generators.CommentLines(lines...) }
 
 // promDuration formats d in the largest unit that divides it, which is
 // also Prometheus duration syntax (30s, 5m, 6h, 1d).

@@ -107,12 +107,11 @@ func (f *file) comment(lines ...string) {
 
 func commentTokens(lines ...string) hclwrite.Tokens {
 	var toks hclwrite.Tokens
-	for _, l := range lines {
-		text := "#"
-		if l != "" {
-			text += " " + l
-		}
-		toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenComment, Bytes: []byte(text + "\n")})
+	text := generators.CommentLines(lines...)
+	for len(text) > 0 {
+		line, rest, _ := strings.Cut(text, "\n")
+		toks = append(toks, &hclwrite.Token{Type: hclsyntax.TokenComment, Bytes: []byte(line + "\n")})
+		text = rest
 	}
 	return toks
 }
