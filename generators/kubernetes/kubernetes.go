@@ -85,11 +85,7 @@ func objects(t *schema.Topology, r schema.Region) (base, overlay []object, err e
 	overlay = append(overlay, buildMemberServices(t, r)...)
 	overlay = append(overlay, sts, buildPDB(t, r))
 	overlay = append(overlay, buildNetworkPolicies(t, r)...)
-	rule, err := buildPrometheusRule(t, r)
-	if err != nil {
-		return nil, nil, err
-	}
-	overlay = append(overlay, buildServiceMonitor(t, r), rule)
+	overlay = append(overlay, buildServiceMonitor(t, r), buildPrometheusRule(t, r))
 	overlay = append(overlay, buildPBMRestore(t, r))
 	if len(t.Regions) > 1 {
 		overlay = append(overlay, buildPBMFailover(t, r))

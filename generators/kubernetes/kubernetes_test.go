@@ -22,27 +22,6 @@ import (
 
 func sortedCases() []string { return slices.Sorted(maps.Keys(cases)) }
 
-func TestDeterministic(t *testing.T) {
-	for _, name := range sortedCases() {
-		t.Run(name, func(t *testing.T) {
-			topo := load(t, cases[name])
-			a := generate(t, topo)
-			b, err := Generate(topo)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(a) != len(b) {
-				t.Fatalf("%d files, then %d", len(a), len(b))
-			}
-			for i := range a {
-				if a[i].Path != b[i].Path || !bytes.Equal(a[i].Data, b[i].Data) {
-					t.Fatalf("%s differs between two renders", a[i].Path)
-				}
-			}
-		})
-	}
-}
-
 // TestKustomizeReproduces runs kustomize again over each written region
 // directory, as `kubectl kustomize` and Argo CD / Flux do, and requires
 // exactly the written objects back, in the listed order.

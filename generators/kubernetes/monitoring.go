@@ -1,9 +1,7 @@
 package kubernetes
 
 import (
-	"fmt"
-
-	"sigs.k8s.io/yaml"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/generators/prometheus"
@@ -39,17 +37,23 @@ func buildServiceMonitor(t *schema.Topology, r schema.Region) object {
 	}}
 }
 
-// buildPrometheusRule carries the Prometheus target's recording rules to
-// the region's Prometheus, in the wave after the workload.
-func buildPrometheusRule(t *schema.Topology, r schema.Region) (object, error) {
-	b, err := prometheus.PrometheusRule(t, r)
-	if err != nil {
-		return object{}, fmt.Errorf("PrometheusRule: %w", err)
-	}
-	var m map[string]any
-	if err := yaml.Unmarshal(b, &m); err != nil {
-		return object{}, fmt.Errorf("PrometheusRule: %w", err)
-	}
-	setStrings(mapAt(m, "metadata"), "annotations", map[string]string{annSyncWave: wave("PrometheusRule")})
-	return object{kind: "PrometheusRule", name: prometheus.PrometheusRuleName, v: m}, nil
+// promRule is prometheus-operator's monitoring.coreos.com/v1 PrometheusRule.
+type promRule struct {
+	APIVersion string            `json:"apiVersion"`
+	Kind       string            `json:"kind"`
+	Metadata   metav1.ObjectMeta `json:"metadata"`
+	Spec       struct {
+		Groups []prometheus.RuleGroup `json:"groups"`
+	} `json:"spec"`
+}
+
+// buildPrometheusRule carries the Prometheus target's region-scoped rule
+// groups (prometheus.RegionGroups, values, not rendered YAML) to the
+// region's Prometheus, in the wave after the workload.
+func buildPrometheusRule(t *schema.Topology, r schema.Region) object {
+	o := promRule{APIVersion: "monitoring.coreos.com/v1", Kind: "PrometheusRule",
+		Metadata: meta("PrometheusRule", prometheus.PrometheusRuleName, t.Kubernetes.Namespace, "metrics", nil)}
+	o.Metadata.Labels[names.RegionLabel] = r.Name
+	o.Spec.Groups = prometheus.RegionGroups(t)
+	return object{kind: "PrometheusRule", name: prometheus.PrometheusRuleName, v: o}
 }

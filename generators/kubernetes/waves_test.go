@@ -17,10 +17,7 @@ func TestSyncWaves(t *testing.T) {
 	topo := withExternalSecrets(t, cases["default"])
 	files := generate(t, topo)
 	for _, r := range topo.Regions {
-		rule, err := prometheus.PrometheusRule(topo, r)
-		if err != nil {
-			t.Fatal(err)
-		}
+		groups := prometheus.RegionGroups(topo)
 		rules := 0
 		for _, o := range objectsIn(t, files, r.Name) {
 			kind := o.node.GetKind()
@@ -46,8 +43,8 @@ func TestSyncWaves(t *testing.T) {
 				t.Errorf("%s: wave %q, want %q", o.path, ann[annSyncWave], w)
 			}
 		}
-		if (len(rule) > 0) != (rules > 0) {
-			t.Errorf("%s: %d PrometheusRules in the tree, the Prometheus target returns %d bytes", r.Name, rules, len(rule))
+		if (len(groups) > 0) != (rules > 0) {
+			t.Errorf("%s: %d PrometheusRules in the tree, the Prometheus target hands over %d groups", r.Name, rules, len(groups))
 		}
 	}
 }

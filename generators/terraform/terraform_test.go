@@ -119,18 +119,6 @@ func TestFormattedAsTerraformFmt(t *testing.T) {
 	}
 }
 
-func TestDeterministic(t *testing.T) {
-	for _, c := range goldenCases {
-		topo := load(t, c.input)
-		a, b := generate(t, topo), generate(t, topo)
-		for p := range a {
-			if !bytes.Equal(a[p], b[p]) {
-				t.Errorf("%s: %s differs between two renders", c.name, p)
-			}
-		}
-	}
-}
-
 // TestReferencesDefined walks every expression of every block and checks
 // that each resource, data source, provider alias, variable and local it
 // refers to is defined in the module, and that every resource and data
