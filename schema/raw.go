@@ -33,6 +33,7 @@ type rawReplicaSet struct {
 type rawMongoDB struct {
 	Version       string `json:"version"`
 	Image         string `json:"image"`
+	ImageDigest   string `json:"imageDigest"`
 	ExporterImage string `json:"exporterImage"`
 	Port          int    `json:"port"`
 	OplogSizeMB   int    `json:"oplogSizeMB"`

@@ -28,7 +28,7 @@ func (c *checker) resolveRaw(raw rawTopology) (*Topology, Diagnostics) {
 			Name:     raw.ReplicaSet.Name,
 			Settings: ReplicaSetSettings(raw.ReplicaSet.Settings),
 		},
-		MongoDB: MongoDB(raw.MongoDB),
+		MongoDB: resolveMongoDB(raw.MongoDB),
 		DNS:     DNS(raw.DNS),
 		Kubernetes: Kubernetes{
 			Namespace:           raw.Kubernetes.Namespace,
@@ -87,6 +87,7 @@ func (c *checker) resolveRaw(raw rawTopology) (*Topology, Diagnostics) {
 	c.checkServiceCIDRs(t)
 	c.checkStorage(t)
 	c.checkSizing(t)
+	c.checkImages(t)
 	if c.partial {
 		return nil, c.diags
 	}
@@ -141,4 +142,14 @@ func resolveAnalysis(raw rawAnalysis) Analysis {
 		a.Acknowledge[k] = r.Reason
 	}
 	return a
+}
+// resolveMongoDB: the image with its optional digest appended, so every
+// container running it (mongod, the init container, the tls-reloader)
+// pulls the same bytes.
+func resolveMongoDB(raw rawMongoDB) MongoDB {
+	img := raw.Image
+	if raw.ImageDigest != "" && !strings.Contains(img, "@") {
+		img += "@" + raw.ImageDigest
+	}
+	return MongoDB{Version: raw.Version, Image: img, ExporterImage: raw.ExporterImage, Port: raw.Port, OplogSizeMB: raw.OplogSizeMB}
 }
