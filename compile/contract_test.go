@@ -123,6 +123,16 @@ func groupOf(apiVersion string) string {
 // treeNeeds lists what region r's tree depends on.
 func treeNeeds(objs map[string][]obj) []need {
 	var out []need
+	// Namespaced SecretStores of external-secrets' kubernetes provider
+	// read Secrets of another namespace of the same cluster.
+	remote := map[string]string{} // namespace/store → remote namespace
+	for _, os := range objs {
+		for _, o := range os {
+			if str(o, "kind") == "SecretStore" {
+				remote[str(o, "metadata", "namespace")+"/"+str(o, "metadata", "name")] = str(o, "spec", "provider", "kubernetes", "remoteNamespace")
+			}
+		}
+	}
 	for p, os := range objs {
 		for _, o := range os {
 			add := func(kind, name string) { out = append(out, need{kind, name, p}) }
@@ -161,6 +171,14 @@ func treeNeeds(objs map[string][]obj) []need {
 					add("LoadBalancerController", names.LBControllerServiceAccount)
 				}
 			case "ExternalSecret":
+				if str(o, "spec", "secretStoreRef", "kind") == "SecretStore" {
+					store := ns + "/" + str(o, "spec", "secretStoreRef", "name")
+					add("SecretStore", store)
+					for _, d := range list(o, "spec", "data") {
+						add("Secret", remote[store]+"/"+str(d, "remoteRef", "key"))
+					}
+					break
+				}
 				add("SecretStore", str(o, "spec", "secretStoreRef", "name"))
 				for _, d := range list(o, "spec", "data") {
 					add("SecretsManager", str(d, "remoteRef", "key"))
@@ -222,6 +240,8 @@ func treeProduces(p produced, objs map[string][]obj) {
 				p.add("StorageClass", name, f)
 			case "ClusterSecretStore":
 				p.add("SecretStore", name, f)
+			case "SecretStore":
+				p.add("SecretStore", ns+"/"+name, f)
 			case "ClusterIssuer":
 				p.add("Issuer", "ClusterIssuer/"+name, f)
 			case "Issuer":
@@ -382,6 +402,8 @@ func contract(t *testing.T, topo *schema.Topology, files map[string][]byte) []st
 			}
 			treeProduces(p, tree)
 			addonProduces(p, addons, r.Name)
+			// The application namespace is the application's (README).
+			p.add("Namespace", topo.Kubernetes.AppNamespace, "the application")
 			needs := append(treeNeeds(tree), addonNeeds(addons, r.Name)...)
 			seen := map[string]bool{}
 			for _, n := range needs {

@@ -209,9 +209,12 @@ type Kubernetes struct {
 	Namespace           string
 	AppNamespace        string
 	MonitoringNamespace string
-	TLSIssuerName       string
-	TLSIssuerKind       string
-	ExternalSecrets     ExternalSecrets
+	// ClusterDomain is the clusters' DNS domain (kubelet clusterDomain),
+	// the suffix of in-cluster Service names.
+	ClusterDomain   string
+	TLSIssuerName   string
+	TLSIssuerKind   string
+	ExternalSecrets ExternalSecrets
 }
 
 // ExternalSecrets names the secret store every region's tree reads

@@ -111,6 +111,7 @@ type rawKubernetes struct {
 	Namespace           string `json:"namespace"`
 	AppNamespace        string `json:"appNamespace"`
 	MonitoringNamespace string `json:"monitoringNamespace"`
+	ClusterDomain       string `json:"clusterDomain"`
 	TLSIssuer           struct {
 		Name string `json:"name"`
 		Kind string `json:"kind"`

@@ -34,6 +34,7 @@ func (c *checker) resolveRaw(raw rawTopology) (*Topology, Diagnostics) {
 			Namespace:           raw.Kubernetes.Namespace,
 			AppNamespace:        raw.Kubernetes.AppNamespace,
 			MonitoringNamespace: raw.Kubernetes.MonitoringNamespace,
+			ClusterDomain:       raw.Kubernetes.ClusterDomain,
 			TLSIssuerName:       raw.Kubernetes.TLSIssuer.Name,
 			TLSIssuerKind:       raw.Kubernetes.TLSIssuer.Kind,
 			ExternalSecrets:     ExternalSecrets(raw.Kubernetes.ExternalSecrets),
@@ -88,6 +89,7 @@ func (c *checker) resolveRaw(raw rawTopology) (*Topology, Diagnostics) {
 	c.checkStorage(t)
 	c.checkSizing(t)
 	c.checkImages(t)
+	c.checkIssuer(t)
 	if c.partial {
 		return nil, c.diags
 	}

@@ -131,9 +131,11 @@ func RegionPath(t *schema.Topology, r schema.Region) string {
 // Namespaces are the namespaces each region's tree puts objects in, sorted:
 // the AppProject allows exactly these. The Kubernetes target puts the
 // MongoDB objects, including its PrometheusRule and ServiceMonitor, in
-// kubernetes.namespace, and the shared CA's objects in cert-manager's.
+// kubernetes.namespace, the shared CA's bootstrap objects in
+// cert-manager's, and the connection ConfigMap and the CA certificate
+// applications trust in kubernetes.appNamespace.
 func Namespaces(t *schema.Topology) []string {
-	ns := []string{t.Kubernetes.Namespace, names.CertManagerNamespace}
+	ns := []string{t.Kubernetes.Namespace, names.CertManagerNamespace, t.Kubernetes.AppNamespace}
 	slices.Sort(ns)
 	return slices.Compact(ns)
 }

@@ -179,7 +179,7 @@ func TestAppProject(t *testing.T) {
 				t.Errorf("sourceRepos %v", spec.SourceRepos)
 			}
 			wantKinds := []groupKind{{Group: "", Kind: "Namespace"}, {Group: "storage.k8s.io", Kind: "StorageClass"},
-				{Group: "external-secrets.io", Kind: "ClusterSecretStore"}, {Group: "cert-manager.io", Kind: "ClusterIssuer"}}
+				{Group: "external-secrets.io", Kind: "ClusterSecretStore"}}
 			if !slices.Equal(spec.ClusterResourceWhitelist, wantKinds) {
 				t.Errorf("clusterResourceWhitelist %v", spec.ClusterResourceWhitelist)
 			}

@@ -101,17 +101,24 @@ func ConnectionURI(t *schema.Topology, r schema.Region) string {
 	return "mongodb://" + strings.Join(hostPorts(t, r.Name), ",") + "/?" + strings.Join(q, "&")
 }
 
+// buildConnectionConfigMap is what an application needs to connect, in
+// its own namespace (kubernetes.appNamespace): the URI and the name of the
+// Secret holding the CA certificate alone (clientca.go), never a member's
+// TLS Secret, which holds the member's key. In the last wave: the
+// application namespace is the application's, and the members do not wait
+// for it.
 func buildConnectionConfigMap(t *schema.Topology, r schema.Region) object {
+	m := meta("ConfigMap", ConnectionConfigMap, t.Kubernetes.AppNamespace, "client", nil)
+	m.Annotations[annSyncWave] = waveAfter
 	cm := corev1.ConfigMap{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
-		ObjectMeta: meta("ConfigMap", ConnectionConfigMap, t.Kubernetes.Namespace, "client", nil),
+		ObjectMeta: m,
 		Data: map[string]string{
-			"MONGODB_URI":         ConnectionURI(t, r),
-			"MONGODB_REPLICA_SET": t.ReplicaSet.Name,
-			"MONGODB_REGION":      r.Name,
-			// Applications verify members with the CA of the member
-			// certificates; the TLS Secret's ca.crt holds it.
-			"MONGODB_TLS_CA_SECRET": tlsSecret(t, r),
+			"MONGODB_URI":           ConnectionURI(t, r),
+			"MONGODB_REPLICA_SET":   t.ReplicaSet.Name,
+			"MONGODB_REGION":        r.Name,
+			"MONGODB_TLS_CA_SECRET": names.ClientCA,
+			"MONGODB_TLS_CA_KEY":    "ca.crt",
 		},
 	}
 	return object{kind: "ConfigMap", name: ConnectionConfigMap, v: cm}
@@ -160,14 +167,18 @@ func buildCertificate(t *schema.Topology, r schema.Region) object {
 	for _, m := range t.RegionMembers(r.Name) {
 		dns = append(dns, m.Host)
 	}
+	svc := ".svc." + t.Kubernetes.ClusterDomain
 	for _, m := range t.RegionMembers(r.Name) {
 		dns = append(dns,
-			m.Pod+"."+headless+"."+ns+".svc.cluster.local",
+			m.Pod+"."+headless+"."+ns+svc,
 			m.Pod+"."+headless+"."+ns+".svc",
-			m.Pod+"."+ns+".svc.cluster.local", // the per-pod Service
+			m.Pod+"."+ns+svc, // the per-pod Service
 		)
 	}
-	dns = append(dns, headless+"."+ns+".svc.cluster.local", headless+"."+ns+".svc")
+	// localhost and 127.0.0.1: the probes, the sidecars and an operator's
+	// kubectl exec connect over loopback with the host name checked, no
+	// tlsAllowInvalidHostnames.
+	dns = append(dns, headless+"."+ns+svc, headless+"."+ns+".svc", "localhost")
 	name := names.StatefulSet(t, r)
 	return object{kind: "Certificate", name: name, v: map[string]any{
 		"apiVersion": "cert-manager.io/v1",
@@ -182,6 +193,7 @@ func buildCertificate(t *schema.Topology, r schema.Region) object {
 				"organizationalUnits": []string{t.ReplicaSet.Name},
 			},
 			"dnsNames":    dns,
+			"ipAddresses": []string{"127.0.0.1"},
 			"duration":    names.CertificateDuration,
 			"renewBefore": names.CertificateRenewBefore,
 			"privateKey":  map[string]any{"algorithm": "RSA", "size": 2048, "rotationPolicy": "Always"},

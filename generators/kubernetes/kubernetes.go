@@ -73,6 +73,7 @@ func objects(t *schema.Topology, r schema.Region) (base, overlay []object, err e
 	}
 	overlay = append(overlay, buildStorageClass(t, r), buildSecretStore(t, r))
 	overlay = append(overlay, buildCA(t, r)...)
+	overlay = append(overlay, buildClientCA(t)...)
 	overlay = append(overlay,
 		buildMongodConfigMap(t, r, conf),
 		buildConnectionConfigMap(t, r),

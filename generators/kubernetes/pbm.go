@@ -148,7 +148,7 @@ func pbmCredentials(uri string) []corev1.EnvVar {
 // standalone type of connection"). The certificate names the member hosts,
 // not localhost: host-name checks are skipped on this loopback only.
 func pbmAgentURI(t *schema.Topology) string {
-	return fmt.Sprintf("localhost:%d/?authSource=admin&tls=true&tlsCAFile=%s&tlsAllowInvalidHostnames=true&directConnection=true", t.MongoDB.Port, caFile)
+	return fmt.Sprintf("localhost:%d/?authSource=admin&tls=true&tlsCAFile=%s&directConnection=true", t.MongoDB.Port, caFile)
 }
 
 // pbmCLIURI: the pbm CLI talks to the set (it writes commands for the

@@ -134,12 +134,17 @@ func TestSharedCA(t *testing.T) {
 		if got := dig(t, es, "spec", "dataFrom", 0, "extract", "key"); got != sm {
 			t.Errorf("%s: CA pulled from %q", r.Name, got)
 		}
-		if ns := es.GetNamespace(); ns != "cert-manager" {
-			t.Errorf("%s: CA Secret in namespace %q, want cert-manager (the ClusterIssuer's cluster resource namespace)", r.Name, ns)
+		// The default issuer is an Issuer in the MongoDB namespace: it
+		// signs only Certificates there, and reads its CA Secret there.
+		if ns := es.GetNamespace(); ns != topo.Kubernetes.Namespace {
+			t.Errorf("%s: CA Secret in namespace %q, want %s (the Issuer's own)", r.Name, ns, topo.Kubernetes.Namespace)
 		}
-		iss := find(objs, "ClusterIssuer", topo.Kubernetes.TLSIssuerName)
-		if iss == nil || mustString(t, iss, "spec", "ca", "secretName") != mustString(t, es, "spec", "target", "name") {
-			t.Errorf("%s: the ClusterIssuer does not sign with the pulled CA", r.Name)
+		iss := find(objs, "Issuer", topo.Kubernetes.TLSIssuerName)
+		if iss == nil || iss.GetNamespace() != topo.Kubernetes.Namespace || mustString(t, iss, "spec", "ca", "secretName") != mustString(t, es, "spec", "target", "name") {
+			t.Errorf("%s: the Issuer does not sign with the pulled CA", r.Name)
+		}
+		if find(objs, "ClusterIssuer", topo.Kubernetes.TLSIssuerName) != nil {
+			t.Errorf("%s: a ClusterIssuer signs member certificates", r.Name)
 		}
 		cert := find(objs, "Certificate", "global-rs-"+r.Name)
 		if mustString(t, cert, "spec", "issuerRef", "name") != topo.Kubernetes.TLSIssuerName {
@@ -163,7 +168,7 @@ func TestSharedCA(t *testing.T) {
 				t.Errorf("%s: %v (wave %d) not before %v (wave %d)", r.Name, order[i-1], a, order[i], b)
 			}
 		}
-		if wave("ClusterIssuer", topo.Kubernetes.TLSIssuerName) >= wave("Certificate", "global-rs-"+r.Name) {
+		if wave("Issuer", topo.Kubernetes.TLSIssuerName) >= wave("Certificate", "global-rs-"+r.Name) {
 			t.Errorf("%s: issuer not before the member certificate", r.Name)
 		}
 	}

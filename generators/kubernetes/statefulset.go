@@ -56,11 +56,11 @@ func selector(t *schema.Topology, r schema.Region) map[string]string {
 	return map[string]string{labelName: appName, labelInstance: names.StatefulSet(t, r)}
 }
 
-// mongoshLocal is mongosh against the local mongod over TLS. The
-// certificate names the member hosts, not localhost, so host-name checks
-// are skipped for this loopback connection only; the CA is still checked.
+// mongoshLocal is mongosh against the local mongod over TLS, with the host
+// name checked: the member certificate names localhost and 127.0.0.1
+// (buildCertificate).
 func mongoshLocal(t *schema.Topology) string {
-	return fmt.Sprintf("mongosh --quiet --host localhost --port %d --tls --tlsCAFile %s --tlsAllowInvalidHostnames", t.MongoDB.Port, caFile)
+	return fmt.Sprintf("mongosh --quiet --host localhost --port %d --tls --tlsCAFile %s", t.MongoDB.Port, caFile)
 }
 
 func execProbe(script string, period, timeout, failures int32) *corev1.Probe {
@@ -194,7 +194,7 @@ func buildStatefulSet(t *schema.Topology, r schema.Region, mongodConf []byte) ob
 		SecurityContext: restrictedContainer(),
 	}
 
-	exporterURI := fmt.Sprintf("mongodb://localhost:%d/admin?tls=true&tlsCAFile=%s&tlsAllowInvalidHostnames=true&directConnection=true", t.MongoDB.Port, caFile)
+	exporterURI := fmt.Sprintf("mongodb://localhost:%d/admin?tls=true&tlsCAFile=%s&directConnection=true", t.MongoDB.Port, caFile)
 	exporter := corev1.Container{
 		Name:  exporterContainer,
 		Image: t.MongoDB.ExporterImage,

@@ -32,6 +32,14 @@ const (
 	// tls.key): created once in the preferred region by cert-manager,
 	// pushed to Secrets Manager, pulled by every region.
 	SecretCA = "mongodb-ca"
+	// SecretCACert holds only the CA's certificate (ca.crt), in the
+	// MongoDB namespace: the source of what applications get.
+	SecretCACert = "mongodb-ca-cert"
+	// ClientCA names what the application namespace gets to trust the
+	// members: a Secret with ca.crt only, the ExternalSecret making it,
+	// its SecretStore and ServiceAccount, and the Role letting that
+	// ServiceAccount read SecretCACert.
+	ClientCA = "mongodb-client-ca"
 )
 
 // SecretsManagerName is the AWS Secrets Manager name of secret s:
