@@ -145,6 +145,7 @@ func resolveAnalysis(raw rawAnalysis) Analysis {
 	}
 	return a
 }
+
 // resolveMongoDB: the image with its optional digest appended, so every
 // container running it (mongod, the init container, the tls-reloader)
 // pulls the same bytes.
