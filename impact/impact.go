@@ -147,7 +147,8 @@ func (c *comparer) rest(old, new *schema.Topology) {
 	ko, kn := old.Kubernetes, new.Kubernetes
 	field(c, Destructive, "kubernetes.namespace", ko.Namespace, kn.Namespace,
 		"destructive: the StatefulSets and their volumes are re-created in the new namespace in every region at once")
-	field(c, Safe, "kubernetes.appNamespace", ko.AppNamespace, kn.AppNamespace, "safe: network policy")
+	field(c, Safe, "kubernetes.appNamespace", ko.AppNamespace, kn.AppNamespace, "safe: network policy, the connection ConfigMap and CA certificate move")
+	field(c, Safe, "kubernetes.clusterDomain", ko.ClusterDomain, kn.ClusterDomain, "safe: the member certificates are re-issued with the new in-cluster names and reloaded without a restart")
 	field(c, Safe, "kubernetes.monitoringNamespace", ko.MonitoringNamespace, kn.MonitoringNamespace, "safe: network policy and monitors")
 	field(c, Rolling, "kubernetes.tlsIssuer.name", ko.TLSIssuerName, kn.TLSIssuerName, "rolling: certificates are re-issued and members restart")
 	field(c, Rolling, "kubernetes.tlsIssuer.kind", ko.TLSIssuerKind, kn.TLSIssuerKind, "rolling: certificates are re-issued and members restart")

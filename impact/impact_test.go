@@ -90,6 +90,8 @@ func TestCompareClassifiesAndOrders(t *testing.T) {
 	got := summaries(Compare(old, topo))
 	want := []string{
 		"rolling mongodb.version: mongodb.version 7.0 → 8.0 (rolling restart, one member at a time; after every member runs 8.0, run setFeatureCompatibilityVersion; downgrades need the reverse order)",
+		// The default image follows the version's pinned patch.
+		"rolling mongodb.image: mongodb.image mongo:7.0.40 → mongo:8.0.29 (rolling restart)",
 		"reconfig regions.apac.members: apac: members 3 → 5 (replica-set reconfig: 2 members added, voters 2 → 2)",
 		"reconfig regions.eu.priority: eu: member priority 6 → 4 (replica-set reconfig)",
 		"rolling regions.eu.sizing: eu: sizing memory 48Gi → 32Gi (rolling restart)",
