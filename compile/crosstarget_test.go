@@ -27,7 +27,8 @@ func defaultTree(t *testing.T) *generators.Tree {
 }
 
 // TestExporterCollectors: every region's exporter sidecar runs exactly
-// names.ExporterCollectors.
+// names.ExporterCollectors, and whatever the Prometheus target writes
+// about the exporter's collectors names only those.
 func TestExporterCollectors(t *testing.T) {
 	tree := defaultTree(t)
 	for _, f := range tree.Files() {
@@ -58,6 +59,13 @@ func TestExporterCollectors(t *testing.T) {
 			}
 			if !slices.Equal(got, names.ExporterCollectors) {
 				t.Errorf("%s: exporter collectors %v, want %v", f.Path, got, names.ExporterCollectors)
+			}
+		case strings.HasPrefix(f.Path, "prometheus/"):
+			for _, w := range strings.Fields(string(f.Data)) {
+				w = strings.TrimRight(w, ".,;:)'\"")
+				if i := strings.Index(w, "--collector."); i >= 0 && !slices.Contains(names.ExporterCollectors, w[i:]) {
+					t.Errorf("%s names %s, which the exporters do not run", f.Path, w[i:])
+				}
 			}
 		}
 	}

@@ -99,7 +99,7 @@ func (g *gen) testSecondary() schema.Member {
 	m.ID++
 	m.Pod = schema.PodName(g.t.ReplicaSet.Name, m.Region, m.Ordinal)
 	r, _ := g.t.Region(m.Region)
-	m.Host = m.Pod + "." + r.DNSZone
+	m.Host = schema.MemberHost(m.Pod, r.DNSZone)
 	return m
 }
 
@@ -260,7 +260,7 @@ func (g *gen) primaryAlerts() ([]rule, []testCase) {
 	if away.Region == pref.Name {
 		away.Region = "elsewhere"
 		away.Pod = schema.PodName(g.t.ReplicaSet.Name, away.Region, 0)
-		away.Host = away.Pod + "." + away.Region + "." + g.t.DNS.Domain
+		away.Host = schema.MemberHost(away.Pod, schema.DNSZone(away.Region, g.t.DNS.Domain))
 	}
 	hosts := g.hostsWith(away)
 	states := func(primaryHost string) []inputSeries {

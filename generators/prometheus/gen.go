@@ -15,10 +15,9 @@ import (
 const KubeStateMetricsJob = "kube-state-metrics"
 
 // memberRegionRe captures the region from an exporter's member_idx label,
-// "host:port" with hosts "<pod>.<region>.<domain>" (schema.Member.Host;
-// mongodb-facts.md §5: member_idx is the member's host:port). [.] instead
-// of \. keeps the YAML free of escapes.
-const memberRegionRe = `[^.]+[.]([^.]+)[.].+`
+// the member's "host:port" (mongodb-facts.md §5), in the host format
+// schema.MemberHost writes.
+const memberRegionRe = schema.MemberHostRegionRe
 
 // gen holds what every rule builder derives from the topology.
 type gen struct {

@@ -2,9 +2,9 @@
 // Prometheus's federation config, alerting, recording and SLO rules with
 // their promtool unit tests, the regional PrometheusRule, and a Grafana
 // dashboard. Every metric name is one the current Percona mongodb_exporter
-// emits natively with --collector.diagnosticdata, --collector.replicasetstatus
-// and --collector.dbstats (mongodb-facts.md §5), or a kube-state-metrics
-// series.
+// emits natively with the collectors every sidecar runs
+// (names.ExporterCollectors: diagnosticdata and dbstats; mongodb-facts.md
+// §5), or a kube-state-metrics series.
 package prometheus
 
 import (

@@ -17,11 +17,11 @@ const (
 	geoDefaultCountryCode = "*"
 )
 
-// regionalEndpoint is "<apiRecord>-<region>.<publicZone>", the region's own
-// API name: its health check probes it and the geolocation records point at
-// it. It is published by the region's ingress, outside this module.
+// regionalEndpoint is the region's own API name (names.PublicAPIRecord):
+// its health check probes it and the geolocation records point at it. It
+// is published by the region's ingress (external-dns), outside this module.
 func regionalEndpoint(t *schema.Topology, r schema.Region) string {
-	return t.DNS.APIRecord + "-" + r.Name + "." + t.DNS.PublicZone
+	return names.PublicAPIRecord(t, r)
 }
 
 func apiName(t *schema.Topology) string { return t.DNS.APIRecord + "." + t.DNS.PublicZone }
