@@ -65,7 +65,7 @@ var replicaLabels = []string{"prometheus_replica", "replica"}
 // GlobalExporterMetrics are the raw exporter series the global Prometheus
 // federates: those its rules read. Everything else reaches it as the
 // regional recordings.
-var GlobalExporterMetrics = []string{
+var GlobalExporterMetrics = append([]string{
 	"mongodb_rs_date",
 	"mongodb_rs_members_health",
 	"mongodb_rs_members_optimeDate",
@@ -81,7 +81,7 @@ var GlobalExporterMetrics = []string{
 	"mongodb_up",
 	// The exporter targets' scrape health (MongoDBExportersMissing).
 	"up",
-}
+}, dashboardExporterMetrics...)
 
 // ClusterMetrics are the cert-manager and kubelet series the
 // certificate and disk alerts read (infra.go).

@@ -31,22 +31,28 @@ import (
 // (mongodb-facts.md §5, exporter/metrics.go naming: serverStatus → ss_,
 // replSetGetStatus → rs_), with the collector that emits each.
 var exporterMetrics = map[string]string{
-	"mongodb_rs_members_health":                "--collector.diagnosticdata (replSetGetStatus.members[].health)",
-	"mongodb_rs_members_state":                 "--collector.diagnosticdata (members[].state, member_state label)",
-	"mongodb_rs_members_optimeDate":            "--collector.diagnosticdata (members[].optimeDate, ms)",
-	"mongodb_rs_myState":                       "--collector.diagnosticdata (replSetGetStatus.myState)",
-	"mongodb_rs_date":                          "--collector.diagnosticdata (replSetGetStatus.date, ms)",
-	"mongodb_rs_optimes_lastCommittedWallTime": "--collector.diagnosticdata (replSetGetStatus.optimes.lastCommittedWallTime, ms)",
-	"mongodb_ss_connections":                   "--collector.diagnosticdata (serverStatus.connections, conn_type label)",
-	"mongodb_ss_network_bytesIn":               "--collector.diagnosticdata (serverStatus.network.bytesIn)",
-	"mongodb_ss_network_bytesOut":              "--collector.diagnosticdata (serverStatus.network.bytesOut)",
-	"mongodb_ss_metrics_repl_network_bytes":    "--collector.diagnosticdata (serverStatus.metrics.repl.network.bytes)",
-	"mongodb_dbstats_dataSize":                 "--collector.dbstats (dbStats.dataSize, database label)",
-	"mongodb_up":                               "always (general collector: ping)",
-	"mongodb_rs_term":                          "--collector.diagnosticdata (replSetGetStatus.term)",
-	"mongodb_rs_members_pingMs":                "--collector.diagnosticdata (members[].pingMs, absent for self)",
-	"mongodb_ss_opLatencies_latency":           "--collector.diagnosticdata (serverStatus.opLatencies.<op>.latency µs, op_type label by specialConversions)",
-	"mongodb_ss_opLatencies_ops":               "--collector.diagnosticdata (serverStatus.opLatencies.<op>.ops, op_type label by specialConversions)",
+	"mongodb_rs_members_health":                         "--collector.diagnosticdata (replSetGetStatus.members[].health)",
+	"mongodb_rs_members_state":                          "--collector.diagnosticdata (members[].state, member_state label)",
+	"mongodb_rs_members_optimeDate":                     "--collector.diagnosticdata (members[].optimeDate, ms)",
+	"mongodb_rs_myState":                                "--collector.diagnosticdata (replSetGetStatus.myState)",
+	"mongodb_rs_date":                                   "--collector.diagnosticdata (replSetGetStatus.date, ms)",
+	"mongodb_rs_optimes_lastCommittedWallTime":          "--collector.diagnosticdata (replSetGetStatus.optimes.lastCommittedWallTime, ms)",
+	"mongodb_ss_connections":                            "--collector.diagnosticdata (serverStatus.connections, conn_type label)",
+	"mongodb_ss_network_bytesIn":                        "--collector.diagnosticdata (serverStatus.network.bytesIn)",
+	"mongodb_ss_network_bytesOut":                       "--collector.diagnosticdata (serverStatus.network.bytesOut)",
+	"mongodb_ss_metrics_repl_network_bytes":             "--collector.diagnosticdata (serverStatus.metrics.repl.network.bytes)",
+	"mongodb_dbstats_dataSize":                          "--collector.dbstats (dbStats.dataSize, database label)",
+	"mongodb_up":                                        "always (general collector: ping)",
+	"mongodb_ss_opcounters":                             "--collector.diagnosticdata (serverStatus.opcounters, legacy_op_type label)",
+	"mongodb_ss_wt_cache_bytes_currently_in_the_cache":  "--collector.diagnosticdata (serverStatus.wiredTiger.cache)",
+	"mongodb_ss_wt_cache_maximum_bytes_configured":      "--collector.diagnosticdata (serverStatus.wiredTiger.cache)",
+	"mongodb_ss_wt_concurrentTransactions_out":          "--collector.diagnosticdata (queues.execution.<rw>.out, txn_rw label by specialConversions)",
+	"mongodb_ss_wt_concurrentTransactions_totalTickets": "--collector.diagnosticdata (queues.execution.<rw>.totalTickets, txn_rw label)",
+	"mongodb_ss_globalLock_currentQueue":                "--collector.diagnosticdata (serverStatus.globalLock.currentQueue, count_type label)",
+	"mongodb_rs_term":                                   "--collector.diagnosticdata (replSetGetStatus.term)",
+	"mongodb_rs_members_pingMs":                         "--collector.diagnosticdata (members[].pingMs, absent for self)",
+	"mongodb_ss_opLatencies_latency":                    "--collector.diagnosticdata (serverStatus.opLatencies.<op>.latency µs, op_type label by specialConversions)",
+	"mongodb_ss_opLatencies_ops":                        "--collector.diagnosticdata (serverStatus.opLatencies.<op>.ops, op_type label by specialConversions)",
 }
 
 // kubeStateMetrics are the kube-state-metrics series the backup alerts
@@ -175,7 +181,15 @@ func TestMetricNames(t *testing.T) {
 			}
 			for _, p := range d.Panels {
 				for _, tg := range p.Targets {
-					exprs = append(exprs, [2]string{fmt.Sprintf("dashboard panel %d", p.ID), tg.Expr})
+					e := grafanaVars.Replace(tg.Expr)
+					exprs = append(exprs, [2]string{fmt.Sprintf("dashboard panel %d", p.ID), e})
+					// The dashboard reads the global Prometheus: raw
+					// exporter series must be federated.
+					for _, n := range metricNames(t, e) {
+						if strings.HasPrefix(n, "mongodb_") && !strings.HasPrefix(n, "mongodb:") && !slices.Contains(GlobalExporterMetrics, n) {
+							t.Errorf("dashboard panel %q reads %s, which federation does not bring", p.Title, n)
+						}
+					}
 				}
 			}
 			allowed := func(n string) bool {
