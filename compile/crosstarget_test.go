@@ -134,3 +134,17 @@ func TestKustomizations(t *testing.T) {
 		t.Fatalf("%d kustomizations", n)
 	}
 }
+
+// TestHeaders: every generated file that opens with a comment opens with
+// generators.Notice, in its comment syntax: one wording for every target.
+func TestHeaders(t *testing.T) {
+	for _, f := range defaultTree(t).Files() {
+		first, _, _ := strings.Cut(string(f.Data), "\n")
+		if !strings.HasPrefix(first, "#") && !strings.HasPrefix(first, "//") {
+			continue
+		}
+		if first != "# "+generators.Notice && first != "// "+generators.Notice {
+			t.Errorf("%s opens with %q, not the notice", f.Path, first)
+		}
+	}
+}
