@@ -8,6 +8,7 @@ package impact
 import (
 	"fmt"
 	"maps"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -148,6 +149,7 @@ func (c *comparer) rest(old, new *schema.Topology) {
 	field(c, Destructive, "kubernetes.namespace", ko.Namespace, kn.Namespace,
 		"destructive: the StatefulSets and their volumes are re-created in the new namespace in every region at once")
 	field(c, Safe, "kubernetes.appNamespace", ko.AppNamespace, kn.AppNamespace, "safe: network policy, the connection ConfigMap and CA certificate move")
+	field(c, Safe, "kubernetes.clientCIDRs", prefixes(ko.ClientCIDRs), prefixes(kn.ClientCIDRs), "safe: the member load balancers' security group rules change")
 	field(c, Safe, "kubernetes.clusterDomain", ko.ClusterDomain, kn.ClusterDomain, "safe: the member certificates are re-issued with the new in-cluster names and reloaded without a restart")
 	field(c, Safe, "kubernetes.monitoringNamespace", ko.MonitoringNamespace, kn.MonitoringNamespace, "safe: network policy and monitors")
 	field(c, Rolling, "kubernetes.tlsIssuer.name", ko.TLSIssuerName, kn.TLSIssuerName, "rolling: certificates are re-issued and members restart")
@@ -182,4 +184,13 @@ func (c *comparer) rest(old, new *schema.Topology) {
 	field(c, Safe, "delivery.revision", do.Revision, dn.Revision, "safe: GitOps source")
 	field(c, Safe, "delivery.path", do.Path, dn.Path, "safe: GitOps source")
 	field(c, Safe, "delivery.argocdNamespace", do.ArgoCDNamespace, dn.ArgoCDNamespace, "safe: GitOps objects move")
+}
+
+// prefixes renders CIDR blocks for a change summary.
+func prefixes(ps []netip.Prefix) string {
+	var s []string
+	for _, p := range ps {
+		s = append(s, p.String())
+	}
+	return strings.Join(s, ",")
 }

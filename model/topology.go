@@ -211,7 +211,10 @@ type Kubernetes struct {
 	MonitoringNamespace string
 	// ClusterDomain is the clusters' DNS domain (kubelet clusterDomain),
 	// the suffix of in-cluster Service names.
-	ClusterDomain   string
+	ClusterDomain string
+	// ClientCIDRs are the blocks outside the VPCs allowed to reach the
+	// members' load balancers.
+	ClientCIDRs     []netip.Prefix
 	TLSIssuerName   string
 	TLSIssuerKind   string
 	ExternalSecrets ExternalSecrets

@@ -40,7 +40,7 @@ func sel(path ...string) cue.Path {
 
 func isListField(name string) bool {
 	switch name {
-	case "zones", "continents", "countries", "alertmanagers", "adminPrincipals", "publicAccessCIDRs":
+	case "zones", "continents", "countries", "alertmanagers", "adminPrincipals", "publicAccessCIDRs", "clientCIDRs":
 		return true
 	}
 	return false

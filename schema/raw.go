@@ -108,10 +108,11 @@ type rawBackup struct {
 }
 
 type rawKubernetes struct {
-	Namespace           string `json:"namespace"`
-	AppNamespace        string `json:"appNamespace"`
-	MonitoringNamespace string `json:"monitoringNamespace"`
-	ClusterDomain       string `json:"clusterDomain"`
+	Namespace           string   `json:"namespace"`
+	AppNamespace        string   `json:"appNamespace"`
+	MonitoringNamespace string   `json:"monitoringNamespace"`
+	ClusterDomain       string   `json:"clusterDomain"`
+	ClientCIDRs         []string `json:"clientCIDRs"`
 	TLSIssuer           struct {
 		Name string `json:"name"`
 		Kind string `json:"kind"`

@@ -35,6 +35,7 @@ func (c *checker) resolveRaw(raw rawTopology) (*Topology, Diagnostics) {
 			AppNamespace:        raw.Kubernetes.AppNamespace,
 			MonitoringNamespace: raw.Kubernetes.MonitoringNamespace,
 			ClusterDomain:       raw.Kubernetes.ClusterDomain,
+			ClientCIDRs:         c.clientCIDRs(raw.Kubernetes.ClientCIDRs),
 			TLSIssuerName:       raw.Kubernetes.TLSIssuer.Name,
 			TLSIssuerKind:       raw.Kubernetes.TLSIssuer.Kind,
 			ExternalSecrets:     ExternalSecrets(raw.Kubernetes.ExternalSecrets),

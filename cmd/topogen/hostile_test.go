@@ -85,6 +85,8 @@ func hostileInputs(t *testing.T) []hostile {
 	}
 	// Global fields.
 	extra("port-exporter", "mongodb: port: 9216", "mongodb.port")
+	extra("client-cidr-bad", `kubernetes: clientCIDRs: ["x"]`, "kubernetes.clientCIDRs[0]")
+	extra("client-cidr-host-bits", `kubernetes: clientCIDRs: ["192.168.1.1/16"]`, "kubernetes.clientCIDRs[0]")
 	extra("port-low", "mongodb: port: 80", "mongodb.port")
 	extra("port-high", "mongodb: port: 70000", "mongodb.port")
 	extra("port-string", `mongodb: port: "27017"`, "mongodb.port")

@@ -126,10 +126,11 @@ func TestRolloutOrderAcrossTargets(t *testing.T) {
 	}
 }
 
-// TestRegionRolloutTimeout: 3 members × (120 s grace + 10 s × 60 startup
-// probe + 10 s readiness) = 2190 s = 36.5 min, + 5 min = 41.5 → 42m.
+// TestRegionRolloutTimeout: 3 members × (600 s grace + 10 s × 60 startup
+// probe + 10 s readiness) = 3630 s = 60.5 min, + 5 min = 65.5 → 66m; 1
+// member: 1210 s + 300 s = 25.2 → 26m; 7: 8470 s + 300 s = 146.2 → 147m.
 func TestRegionRolloutTimeout(t *testing.T) {
-	for members, want := range map[int]string{1: "18m", 3: "42m", 7: "91m"} {
+	for members, want := range map[int]string{1: "26m", 3: "66m", 7: "147m"} {
 		if got := names.RegionRolloutTimeout(members); got != want {
 			t.Errorf("%d members: %s, want %s", members, got, want)
 		}

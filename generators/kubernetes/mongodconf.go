@@ -127,7 +127,12 @@ func buildMongodConf(t *schema.Topology, r schema.Region) ([]byte, error) {
 	c.Security = mongodSecurity{Authorization: "enabled", ClusterAuthMode: "x509"}
 	c.Storage.DBPath = dataDir
 	c.Storage.WiredTiger.EngineConfig.CacheSizeGB = cache
-	c.OperationProfiling = mongodProfiling{Mode: "slowOp", SlowOpThresholdMs: 100}
+	// Profiler off: mode slowOp writes every slow operation to
+	// system.profile too, a capped collection on every member. Slow
+	// operations are still logged: mongod writes operations slower than
+	// slowOpThresholdMs to its log whatever the profiler's mode (MongoDB
+	// manual, "Database Profiler": slowms applies with the profiler off).
+	c.OperationProfiling = mongodProfiling{Mode: "off", SlowOpThresholdMs: 100}
 	b, err := yaml.Marshal(c)
 	if err != nil {
 		return nil, err

@@ -57,6 +57,16 @@ func buildHeadless(t *schema.Topology, r schema.Region) object {
 // is off so that a member can reach itself through its own name (hairpin),
 // which replSetInitiate's self-detection needs (§1.7); mongod therefore sees
 // NLB addresses from the region's own VPC, which the NetworkPolicy admits.
+// Self-detection (mongo src/mongo/db/repl/isself.cpp): the fast path
+// matches the host's getaddrinfo answers against the pod's bound
+// addresses, which an NLB address never is; the slow path connects to the
+// host and compares _isSelf's instance id, so after a restart with a new
+// pod IP the member finds itself once the NLB has registered that IP.
+// PublishNotReadyAddresses starts the registration when the pod gets its
+// IP, not when it is ready (it is not ready before it has found itself).
+// The planned shortcut is a CoreDNS rewrite of the region's own member
+// names to the headless Service's pod records (README, "Self-detection
+// after a restart").
 func buildMemberServices(t *schema.Topology, r schema.Region) []object {
 	var out []object
 	for _, m := range t.RegionMembers(r.Name) {
@@ -78,8 +88,13 @@ func buildMemberServices(t *schema.Topology, r schema.Region) []object {
 				PublishNotReadyAddresses: true,
 				Selector:                 sel,
 				Ports:                    []corev1.ServicePort{mongoPort(t)},
-				// Only the topology's VPCs reach the NLB's security group.
-				LoadBalancerSourceRanges: vpcCIDRs(t),
+				// The NLB's security group admits only the topology's
+				// VPCs (the members of every region, the own region's
+				// hairpin) and kubernetes.clientCIDRs. With client IP
+				// preservation off this is the only filter on who
+				// reaches the member through its NLB: mongod, and so the
+				// NetworkPolicy, sees the NLB's own addresses.
+				LoadBalancerSourceRanges: sourceRanges(t),
 			},
 		}
 		out = append(out, object{kind: "Service", name: m.Pod, v: svc})
@@ -101,6 +116,15 @@ func buildExporterService(t *schema.Topology, r schema.Region) object {
 		},
 	}
 	return object{kind: "Service", name: names.ExporterService, v: svc}
+}
+
+// sourceRanges are the blocks a member's load balancer admits.
+func sourceRanges(t *schema.Topology) []string {
+	out := vpcCIDRs(t)
+	for _, p := range t.Kubernetes.ClientCIDRs {
+		out = append(out, p.String())
+	}
+	return out
 }
 
 // vpcCIDRs lists every region's VPC CIDR in region order.

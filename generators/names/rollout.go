@@ -14,8 +14,13 @@ import (
 const (
 	// MemberTerminationGraceSeconds leaves a primary time to step down
 	// (preStop replSetStepDown: up to 30 s of catch-up, then the election)
-	// before the kubelet kills mongod.
-	MemberTerminationGraceSeconds = 120
+	// and mongod time for a clean shutdown (a final WiredTiger checkpoint,
+	// which on a large cache takes minutes) before the kubelet kills it: a
+	// killed mongod recovers from the journal on the next start. 600 s is
+	// what MongoDB's own Kubernetes operator gives its database pods
+	// (ops-manager-kubernetes, multicluster StatefulSet:
+	// podtemplatespec.WithTerminationGracePeriodSeconds(600)).
+	MemberTerminationGraceSeconds = 600
 	// MemberStartupProbePeriodSeconds × MemberStartupProbeFailures is how
 	// long mongod may take to answer ping after a restart (journal recovery
 	// after a crash) before the kubelet restarts it.
