@@ -13,7 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/topogen/topogen/generators/snapshot"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 var update = flag.Bool("update", false, "rewrite analysis/testdata/*.txt and *.json")
@@ -21,7 +21,7 @@ var update = flag.Bool("update", false, "rewrite analysis/testdata/*.txt and *.j
 // readDir reads a topology directory's .cue files, keyed by base name.
 func readDir(t *testing.T, dir string) map[string][]byte { return testtopo.ReadDir(t, dir) }
 
-func load(t *testing.T, dir string, files map[string][]byte) *schema.Topology {
+func load(t *testing.T, dir string, files map[string][]byte) *model.Topology {
 	return testtopo.LoadFiles(t, dir, files)
 }
 
@@ -133,7 +133,7 @@ func TestSeedPrimaryWriteNotMet(t *testing.T) {
 	for _, d := range Check(topo) {
 		if d.Path == "slo.latency.primaryWrite" {
 			found = true
-			if d.Severity != schema.Error || !strings.Contains(d.Summary, "primaryWrite 50ms cannot be met") ||
+			if d.Severity != model.Error || !strings.Contains(d.Summary, "primaryWrite 50ms cannot be met") ||
 				!strings.Contains(d.Summary, "70 ms") || !strings.Contains(d.Summary, "eu 1 at 70 ms") {
 				t.Errorf("diagnostic %q: want an error naming the SLO, the estimate and the cause", d)
 			}
@@ -149,7 +149,7 @@ func TestSeedPrimaryWriteNotMet(t *testing.T) {
 	// With the acceptance, a warning quoting the reason instead.
 	topo = load(t, "../regions", readDir(t, "../regions"))
 	for _, d := range Check(topo) {
-		if d.Path == "analysis.accept.primaryWrite" && (d.Severity != schema.Warning || !strings.Contains(d.Summary, "tracked, not promised")) {
+		if d.Path == "analysis.accept.primaryWrite" && (d.Severity != model.Warning || !strings.Contains(d.Summary, "tracked, not promised")) {
 			t.Errorf("accepted primaryWrite: %q, want a warning quoting the reason", d)
 		}
 	}

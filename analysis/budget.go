@@ -3,7 +3,7 @@ package analysis
 import (
 	"time"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // ErrorBudget is the availability SLO's downtime budget set against the
@@ -25,7 +25,7 @@ type ErrorBudget struct {
 }
 
 // Budget computes t's ErrorBudget.
-func Budget(t *schema.Topology) ErrorBudget {
+func Budget(t *model.Topology) ErrorBudget {
 	f := failoverTime(t)
 	b := ErrorBudget{
 		Budget:   time.Duration((100 - t.SLO.Availability) / 100 * float64(t.SLO.Period)),

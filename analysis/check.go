@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // SLO names, as used in analysis.accept and in SLOCheck.Name.
@@ -52,11 +52,11 @@ const (
 // and the cause), downgraded to a warning that quotes the reason when
 // analysis.accept.<slo> records one. An accepted SLO that is met gets a
 // warning that the acceptance can go.
-func Check(t *schema.Topology) schema.Diagnostics {
-	var ds schema.Diagnostics
+func Check(t *model.Topology) model.Diagnostics {
+	var ds model.Diagnostics
 	for _, p := range MissingRTT(t) {
-		ds = append(ds, schema.Diagnostic{
-			Severity: schema.Error,
+		ds = append(ds, model.Diagnostic{
+			Severity: model.Error,
 			Pos:      t.Pos("analysis", "rttMillis"),
 			Path:     "analysis.rttMillis",
 			Summary:  fmt.Sprintf("no round-trip time known between %s and %s: the latency estimates and SLO checks need it", p[0], p[1]),
@@ -68,23 +68,23 @@ func Check(t *schema.Topology) schema.Diagnostics {
 		reason, accepted := t.Analysis.Accept[c.Name]
 		switch {
 		case c.Verdict == "accepted":
-			ds = append(ds, schema.Diagnostic{
-				Severity: schema.Warning,
+			ds = append(ds, model.Diagnostic{
+				Severity: model.Warning,
 				Pos:      t.Pos("analysis", "accept", c.Name),
 				Path:     "analysis.accept." + c.Name,
 				Summary:  fmt.Sprintf("SLO %s %s is not met (estimate %s: %s); accepted: %q", c.Name, c.Target, c.Estimate, c.Cause, reason),
 			})
 		case c.Verdict == "not met":
-			ds = append(ds, schema.Diagnostic{
-				Severity: schema.Error,
+			ds = append(ds, model.Diagnostic{
+				Severity: model.Error,
 				Pos:      t.Pos(path...),
 				Path:     strings.Join(path, "."),
 				Summary:  fmt.Sprintf("SLO %s %s cannot be met: estimate %s (%s)", c.Name, c.Target, c.Estimate, c.Cause),
 				Fix:      fmt.Sprintf("change the layout or the target, or record the exception: analysis: accept: %s: reason: \"...\"", c.Name),
 			})
 		case c.Met && accepted:
-			ds = append(ds, schema.Diagnostic{
-				Severity: schema.Warning,
+			ds = append(ds, model.Diagnostic{
+				Severity: model.Warning,
 				Pos:      t.Pos("analysis", "accept", c.Name),
 				Path:     "analysis.accept." + c.Name,
 				Summary:  fmt.Sprintf("SLO %s %s is met (estimate %s): the accepted exception is not needed", c.Name, c.Target, c.Estimate),
@@ -95,7 +95,7 @@ func Check(t *schema.Topology) schema.Diagnostics {
 	return ds.Sort()
 }
 
-func sloChecks(t *schema.Topology, r Report) []SLOCheck {
+func sloChecks(t *model.Topology, r Report) []SLOCheck {
 	l := r.Latency
 	pref := t.Preferred()
 	var out []SLOCheck
@@ -142,7 +142,7 @@ func sloChecks(t *schema.Topology, r Report) []SLOCheck {
 	return out
 }
 
-func latencyCheck(t *schema.Topology, name string, target time.Duration, est float64, how string) SLOCheck {
+func latencyCheck(t *model.Topology, name string, target time.Duration, est float64, how string) SLOCheck {
 	c := SLOCheck{Name: name, Target: duration(target), Estimate: millis(est) + ": " + how}
 	if est < 0 {
 		c.Verdict = "unknown"
@@ -156,7 +156,7 @@ func latencyCheck(t *schema.Topology, name string, target time.Duration, est flo
 	return verdict(t, c)
 }
 
-func availabilityCheck(t *schema.Topology, r Report) SLOCheck {
+func availabilityCheck(t *model.Topology, r Report) SLOCheck {
 	a := t.SLO.Availability
 	budget := time.Duration((100 - a) / 100 * float64(t.SLO.Period))
 	c := SLOCheck{Name: SLOAvailability, Target: fmt.Sprintf("%g%% over %s", a, duration(t.SLO.Period)), Met: true}
@@ -210,7 +210,7 @@ func availabilityCheck(t *schema.Topology, r Report) SLOCheck {
 }
 
 // verdict fills Verdict and Accepted from Met and analysis.accept.
-func verdict(t *schema.Topology, c SLOCheck) SLOCheck {
+func verdict(t *model.Topology, c SLOCheck) SLOCheck {
 	if c.Verdict != "" {
 		return c
 	}
@@ -245,7 +245,7 @@ func duration(d time.Duration) string {
 	if d == 0 {
 		return "0ms" // a zero latency target reads as milliseconds
 	}
-	return schema.FormatDuration(d)
+	return model.FormatDuration(d)
 }
 
 func budgetString(d time.Duration) string {

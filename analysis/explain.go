@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Report is everything `topogen explain` shows. Field order is the JSON
@@ -184,7 +184,7 @@ type SLOCheck struct {
 
 // Explain analyses a resolved topology. It does no I/O and never fails:
 // what it cannot estimate (a missing RTT) is reported as unknown.
-func Explain(t *schema.Topology) Report {
+func Explain(t *model.Topology) Report {
 	pref := t.Preferred()
 	r := Report{
 		Topology:   t.Name,
@@ -221,7 +221,7 @@ func Explain(t *schema.Topology) Report {
 	return r
 }
 
-func failoverTime(t *schema.Topology) FailoverTime {
+func failoverTime(t *model.Topology) FailoverTime {
 	s := t.ReplicaSet.Settings
 	f := FailoverTime{
 		ElectionTimeoutMillis:   s.ElectionTimeoutMillis,

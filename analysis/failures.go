@@ -4,29 +4,29 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // failures lists the failure table: each region lost, each zone holding
 // members lost, then each pair of regions lost (when there are three or
 // more regions; with two, a pair is everything).
-func failures(t *schema.Topology, ft FailoverTime) []Failure {
+func failures(t *model.Topology, ft FailoverTime) []Failure {
 	var out []Failure
 	for _, r := range t.Regions {
-		out = append(out, lose(t, ft, "region", []string{r.Name}, func(m schema.Member) bool { return m.Region == r.Name }))
+		out = append(out, lose(t, ft, "region", []string{r.Name}, func(m model.Member) bool { return m.Region == r.Name }))
 	}
 	for _, r := range t.Regions {
 		for _, z := range r.Zones {
-			if !slices.ContainsFunc(t.Members, func(m schema.Member) bool { return m.Zone == z }) {
+			if !slices.ContainsFunc(t.Members, func(m model.Member) bool { return m.Zone == z }) {
 				continue
 			}
-			out = append(out, lose(t, ft, "zone", []string{z}, func(m schema.Member) bool { return m.Zone == z }))
+			out = append(out, lose(t, ft, "zone", []string{z}, func(m model.Member) bool { return m.Zone == z }))
 		}
 	}
 	if len(t.Regions) >= 3 {
 		for i, a := range t.Regions {
 			for _, b := range t.Regions[i+1:] {
-				out = append(out, lose(t, ft, "regions", []string{a.Name, b.Name}, func(m schema.Member) bool { return m.Region == a.Name || m.Region == b.Name }))
+				out = append(out, lose(t, ft, "regions", []string{a.Name, b.Name}, func(m model.Member) bool { return m.Region == a.Name || m.Region == b.Name }))
 			}
 		}
 	}
@@ -34,10 +34,10 @@ func failures(t *schema.Topology, ft FailoverTime) []Failure {
 }
 
 // Lost reports what losing the members matched by lost does to the set.
-func lose(t *schema.Topology, ft FailoverTime, kind string, names []string, lost func(schema.Member) bool) Failure {
+func lose(t *model.Topology, ft FailoverTime, kind string, names []string, lost func(model.Member) bool) Failure {
 	f := Failure{Kind: kind, Lost: names}
 	pref := t.Preferred().Name
-	var best *schema.Member
+	var best *model.Member
 	prefElectable, prefElectableLost := 0, 0
 	for _, m := range t.Members {
 		electable := m.Priority > 0 && m.Votes > 0

@@ -4,10 +4,10 @@ import (
 	"cmp"
 	"slices"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
-func latency(t *schema.Topology) Latency {
+func latency(t *model.Topology) Latency {
 	pref := t.Preferred()
 	l := Latency{
 		IntraRegionRTTMillis: IntraRegionRTTMillis,
@@ -17,7 +17,7 @@ func latency(t *schema.Topology) Latency {
 	}
 	for _, r := range t.Regions {
 		rl := RegionLatency{Region: r.Name, CloudRegion: r.CloudRegion, WriteIfPrimaryMillis: -1, NearestOtherMillis: -1}
-		if slices.ContainsFunc(t.RegionMembers(r.Name), func(m schema.Member) bool { return m.Priority > 0 && m.Votes > 0 }) {
+		if slices.ContainsFunc(t.RegionMembers(r.Name), func(m model.Member) bool { return m.Priority > 0 && m.Votes > 0 }) {
 			rl.WriteIfPrimaryMillis = WriteMajority(t, r.Name).Millis
 		}
 		if r.Name == pref.Name {
@@ -63,7 +63,7 @@ func latency(t *schema.Topology) Latency {
 // closest first until they make a majority (mongodb-facts.md §1.6: $majority
 // counts voting data-bearing members), and the estimate is the RTT of the
 // last one needed. Millis is -1 when a needed RTT is unknown.
-func WriteMajority(t *schema.Topology, from string) WriteEstimate {
+func WriteMajority(t *model.Topology, from string) WriteEstimate {
 	home, _ := t.Region(from)
 	w := WriteEstimate{From: from, Acks: []Ack{}}
 	type cand struct {

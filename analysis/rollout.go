@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // The rollout order: how a change that restarts every member (an image, a
@@ -96,16 +96,16 @@ type RolloutStep struct {
 
 // RolloutRegions is the region order: regions that are not the preferred
 // primary's, lowest priority first (ties by name), then the preferred one.
-func RolloutRegions(t *schema.Topology) []schema.Region {
+func RolloutRegions(t *model.Topology) []model.Region {
 	pref := t.Preferred().Name
 	out := slices.Clone(t.Regions)
-	last := func(r schema.Region) int {
+	last := func(r model.Region) int {
 		if r.Name == pref {
 			return 1
 		}
 		return 0
 	}
-	slices.SortStableFunc(out, func(a, b schema.Region) int {
+	slices.SortStableFunc(out, func(a, b model.Region) int {
 		return cmp.Or(cmp.Compare(last(a), last(b)), cmp.Compare(a.Priority, b.Priority), cmp.Compare(a.Name, b.Name))
 	})
 	return out
@@ -113,8 +113,8 @@ func RolloutRegions(t *schema.Topology) []schema.Region {
 
 // RolloutMembers is the member order: by region in RolloutRegions order,
 // from the largest ordinal to the smallest inside a region.
-func RolloutMembers(t *schema.Topology) []schema.Member {
-	var out []schema.Member
+func RolloutMembers(t *model.Topology) []model.Member {
+	var out []model.Member
 	for _, r := range RolloutRegions(t) {
 		ms := t.RegionMembers(r.Name)
 		slices.Reverse(ms)
@@ -126,7 +126,7 @@ func RolloutMembers(t *schema.Topology) []schema.Member {
 // PrimaryMember is the member holding the primary at rest: the first member
 // of the preferred region, where the init Job runs rs.initiate() and whose
 // priority no other member exceeds.
-func PrimaryMember(t *schema.Topology) schema.Member {
+func PrimaryMember(t *model.Topology) model.Member {
 	return t.RegionMembers(t.Preferred().Name)[0]
 }
 
@@ -137,7 +137,7 @@ type Down map[int]bool
 // restarting. It returns the voters up, the voters up after the worst single
 // further voter failure, the electable voters left then, and whether a
 // majority with an electable member survives.
-func NPlus1(t *schema.Topology, down Down) (up, upAfter, electableAfter int, ok bool) {
+func NPlus1(t *model.Topology, down Down) (up, upAfter, electableAfter int, ok bool) {
 	electable := 0
 	for _, m := range t.Members {
 		if down[m.ID] || m.Votes == 0 {
@@ -161,7 +161,7 @@ func NPlus1(t *schema.Topology, down Down) (up, upAfter, electableAfter int, ok 
 }
 
 // RolloutPlan derives the rollout order of t and checks every step.
-func RolloutPlan(t *schema.Topology) Rollout {
+func RolloutPlan(t *model.Topology) Rollout {
 	ro := Rollout{Voters: t.Voters(), Majority: t.Majority(), Steps: []RolloutStep{}, Regions: []string{}, Safe: true,
 		MinVotersUp: t.Voters(), MinVotersUpNPlus1: t.Voters()}
 	for _, r := range RolloutRegions(t) {
@@ -196,7 +196,7 @@ func RolloutPlan(t *schema.Topology) Rollout {
 // addRegionLoss records each other region whose loss, with m restarting,
 // leaves less than a majority while its loss at rest does not; once per
 // (lost, during) pair.
-func (ro *Rollout) addRegionLoss(t *schema.Topology, m schema.Member) {
+func (ro *Rollout) addRegionLoss(t *model.Topology, m model.Member) {
 	for _, r := range t.Regions {
 		if r.Name == m.Region {
 			continue
@@ -222,13 +222,13 @@ const rolloutRequiredAvailability = zoneLossAvailability
 // CheckRollout reports a topology for which no quorum-safe rollout order
 // exists: an error (exit 2) when slo.availability is at least 99.9%, a
 // warning below.
-func CheckRollout(t *schema.Topology) schema.Diagnostics {
+func CheckRollout(t *model.Topology) model.Diagnostics {
 	ro := RolloutPlan(t)
 	if ro.Safe {
 		return nil
 	}
-	d := schema.Diagnostic{
-		Severity: schema.Error,
+	d := model.Diagnostic{
+		Severity: model.Error,
 		Pos:      t.Pos("regions"),
 		Path:     "regions",
 		Summary:  "no quorum-safe rollout order exists: a rolling restart takes one member down at a time, and " + ro.Cause,
@@ -236,19 +236,19 @@ func CheckRollout(t *schema.Topology) schema.Diagnostics {
 			"or set slo.availability below %g%% to accept that writes may stop during a rollout", rolloutRequiredAvailability),
 	}
 	if t.SLO.Availability < rolloutRequiredAvailability {
-		d.Severity = schema.Warning
+		d.Severity = model.Warning
 		d.Pos, d.Path = t.Pos("slo", "availability"), "slo.availability"
 		d.Summary = fmt.Sprintf("no quorum-safe rollout order exists (accepted at %g%% availability): ", t.SLO.Availability) + ro.Cause
 		d.Fix = "give the set 5 or 7 voters to keep writes through a rollout and one failure"
 	}
-	return schema.Diagnostics{d}
+	return model.Diagnostics{d}
 }
 
 // AllAtOnce is what delivering every region at once does: each region's
 // StatefulSet rolls on its own, so at worst one member of every region is
 // down at the same moment. It returns that moment's N+1 evaluation with the
 // members down, the first ordinal to restart in each region.
-func AllAtOnce(t *schema.Topology) (down Down, up, upAfter int, ok bool) {
+func AllAtOnce(t *model.Topology) (down Down, up, upAfter int, ok bool) {
 	down = Down{}
 	for _, r := range t.Regions {
 		ms := t.RegionMembers(r.Name)

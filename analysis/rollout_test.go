@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // The expected values below are counted by hand from each golden input's
@@ -94,7 +94,7 @@ func TestRolloutNPlus1(t *testing.T) {
 					if i < c.voters[r] {
 						v = 1
 					}
-					want = append(want, step{schema.PodName("global-rs", r, i), v, r == c.regions[len(c.regions)-1] && i == 0})
+					want = append(want, step{model.PodName("global-rs", r, i), v, r == c.regions[len(c.regions)-1] && i == 0})
 				}
 			}
 			if len(ro.Steps) != len(want) {
@@ -157,13 +157,13 @@ func TestNoSafeOrder(t *testing.T) {
 		t.Fatalf("rollout %+v, want unsafe with 1 of 3 voters left", ro)
 	}
 	ds := CheckRollout(topo)
-	if len(ds) != 1 || ds[0].Severity != schema.Error || ds[0].Path != "regions" || !strings.Contains(ds[0].Fix, "5 or 7 voters") {
+	if len(ds) != 1 || ds[0].Severity != model.Error || ds[0].Path != "regions" || !strings.Contains(ds[0].Fix, "5 or 7 voters") {
 		t.Fatalf("CheckRollout at 99.999%%: %v, want one error", ds)
 	}
 
 	files["global.cue"] = []byte(strings.Replace(string(files["global.cue"]), "availability: 99.999", "availability: 99.5", 1))
 	ds = CheckRollout(load(t, "../regions", files))
-	if len(ds) != 1 || ds[0].Severity != schema.Warning || ds[0].Path != "slo.availability" {
+	if len(ds) != 1 || ds[0].Severity != model.Warning || ds[0].Path != "slo.availability" {
 		t.Fatalf("CheckRollout at 99.5%%: %v, want one warning", ds)
 	}
 }

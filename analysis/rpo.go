@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // SLORPO is the recovery point objective's name in analysis.accept.
@@ -48,7 +48,7 @@ type RPO struct {
 	Restore             string `json:"restore"`
 }
 
-func rpoReport(t *schema.Topology, r Report) RPO {
+func rpoReport(t *model.Topology, r Report) RPO {
 	rpo := RPO{Target: duration(t.SLO.RPO), PITR: t.Backup.PITR, W1RegionLossBoundSeconds: int(t.SLO.RPO / time.Second)}
 	var unsafe []string
 	for _, f := range r.Failures {
@@ -84,14 +84,14 @@ func rpoReport(t *schema.Topology, r Report) RPO {
 // construction (0, or the lag alert at the RPO); the restore RPO is met
 // when the oplog span, or without PITR the base-backup interval, is within
 // the RPO.
-func rpoCheck(t *schema.Topology, rpo RPO) SLOCheck {
+func rpoCheck(t *model.Topology, rpo RPO) SLOCheck {
 	c := SLOCheck{Name: SLORPO, Target: rpo.Target, Estimate: rpo.short()}
 	bound := time.Duration(rpo.RestoreBoundSeconds) * time.Second
 	c.Met = bound <= t.SLO.RPO
 	switch {
 	case c.Met:
 	case rpo.PITR:
-		c.Cause = fmt.Sprintf("the shortest oplog span topogen configures is %s (backup: pitr), longer than slo.rpo %s", duration(schema.MinPITRSpan), rpo.Target)
+		c.Cause = fmt.Sprintf("the shortest oplog span topogen configures is %s (backup: pitr), longer than slo.rpo %s", duration(model.MinPITRSpan), rpo.Target)
 	default:
 		c.Cause = fmt.Sprintf("backup.pitr is off: a restore loses up to backup.every %s of writes, more than slo.rpo %s; set backup: pitr: true", duration(t.Backup.Every), rpo.Target)
 	}

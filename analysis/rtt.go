@@ -4,7 +4,7 @@ import (
 	"cmp"
 	"slices"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Round-trip times between AWS regions, in milliseconds.
@@ -56,7 +56,7 @@ const LocalReadMillis = 2.0
 // RTTMillis returns the round trip between two AWS regions: the topology's
 // analysis.rttMillis override first, then the shipped matrix. ok is false
 // when neither knows the pair. The same region gives IntraRegionRTTMillis.
-func RTTMillis(t *schema.Topology, from, to string) (ms float64, ok bool) {
+func RTTMillis(t *model.Topology, from, to string) (ms float64, ok bool) {
 	if from == to {
 		return IntraRegionRTTMillis, true
 	}
@@ -73,7 +73,7 @@ func RTTMillis(t *schema.Topology, from, to string) (ms float64, ok bool) {
 
 // MissingRTT lists the pairs of the topology's cloud regions whose round
 // trip is unknown, each as [a, b] with a < b, sorted.
-func MissingRTT(t *schema.Topology) [][2]string {
+func MissingRTT(t *model.Topology) [][2]string {
 	var cloud []string
 	for _, r := range t.Regions {
 		cloud = append(cloud, r.CloudRegion)

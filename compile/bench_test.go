@@ -5,6 +5,7 @@ import (
 
 	"github.com/topogen/topogen/generators/replset"
 	"github.com/topogen/topogen/generators/snapshot"
+	"github.com/topogen/topogen/model"
 	"github.com/topogen/topogen/schema"
 )
 
@@ -16,7 +17,7 @@ var benchTopologies = []struct{ name, dir string }{
 
 // loadChecked loads and validates a topology and runs the model checks, as
 // every command does first.
-func loadChecked(b *testing.B, dir string) *schema.Topology {
+func loadChecked(b *testing.B, dir string) *model.Topology {
 	t, diags := schema.Load(dir)
 	if t == nil {
 		b.Fatal(diags)

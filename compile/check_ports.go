@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // podPorts are the ports the containers beside mongod listen on in every
@@ -16,12 +16,12 @@ var podPorts = map[int]string{
 
 // checkPorts reports a mongod port another container of the pod listens
 // on: both would bind it and one would crash-loop.
-func checkPorts(t *schema.Topology) schema.Diagnostics {
+func checkPorts(t *model.Topology) model.Diagnostics {
 	what, taken := podPorts[t.MongoDB.Port]
 	if !taken {
 		return nil
 	}
-	return schema.Diagnostics{{
+	return model.Diagnostics{{
 		Pos:     t.Pos("mongodb", "port"),
 		Path:    "mongodb.port",
 		Summary: fmt.Sprintf("port %d is %s, in the same pod", t.MongoDB.Port, what),

@@ -17,7 +17,7 @@ import (
 	"github.com/topogen/topogen/generators/terraform"
 	"github.com/topogen/topogen/impact"
 	"github.com/topogen/topogen/internal/parallel"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Options carry what the output directory held before this run: the
@@ -26,10 +26,10 @@ import (
 type Options struct {
 	// Previous is the topology out/topology.json was written from; nil when
 	// there is none.
-	Previous *schema.Topology
+	Previous *model.Topology
 	// ReconfigBase is the topology a pending reconfig plan in
 	// out/replset/reconfig starts from; nil when there is none.
-	ReconfigBase *schema.Topology
+	ReconfigBase *model.Topology
 }
 
 // SnapshotPath is the file of the output directory that records the
@@ -59,7 +59,7 @@ func PreviousFrom(existing map[string][]byte) (Options, error) {
 }
 
 // Changes lists the topology-level changes since the previous generation.
-func Changes(t *schema.Topology, opts Options) []impact.Change {
+func Changes(t *model.Topology, opts Options) []impact.Change {
 	if opts.Previous == nil {
 		return nil
 	}
@@ -67,7 +67,7 @@ func Changes(t *schema.Topology, opts Options) []impact.Change {
 }
 
 // Compile renders every target into one tree. It does no I/O.
-func Compile(t *schema.Topology, opts Options) (*generators.Tree, error) {
+func Compile(t *model.Topology, opts Options) (*generators.Tree, error) {
 	in := Input{Topology: t, Options: opts}
 	// Targets are pure and independent: run them concurrently, at most one
 	// per CPU (more would only raise peak memory), collect in list order so
@@ -130,7 +130,7 @@ func Compile(t *schema.Topology, opts Options) (*generators.Tree, error) {
 // ReconfigSteps are the reconfigs the reconfig target writes for t: from
 // the previous generation when t changes it, else from the pending plan's
 // base; nil when one reconfig suffices.
-func ReconfigSteps(t *schema.Topology, opts Options) ([]impact.Step, error) {
+func ReconfigSteps(t *model.Topology, opts Options) ([]impact.Step, error) {
 	base, err := reconfig.Base(t, opts.Previous, opts.ReconfigBase)
 	if err != nil || base == nil {
 		return nil, err
@@ -143,10 +143,10 @@ func ReconfigSteps(t *schema.Topology, opts Options) ([]impact.Step, error) {
 // (analysis), user patches that match no object (kubernetes), AWS names
 // over AWS's length limits and the EKS version against the EKS release
 // calendar today (terraform).
-func Check(t *schema.Topology) schema.Diagnostics {
+func Check(t *model.Topology) model.Diagnostics {
 	now, err := Today()
 	if err != nil {
-		return schema.Diagnostics{{Severity: schema.Error, Path: TodayEnv, Summary: err.Error(), Fix: "set it to a date such as 2026-12-03, or unset it"}}
+		return model.Diagnostics{{Severity: model.Error, Path: TodayEnv, Summary: err.Error(), Fix: "set it to a date such as 2026-12-03, or unset it"}}
 	}
 	return CheckAt(t, now)
 }
@@ -171,8 +171,8 @@ func Today() (time.Time, error) {
 
 // CheckAt is Check on the day now: the EKS calendar check is the only one
 // that depends on the date, and tests fix it.
-func CheckAt(t *schema.Topology, now time.Time) schema.Diagnostics {
-	var ds schema.Diagnostics
+func CheckAt(t *model.Topology, now time.Time) model.Diagnostics {
+	var ds model.Diagnostics
 	ds = append(ds, terraform.CheckEKSVersion(t, now)...)
 	ds = append(ds, terraform.CheckEKSAccess(t)...)
 	ds = append(ds, analysis.Check(t)...)

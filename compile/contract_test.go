@@ -15,7 +15,7 @@ import (
 
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/internal/testtopo"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // The deployability contract (issue 12, item 10): everything a region's
@@ -374,7 +374,7 @@ func terraformProduces(t *testing.T, p produced, files map[string][]byte) {
 
 // contract returns, per delivery flavour, the needs of each region's tree
 // that nothing produces, as sorted "region: kind name".
-func contract(t *testing.T, topo *schema.Topology, files map[string][]byte) []string {
+func contract(t *testing.T, topo *model.Topology, files map[string][]byte) []string {
 	t.Helper()
 	var missing []string
 	tf := produced{}
@@ -434,7 +434,7 @@ var pendingTerraform = []string{
 	"SecretsManager <topology>/mongodb-tls-reloader",
 }
 
-func isPending(topo *schema.Topology, line string) (string, bool) {
+func isPending(topo *model.Topology, line string) (string, bool) {
 	for _, p := range pendingTerraform {
 		for _, r := range topo.Regions {
 			k := strings.NewReplacer("<topology>", topo.Name, "<region>", r.Name).Replace(p)
@@ -452,7 +452,7 @@ var contractCases = []struct{ name, dir string }{
 	{"one-member", "../golden/one-member/input"},
 }
 
-func render(t *testing.T, dir string) (*schema.Topology, map[string][]byte) {
+func render(t *testing.T, dir string) (*model.Topology, map[string][]byte) {
 	t.Helper()
 	topo := testtopo.Load(t, dir)
 	tree, err := Compile(topo, Options{})

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/internal/goldenfile"
+	"github.com/topogen/topogen/model"
 	"github.com/topogen/topogen/outdir"
 	"github.com/topogen/topogen/schema"
 )
@@ -66,7 +67,7 @@ var goldenDay = time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)
 // loadCase loads a case the way the CLI does (schema.Load: the .cue files
 // and patches/), from the case's directory, so diagnostics name
 // "input/eu.cue" wherever the test runs; then the model checks.
-func loadCase(t *testing.T, c goldenCase) (*schema.Topology, schema.Diagnostics) {
+func loadCase(t *testing.T, c goldenCase) (*model.Topology, model.Diagnostics) {
 	t.Helper()
 	t.Chdir(c.root)
 	topo, diags := schema.Load(c.input)

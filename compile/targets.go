@@ -12,8 +12,8 @@ import (
 	"github.com/topogen/topogen/generators/replset"
 	"github.com/topogen/topogen/generators/snapshot"
 	"github.com/topogen/topogen/generators/terraform"
+	"github.com/topogen/topogen/model"
 	"github.com/topogen/topogen/outdir"
-	"github.com/topogen/topogen/schema"
 )
 
 // Target is one output target. Every file of the output directory comes
@@ -33,7 +33,7 @@ type Target struct {
 
 // Input is what a target renders from.
 type Input struct {
-	Topology *schema.Topology
+	Topology *model.Topology
 	// Options say what the output directory held before (the reconfig
 	// target plans from it).
 	Options
@@ -42,7 +42,7 @@ type Input struct {
 }
 
 // pure adapts a target that needs the topology only.
-func pure(g func(*schema.Topology) ([]generators.File, error)) func(Input) ([]generators.File, error) {
+func pure(g func(*model.Topology) ([]generators.File, error)) func(Input) ([]generators.File, error) {
 	return func(in Input) ([]generators.File, error) { return g(in.Topology) }
 }
 

@@ -9,13 +9,14 @@ import (
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/internal/parallel"
 	"github.com/topogen/topogen/internal/testtopo"
+	"github.com/topogen/topogen/model"
 	"github.com/topogen/topogen/schema"
 )
 
 // vetThenGen is what `topogen vet` and `topogen gen` do with a topology
 // (gen on a first generation): the load and check diagnostics, then the
 // compile error when vet passed.
-func vetThenGen(topo *schema.Topology, diags schema.Diagnostics) (schema.Diagnostics, error) {
+func vetThenGen(topo *model.Topology, diags model.Diagnostics) (model.Diagnostics, error) {
 	if topo != nil {
 		diags = append(diags, Check(topo)...).Sort()
 	}

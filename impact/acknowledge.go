@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // AckKey is the analysis.acknowledge key that acknowledges a destructive
@@ -22,8 +22,8 @@ func AckKey(c Change) string { return cmp.Or(c.Region, c.Path) }
 // warning quoting the reason for each acknowledged one; and a warning for
 // each acknowledgement no destructive change uses (remove it once the
 // change is applied, so it cannot approve a later one).
-func Unacknowledged(changes []Change, t *schema.Topology) schema.Diagnostics {
-	var ds schema.Diagnostics
+func Unacknowledged(changes []Change, t *model.Topology) model.Diagnostics {
+	var ds model.Diagnostics
 	used := map[string]bool{}
 	for _, c := range changes {
 		if c.Class != Destructive {
@@ -32,8 +32,8 @@ func Unacknowledged(changes []Change, t *schema.Topology) schema.Diagnostics {
 		key := AckKey(c)
 		used[key] = true
 		if reason, ok := t.Analysis.Acknowledge[key]; ok {
-			ds = append(ds, schema.Diagnostic{
-				Severity: schema.Warning,
+			ds = append(ds, model.Diagnostic{
+				Severity: model.Warning,
 				Pos:      t.Pos("analysis", "acknowledge", key),
 				Path:     "analysis.acknowledge." + key,
 				Summary:  fmt.Sprintf("destructive change acknowledged (%q): %s", reason, c.Summary),
@@ -45,8 +45,8 @@ func Unacknowledged(changes []Change, t *schema.Topology) schema.Diagnostics {
 		if strings.Contains(key, ".") {
 			label = strconv.Quote(key)
 		}
-		ds = append(ds, schema.Diagnostic{
-			Severity: schema.Error,
+		ds = append(ds, model.Diagnostic{
+			Severity: model.Error,
 			Pos:      cmp.Or(c.Pos, t.Pos(strings.Split(c.Path, ".")...)),
 			Path:     c.Path,
 			Summary:  "unacknowledged destructive change: " + c.Summary,
@@ -55,8 +55,8 @@ func Unacknowledged(changes []Change, t *schema.Topology) schema.Diagnostics {
 	}
 	for _, key := range slices.Sorted(maps.Keys(t.Analysis.Acknowledge)) {
 		if !used[key] {
-			ds = append(ds, schema.Diagnostic{
-				Severity: schema.Warning,
+			ds = append(ds, model.Diagnostic{
+				Severity: model.Warning,
 				Pos:      t.Pos("analysis", "acknowledge", key),
 				Path:     "analysis.acknowledge." + key,
 				Summary:  fmt.Sprintf("no destructive change to %s is pending", key),

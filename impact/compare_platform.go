@@ -6,11 +6,11 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // backup reports the PBM settings besides the schedule and retention.
-func (c *comparer) backup(old, new *schema.Topology) {
+func (c *comparer) backup(old, new *model.Topology) {
 	bo, bn := old.Backup, new.Backup
 	field(c, Safe, "backup.pitr", bo.PITR, bn.PITR, "safe: the mongodb-pbm-config Job applies it; no member restarts")
 	field(c, Safe, "backup.type", bo.Type, bn.Type, "safe: from the next base backup")
@@ -21,7 +21,7 @@ func (c *comparer) backup(old, new *schema.Topology) {
 }
 
 // volumes reports the gp3 performance of a region's data volumes.
-func (c *comparer) volumes(o, n schema.Region) {
+func (c *comparer) volumes(o, n model.Region) {
 	so, sn := o.Sizing, n.Sizing
 	if so.IOPS == sn.IOPS && so.Throughput == sn.Throughput {
 		return
@@ -32,7 +32,7 @@ func (c *comparer) volumes(o, n schema.Region) {
 
 // platform reports the EKS access and add-on settings, the alarm
 // subscriptions and the cluster add-on charts: none restarts a member.
-func (c *comparer) platform(old, new *schema.Topology) {
+func (c *comparer) platform(old, new *model.Topology) {
 	eo, en := old.Terraform.EKS, new.Terraform.EKS
 	list(c, "terraform.eks.adminPrincipals", eo.AdminPrincipals, en.AdminPrincipals, "safe: EKS access entries")
 	field(c, Safe, "terraform.eks.gitopsPrincipal", eo.GitOpsPrincipal, en.GitOpsPrincipal, "safe: EKS access entry of the GitOps controllers")
@@ -48,7 +48,7 @@ func (c *comparer) platform(old, new *schema.Topology) {
 	ao, an := old.Addons, new.Addons
 	for _, a := range []struct {
 		name string
-		o, n schema.Chart
+		o, n model.Chart
 	}{
 		{"awsLoadBalancerController", ao.AWSLoadBalancerController, an.AWSLoadBalancerController},
 		{"externalDNS", ao.ExternalDNS, an.ExternalDNS},
@@ -79,7 +79,7 @@ func versions(m map[string]string) string {
 	return show(strings.Join(parts, ","))
 }
 
-func chartString(ch schema.Chart) string {
+func chartString(ch model.Chart) string {
 	s := fmt.Sprintf("%s %s (%s)", ch.Chart, ch.Version, ch.RepoURL)
 	if ch.Enabled {
 		s += " enabled"

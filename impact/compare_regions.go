@@ -7,11 +7,11 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // regions reports each region added, removed or changed, by name.
-func (c *comparer) regions(old, new *schema.Topology) {
+func (c *comparer) regions(old, new *model.Topology) {
 	names := map[string]bool{}
 	for _, r := range old.Regions {
 		names[r.Name] = true
@@ -36,7 +36,7 @@ func (c *comparer) regions(old, new *schema.Topology) {
 	}
 }
 
-func (c *comparer) region(o, n schema.Region) {
+func (c *comparer) region(o, n model.Region) {
 	name, p := n.Name, "regions."+n.Name+"."
 	if o.CloudRegion != n.CloudRegion {
 		c.add(Destructive, name, p+"cloudRegion", "%s: cloud region %s → %s (destructive: the VPC, cluster, volumes and members are re-created in the new region; their data re-syncs from other regions)",
@@ -89,7 +89,7 @@ func (c *comparer) region(o, n schema.Region) {
 	}
 }
 
-func sizingDiff(o, n schema.Sizing) string {
+func sizingDiff(o, n model.Sizing) string {
 	var parts []string
 	for _, f := range []struct{ name, o, n string }{
 		// cpu and memory are mongod's requests and limits (Guaranteed
@@ -105,12 +105,12 @@ func sizingDiff(o, n schema.Sizing) string {
 	return strings.Join(parts, ", ")
 }
 
-func serves(r schema.Region) string {
+func serves(r model.Region) string {
 	s := strings.Join(append(slices.Clone(r.Continents), r.Countries...), ",")
 	return cmp.Or(s, "nothing")
 }
 
-func clusterString(c schema.Cluster) string {
+func clusterString(c model.Cluster) string {
 	return cmp.Or(c.Server, c.ArgoCDName) + " (" + c.KubeConfigSecret + ")"
 }
 

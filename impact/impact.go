@@ -14,7 +14,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Class of a change, from harmless to destructive.
@@ -39,7 +39,7 @@ type Change struct {
 	Summary string
 	// Pos, when set, is where the change is (a user patch file); otherwise
 	// the position of Path in the topology.
-	Pos schema.Pos
+	Pos model.Pos
 }
 
 // Compare lists the changes from old to new in a stable order: global
@@ -49,7 +49,7 @@ type Change struct {
 // charts), monitoring and delivery, then the user's patches. Analysis
 // inputs (rttMillis, accept, acknowledge) change nothing that runs and are
 // not reported; TestCompareCoversEveryField lists what else is left out.
-func Compare(old, new *schema.Topology) []Change {
+func Compare(old, new *model.Topology) []Change {
 	c := &comparer{}
 	c.global(old, new)
 	c.regions(old, new)
@@ -80,14 +80,14 @@ func show(v any) string {
 		}
 		return x
 	case time.Duration:
-		return schema.FormatDuration(x)
+		return model.FormatDuration(x)
 	case bool:
 		return strconv.FormatBool(x)
 	}
 	return fmt.Sprint(v)
 }
 
-func (c *comparer) global(old, new *schema.Topology) {
+func (c *comparer) global(old, new *model.Topology) {
 	field(c, Destructive, "name", old.Name, new.Name,
 		"destructive: cloud resources named after the topology, such as backup buckets and IAM roles, are replaced")
 	field(c, Destructive, "replicaSet.name", old.ReplicaSet.Name, new.ReplicaSet.Name,
@@ -130,7 +130,7 @@ func major(v string) string {
 	return parts[0] + "." + parts[1]
 }
 
-func (c *comparer) rest(old, new *schema.Topology) {
+func (c *comparer) rest(old, new *model.Topology) {
 	so, sn := old.SLO, new.SLO
 	const safe = "safe: SLO target"
 	field(c, Safe, "slo.availability", so.Availability, sn.Availability, safe)

@@ -8,18 +8,18 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/topogen/topogen/generators/snapshot"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 func readDir(t *testing.T, dir string) map[string][]byte { return testtopo.ReadDir(t, dir) }
 
-func load(t *testing.T, files map[string][]byte) *schema.Topology {
+func load(t *testing.T, files map[string][]byte) *model.Topology {
 	return testtopo.LoadFiles(t, "regions", files)
 }
 
 // edit loads the default topology with replacements applied to its files
 // (file name → old, new pairs) and extra files added.
-func edit(t *testing.T, dir string, repl map[string][]string, extra map[string]string) *schema.Topology {
+func edit(t *testing.T, dir string, repl map[string][]string, extra map[string]string) *model.Topology {
 	t.Helper()
 	files := readDir(t, dir)
 	for name, pairs := range repl {
@@ -40,7 +40,7 @@ func edit(t *testing.T, dir string, repl map[string][]string, extra map[string]s
 
 // roundTrip is what `topogen diff` compares against: the committed
 // out/topology.json decoded.
-func roundTrip(t *testing.T, topo *schema.Topology) *schema.Topology {
+func roundTrip(t *testing.T, topo *model.Topology) *model.Topology {
 	t.Helper()
 	files, err := snapshot.Generate(topo)
 	if err != nil {
@@ -136,7 +136,7 @@ func TestRegionRemovedNeedsAcknowledgement(t *testing.T) {
 	}
 	// The same acknowledgement with nothing destructive pending: stale.
 	ds = Unacknowledged(nil, topo)
-	if len(ds) != 1 || ds[0].Severity != schema.Warning || !strings.Contains(ds[0].Summary, "no destructive change") {
+	if len(ds) != 1 || ds[0].Severity != model.Warning || !strings.Contains(ds[0].Summary, "no destructive change") {
 		t.Errorf("stale acknowledgement: %v", ds)
 	}
 	// Decoded topologies have no positions: no panic.

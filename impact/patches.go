@@ -6,7 +6,7 @@ import (
 
 	yaml "go.yaml.in/yaml/v3"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // patches reports the user's kustomize patches (patches/<region|all>/) that
@@ -17,8 +17,8 @@ import (
 // (labels, annotations) safe. A removed patch is classified by what it
 // did, since removing it undoes that. The change's Path is the patch file,
 // which is also the key that acknowledges a destructive one.
-func (c *comparer) patches(old, new *schema.Topology) {
-	before := map[string]schema.Patch{}
+func (c *comparer) patches(old, new *model.Topology) {
+	before := map[string]model.Patch{}
 	for _, p := range old.Patches {
 		before[p.File] = p
 	}
@@ -47,12 +47,12 @@ func (c *comparer) patches(old, new *schema.Topology) {
 	}
 }
 
-func (c *comparer) patch(p schema.Patch, verb string, by schema.Patch) {
+func (c *comparer) patch(p model.Patch, verb string, by model.Patch) {
 	class, what := classifyPatch(by)
 	c.out = append(c.out, Change{
 		Class:   class,
 		Path:    p.File,
-		Pos:     schema.Pos{File: p.File, Line: 1, Col: 1},
+		Pos:     model.Pos{File: p.File, Line: 1, Col: 1},
 		Summary: fmt.Sprintf("user patch %s %s: %s (%s)", p.File, verb, what, class),
 	})
 }
@@ -71,8 +71,8 @@ func classRank(c Class) int {
 
 // classifyPatch returns the worst class among a patch's documents and what
 // each does, in words.
-func classifyPatch(p schema.Patch) (Class, string) {
-	docs, d := schema.ParsePatch(p)
+func classifyPatch(p model.Patch) (Class, string) {
+	docs, d := model.ParsePatch(p)
 	if d != nil {
 		return Safe, d.Summary
 	}
@@ -87,18 +87,18 @@ func classifyPatch(p schema.Patch) (Class, string) {
 	return worst, strings.Join(parts, "; ")
 }
 
-func classifyDoc(doc schema.PatchDoc) (Class, string) {
-	switch v := schema.MapAt(doc.Body, "$patch"); {
+func classifyDoc(doc model.PatchDoc) (Class, string) {
+	switch v := model.MapAt(doc.Body, "$patch"); {
 	case v != nil && v.Value == "delete":
 		return Destructive, "deleted (destructive: the generated object is removed from the cluster)"
 	case v != nil && v.Value == "replace":
 		return Destructive, "replaced (destructive: the generated object is replaced by the patch)"
 	}
-	spec := schema.MapAt(doc.Body, "spec")
+	spec := model.MapAt(doc.Body, "spec")
 	switch {
-	case schema.MapAt(spec, "volumeClaimTemplates") != nil:
+	case model.MapAt(spec, "volumeClaimTemplates") != nil:
 		return Destructive, "volume claim templates changed (destructive: they are immutable, the StatefulSet and its volumes must be re-created)"
-	case schema.MapAt(spec, "replicas") != nil:
+	case model.MapAt(spec, "replicas") != nil:
 		return Reconfig, "replicas changed (replica-set reconfig: members are added or removed outside the topology)"
 	case hasKey(doc.Body, "image"):
 		return Rolling, "image changed (rolling restart)"
@@ -106,7 +106,7 @@ func classifyDoc(doc schema.PatchDoc) (Class, string) {
 		return Rolling, "volumes changed (rolling restart)"
 	case doc.Kind == "ConfigMap" && hasKey(doc.Body, "mongod.conf"):
 		return Rolling, "mongod config changed (rolling restart)"
-	case schema.MapAt(spec, "template") != nil:
+	case model.MapAt(spec, "template") != nil:
 		return Rolling, "pod template changed (rolling restart)"
 	}
 	return Safe, "changed (safe: no restart)"

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/topogen/topogen/analysis"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // The rollout plan `topogen diff` shows reviewers: for the changes of one
@@ -91,7 +91,7 @@ type PlanStep struct {
 // BuildPlan plans the changes from old to new. reconfig are the reconfig
 // steps the compiled tree holds (out/replset/reconfig/NN-*.json);
 // without them, a reconfig is one rs.reconfig() to new's configuration.
-func BuildPlan(old, new *schema.Topology, changes []Change, reconfig []Step) *Plan {
+func BuildPlan(old, new *model.Topology, changes []Change, reconfig []Step) *Plan {
 	if len(changes) == 0 {
 		return nil
 	}
@@ -130,14 +130,14 @@ func BuildPlan(old, new *schema.Topology, changes []Change, reconfig []Step) *Pl
 		}
 		return s.Step
 	}
-	down := func(members []schema.Member) analysis.Down {
+	down := func(members []model.Member) analysis.Down {
 		d := analysis.Down{}
 		for _, m := range members {
 			d[m.ID] = true
 		}
 		return d
 	}
-	step := func(stage, region, what string, members []schema.Member) PlanStep {
+	step := func(stage, region, what string, members []model.Member) PlanStep {
 		up, _, _, ok := analysis.NPlus1(new, down(members))
 		s := PlanStep{Stage: stage, Region: region, What: what, VotersUp: up, Voters: new.Voters(), NPlus1: ok}
 		for _, m := range members {
@@ -175,7 +175,7 @@ func BuildPlan(old, new *schema.Topology, changes []Change, reconfig []Step) *Pl
 				rs = append(rs, r)
 			}
 		}
-		ms := []schema.Member{}
+		ms := []model.Member{}
 		for _, r := range rs {
 			ms = append(ms, new.RegionMembers(r)...)
 		}
@@ -220,7 +220,7 @@ func BuildPlan(old, new *schema.Topology, changes []Change, reconfig []Step) *Pl
 			o.Members = 0
 		}
 		if n.Members > o.Members {
-			var ms []schema.Member
+			var ms []model.Member
 			for _, m := range new.RegionMembers(r) {
 				if m.Ordinal >= o.Members {
 					ms = append(ms, m)
@@ -266,7 +266,7 @@ func BuildPlan(old, new *schema.Topology, changes []Change, reconfig []Step) *Pl
 			case m.Votes == 0:
 				what += " (non-voting)"
 			}
-			restartSteps[r] = append(restartSteps[r], add(step(StageSync, r, what, []schema.Member{m})))
+			restartSteps[r] = append(restartSteps[r], add(step(StageSync, r, what, []model.Member{m})))
 		}
 	}
 	if !removing {
@@ -320,11 +320,11 @@ func BuildPlan(old, new *schema.Topology, changes []Change, reconfig []Step) *Pl
 	return p
 }
 
-func memberByID(t *schema.Topology, id int) (schema.Member, bool) {
+func memberByID(t *model.Topology, id int) (model.Member, bool) {
 	for _, m := range t.Members {
 		if m.ID == id {
 			return m, true
 		}
 	}
-	return schema.Member{}, false
+	return model.Member{}, false
 }

@@ -3,7 +3,7 @@ package impact
 import (
 	"strings"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // What a change does to the members.
@@ -27,7 +27,7 @@ var globalRestarts = map[string]bool{
 }
 
 // effectOf is what change c does to the members of old and new.
-func effectOf(c Change, old, new *schema.Topology) effect {
+func effectOf(c Change, old, new *model.Topology) effect {
 	var e effect
 	switch {
 	case c.Class == Safe:

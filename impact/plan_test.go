@@ -5,18 +5,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // planFor plans old → new the way `topogen diff` does: old decoded from its
 // topology.json, the reconfig files ReconfigSteps writes.
-func planFor(t *testing.T, old, new *schema.Topology) *Plan {
+func planFor(t *testing.T, old, new *model.Topology) *Plan {
 	t.Helper()
 	prev := roundTrip(t, old)
 	return BuildPlan(prev, new, Compare(prev, new), ReconfigSteps(prev, new))
 }
 
-func defaultTopo(t *testing.T) *schema.Topology { return edit(t, "../regions", nil, nil) }
+func defaultTopo(t *testing.T) *model.Topology { return edit(t, "../regions", nil, nil) }
 
 // TestPlanImageChange: the scenario of the issue. An image change restarts
 // all 9 members of the default topology (us 7, eu 6, apac 5; 3 members

@@ -6,7 +6,7 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // ReconfigDir holds the ordered reconfig steps, relative to the output
@@ -27,7 +27,7 @@ type Step struct {
 	// rs.reconfig() replaces it with the running version + 1.
 	Version int
 	// Members in _id order.
-	Members []schema.Member
+	Members []model.Member
 }
 
 // Voters is the number of voting members of the step's configuration.
@@ -62,15 +62,15 @@ func (s Step) Voters() int {
 // The last step equals new's configuration. Every config carries a
 // placeholder version (2, 3, ...): mongosh's rs.reconfig() replaces it with
 // the running version + 1.
-func ReconfigSteps(old, new *schema.Topology) []Step {
+func ReconfigSteps(old, new *model.Topology) []Step {
 	if old.ReplicaSet.Name != new.ReplicaSet.Name {
 		return nil
 	}
-	cur := map[memberKey]schema.Member{}
+	cur := map[memberKey]model.Member{}
 	for _, m := range old.Members {
 		cur[key(m)] = m
 	}
-	tgt := map[memberKey]schema.Member{}
+	tgt := map[memberKey]model.Member{}
 	for _, m := range new.Members {
 		tgt[key(m)] = m
 	}
@@ -85,7 +85,7 @@ func ReconfigSteps(old, new *schema.Topology) []Step {
 			break // cannot happen with 1..7 voters on both sides
 		}
 		free(cur, tgt)
-		members := slices.SortedFunc(maps.Values(cur), func(a, b schema.Member) int { return cmp.Compare(a.ID, b.ID) })
+		members := slices.SortedFunc(maps.Values(cur), func(a, b model.Member) int { return cmp.Compare(a.ID, b.ID) })
 		steps = append(steps, Step{
 			File:    fmt.Sprintf("%s/%02d-%s.json", ReconfigDir, step, slug),
 			Change:  slug,
@@ -101,11 +101,11 @@ type memberKey struct {
 	host string
 }
 
-func key(m schema.Member) memberKey { return memberKey{m.ID, m.HostPort()} }
+func key(m model.Member) memberKey { return memberKey{m.ID, m.HostPort()} }
 
 // voterChanges counts the members whose vote differs between the two
 // configs, the quantity mongod limits to 1 per non-force reconfig.
-func voterChanges(cur, tgt map[memberKey]schema.Member) int {
+func voterChanges(cur, tgt map[memberKey]model.Member) int {
 	n := 0
 	for k, m := range cur {
 		if m.Votes > 0 && tgt[k].Votes == 0 {
@@ -124,7 +124,7 @@ func voterChanges(cur, tgt map[memberKey]schema.Member) int {
 // non-voters (once no other member holds their host), departing non-voters
 // leave, members voting (or not) on both sides take their target priority
 // and tags.
-func free(cur, tgt map[memberKey]schema.Member) {
+func free(cur, tgt map[memberKey]model.Member) {
 	hosts := map[string]bool{}
 	for k := range cur {
 		hosts[k.host] = true
@@ -151,7 +151,7 @@ func free(cur, tgt map[memberKey]schema.Member) {
 }
 
 // toggle adds or removes one voter and names the step.
-func toggle(cur, tgt map[memberKey]schema.Member) (string, bool) {
+func toggle(cur, tgt map[memberKey]model.Member) (string, bool) {
 	var adds, removes []memberKey
 	voters := 0
 	for k, m := range cur {
@@ -170,7 +170,7 @@ func toggle(cur, tgt map[memberKey]schema.Member) (string, bool) {
 	slices.SortFunc(removes, func(a, b memberKey) int {
 		return cmp.Or(cmp.Compare(cur[a].Priority, cur[b].Priority), -compareKeys(a, b))
 	})
-	canAdd := len(adds) > 0 && voters < schema.MaxVoters
+	canAdd := len(adds) > 0 && voters < model.MaxVoters
 	canRemove := len(removes) > 0 && voters > 1
 	switch {
 	case canAdd && !(voters%2 == 0 && canRemove):

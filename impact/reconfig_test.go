@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/topogen/topogen/generators/replset"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 func voterSet(c replset.Config) map[string]bool {
@@ -42,7 +42,7 @@ func symDiff(a, b map[string]bool) int {
 // even voter count as mongod allows, mongodb-facts.md §1.3; the full
 // replset.CheckConfig on the last), at most one voter changed per step
 // (§1.8), ending at new's configuration.
-func checkSteps(t *testing.T, old, new *schema.Topology, wantSteps int) {
+func checkSteps(t *testing.T, old, new *model.Topology, wantSteps int) {
 	t.Helper()
 	steps := ReconfigSteps(old, new)
 	if len(steps) != wantSteps {
@@ -107,8 +107,8 @@ regions: %s: {
 	defaults := load(t, readDir(t, "../regions"))
 	for _, tc := range []struct {
 		name  string
-		old   *schema.Topology
-		new   func() *schema.Topology
+		old   *model.Topology
+		new   func() *model.Topology
 		steps []string
 	}{
 		{
@@ -116,7 +116,7 @@ regions: %s: {
 			// sides, so one leaves before one joins.
 			name: "apac 3→5 members, voters us 3→2, apac 2→3",
 			old:  defaults,
-			new: func() *schema.Topology {
+			new: func() *model.Topology {
 				return edit(t, "../regions", map[string][]string{
 					"apac.cue": {"members:  3", "members:  5\n\tvoters: 3"},
 					"us.cue":   {"members:  3", "members:  3\n\tvoters: 2"},
@@ -129,7 +129,7 @@ regions: %s: {
 			// Default → five regions: votes 3/2/2 become 2/2/1/1/1.
 			name: "default to five regions",
 			old:  defaults,
-			new: func() *schema.Topology {
+			new: func() *model.Topology {
 				return edit(t, "../regions", nil, map[string]string{
 					"sa.cue":  region("sa", "sa-east-1", "10.3.0.0/16", 3, 4, 1),
 					"usw.cue": region("usw", "us-west-2", "10.4.0.0/16", 4, 3, 2),
@@ -141,7 +141,7 @@ regions: %s: {
 			// gains one.
 			name: "five regions minus sae",
 			old:  load(t, readDir(t, "../golden/five-regions/input")),
-			new: func() *schema.Topology {
+			new: func() *model.Topology {
 				files := readDir(t, "../golden/five-regions/input")
 				delete(files, "sae.cue")
 				return load(t, files)
@@ -152,7 +152,7 @@ regions: %s: {
 			// One member → three: 1 → 3 voters, one at a time.
 			name: "one member to three",
 			old:  load(t, readDir(t, "../golden/one-member/input")),
-			new: func() *schema.Topology {
+			new: func() *model.Topology {
 				return edit(t, "../golden/one-member/input", map[string][]string{"solo.cue": {"members:  1", "members:  3"}}, nil)
 			},
 			steps: []string{"01-add-voter-global-rs-solo-1", "02-add-voter-global-rs-solo-2"},
@@ -161,7 +161,7 @@ regions: %s: {
 			// Two regions (us 3, eu 2 voters) + a third: 7 voters, eu 3.
 			name: "two regions plus one",
 			old:  load(t, readDir(t, "../golden/two-regions/input")),
-			new: func() *schema.Topology {
+			new: func() *model.Topology {
 				return edit(t, "../golden/two-regions/input", nil, map[string]string{
 					"ap.cue": strings.Replace(region("ap", "ap-northeast-1", "10.30.0.0/16", 2, 5, 1), "package regions", "package topology", 1),
 				})

@@ -2,11 +2,13 @@ package schema
 
 import (
 	"strings"
+
+	"github.com/topogen/topogen/model"
 )
 
 // checkBackup resolves backup.storageRegion and rejects physical backups of
 // a server that cannot take them.
-func (c *checker) checkBackup(t *Topology) {
+func (c *checker) checkBackup(t *model.Topology) {
 	if len(t.Regions) == 0 {
 		return
 	}
@@ -21,8 +23,8 @@ func (c *checker) checkBackup(t *Topology) {
 		c.errorf([]string{"backup", "storageRegion"}, "name one of the regions: "+strings.Join(names, ", "),
 			"backup storage region %q is not a region of the topology", b.StorageRegion)
 	}
-	if b.Type == "physical" && !IsPerconaServer(t.MongoDB.Image) {
-		c.errorf([]string{"backup", "type"}, `use backup.type: "logical" (the default), or run Percona Server for MongoDB (mongodb.image: "`+PerconaServerImage+`:<version>")`,
+	if b.Type == "physical" && !model.IsPerconaServer(t.MongoDB.Image) {
+		c.errorf([]string{"backup", "type"}, `use backup.type: "logical" (the default), or run Percona Server for MongoDB (mongodb.image: "`+model.PerconaServerImage+`:<version>")`,
 			"physical backups need Percona Server for MongoDB, but mongodb.image is %q", t.MongoDB.Image)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
+
+	"github.com/topogen/topogen/model"
 )
 
 // parseCIDR reads a region's VPC block: IPv4, the network address, /16 to
@@ -32,7 +34,7 @@ func (c *checker) parseCIDR(s string, path []string) netip.Prefix {
 
 // checkCIDRsDisjoint: VPC peering needs disjoint CIDRs; report each
 // overlapping pair once, at the later region, naming both.
-func (c *checker) checkCIDRsDisjoint(t *Topology) {
+func (c *checker) checkCIDRsDisjoint(t *model.Topology) {
 	for i, a := range t.Regions {
 		for _, b := range t.Regions[i+1:] {
 			if a.CIDR.IsValid() && b.CIDR.IsValid() && a.CIDR.Overlaps(b.CIDR) {
@@ -44,7 +46,7 @@ func (c *checker) checkCIDRsDisjoint(t *Topology) {
 }
 
 // suggestCIDR finds a 10.x.0.0/bits block no region uses.
-func (c *checker) suggestCIDR(t *Topology, bits int) string {
+func (c *checker) suggestCIDR(t *model.Topology, bits int) string {
 	taken := slices.Clone(c.leftOut)
 	for _, r := range t.Regions {
 		if r.CIDR.IsValid() {

@@ -10,6 +10,8 @@ import (
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/parser"
+
+	"github.com/topogen/topogen/model"
 )
 
 // checkFiles checks what cue/load would otherwise drop or misreport: a
@@ -17,8 +19,8 @@ import (
 // the region it held vanishes from out/), a file of another package makes
 // the directory two packages, and NUL bytes or invalid UTF-8 give errors
 // without a field. Every file gets its own diagnostic.
-func checkFiles(dir string, files map[string][]byte) Diagnostics {
-	var diags Diagnostics
+func checkFiles(dir string, files map[string][]byte) model.Diagnostics {
+	var diags model.Diagnostics
 	pkgs := map[string]string{} // file → package
 	names := slices.Sorted(maps.Keys(files))
 	for _, n := range names {
@@ -26,13 +28,13 @@ func checkFiles(dir string, files map[string][]byte) Diagnostics {
 		file := displayPath(dir, n)
 		if i := bytes.IndexByte(b, 0); i >= 0 {
 			line, col := lineCol(b, i)
-			diags = append(diags, Diagnostic{Pos: Pos{File: file, Line: line, Col: col}, Summary: "the file holds a NUL byte, so it is not CUE text", Fix: "remove the byte (or the file, if it is not part of the topology)"})
+			diags = append(diags, model.Diagnostic{Pos: model.Pos{File: file, Line: line, Col: col}, Summary: "the file holds a NUL byte, so it is not CUE text", Fix: "remove the byte (or the file, if it is not part of the topology)"})
 			continue
 		}
 		if !utf8.Valid(b) {
 			i := invalidUTF8(b)
 			line, col := lineCol(b, i)
-			diags = append(diags, Diagnostic{Pos: Pos{File: file, Line: line, Col: col}, Summary: "the file is not valid UTF-8", Fix: "save it as UTF-8"})
+			diags = append(diags, model.Diagnostic{Pos: model.Pos{File: file, Line: line, Col: col}, Summary: "the file is not valid UTF-8", Fix: "save it as UTF-8"})
 			continue
 		}
 		f, err := parser.ParseFile(file, b, parser.PackageClauseOnly)
@@ -40,12 +42,12 @@ func checkFiles(dir string, files map[string][]byte) Diagnostics {
 			for _, e := range errors.Errors(err) {
 				format, args := e.Msg()
 				p := e.Position()
-				diags = append(diags, Diagnostic{Pos: Pos{File: file, Line: p.Line(), Col: p.Column()}, Summary: "syntax error: " + fmt.Sprintf(format, args...), Fix: "fix the CUE syntax"})
+				diags = append(diags, model.Diagnostic{Pos: model.Pos{File: file, Line: p.Line(), Col: p.Column()}, Summary: "syntax error: " + fmt.Sprintf(format, args...), Fix: "fix the CUE syntax"})
 			}
 			continue
 		}
 		if f.PackageName() == "" {
-			diags = append(diags, Diagnostic{Pos: Pos{File: file, Line: 1, Col: 1}, Summary: "the file has no package clause, so CUE would leave it out of the topology", Fix: "add the package clause the other files have as its first line, e.g. `package regions`"})
+			diags = append(diags, model.Diagnostic{Pos: model.Pos{File: file, Line: 1, Col: 1}, Summary: "the file has no package clause, so CUE would leave it out of the topology", Fix: "add the package clause the other files have as its first line, e.g. `package regions`"})
 			continue
 		}
 		pkgs[n] = f.PackageName()
@@ -68,7 +70,7 @@ func checkFiles(dir string, files map[string][]byte) Diagnostics {
 			continue
 		}
 		f, _ := parser.ParseFile(n, files[n], parser.PackageClauseOnly)
-		pos := Pos{File: displayPath(dir, n), Line: 1, Col: 1}
+		pos := model.Pos{File: displayPath(dir, n), Line: 1, Col: 1}
 		if f != nil {
 			for _, d := range f.Decls {
 				if pk, ok := d.(*ast.Package); ok && pk.Name.Pos().IsValid() {
@@ -76,7 +78,7 @@ func checkFiles(dir string, files map[string][]byte) Diagnostics {
 				}
 			}
 		}
-		diags = append(diags, Diagnostic{Pos: pos, Summary: fmt.Sprintf("the file is package %s, the other files package %s; a topology is one package", p, main), Fix: fmt.Sprintf("write `package %s`, or move the file out of the topology directory", main)})
+		diags = append(diags, model.Diagnostic{Pos: pos, Summary: fmt.Sprintf("the file is package %s, the other files package %s; a topology is one package", p, main), Fix: fmt.Sprintf("write `package %s`, or move the file out of the topology directory", main)})
 	}
 	return diags
 }

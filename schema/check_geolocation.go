@@ -2,13 +2,15 @@ package schema
 
 import (
 	"fmt"
+
+	"github.com/topogen/topogen/model"
 )
 
 // checkGeolocations: Route53 holds one geolocation record per location and
 // name, so a continent or country can be served by one region only (a
 // country inside a continent another region serves is fine: the more
 // specific location wins).
-func (c *checker) checkGeolocations(t *Topology) {
+func (c *checker) checkGeolocations(t *model.Topology) {
 	for _, kind := range []string{"continents", "countries"} {
 		servedBy := map[string]string{}
 		for _, r := range t.Regions {

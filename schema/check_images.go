@@ -3,6 +3,8 @@ package schema
 import (
 	"regexp"
 	"strings"
+
+	"github.com/topogen/topogen/model"
 )
 
 // patchTag: a tag naming a patch release ("7.0.40", "v0.53.0",
@@ -13,7 +15,7 @@ var patchTag = regexp.MustCompile(`^v?[0-9]+\.[0-9]+\.[0-9]+([-.][0-9A-Za-z.-]+)
 // digest: a floating tag ("mongo:7.0", "latest") gives a node pulling it
 // later another mongod than the one reviewed, and pods of one StatefulSet
 // can run different builds.
-func (c *checker) checkImages(t *Topology) {
+func (c *checker) checkImages(t *model.Topology) {
 	for _, img := range []struct {
 		path []string
 		ref  string

@@ -1,10 +1,13 @@
 package schema
 
-import "cmp"
+import (
+	"cmp"
+	"github.com/topogen/topogen/model"
+)
 
 // checkJurisdiction: one replica set copies every document to every member,
 // so data bound to a jurisdiction cannot share a set with other regions.
-func (c *checker) checkJurisdiction(t *Topology) {
+func (c *checker) checkJurisdiction(t *model.Topology) {
 	for _, r := range t.Regions {
 		if r.Jurisdiction == "" {
 			continue

@@ -3,6 +3,8 @@ package schema
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/topogen/topogen/model"
 )
 
 // reservedRegionNames are names the generators already use where a region
@@ -10,13 +12,13 @@ import (
 // and gen agree (a region "global" used to pass vet and fail in the
 // terraform generator, with no position).
 var reservedRegionNames = map[string]string{
-	PatchesAll: "patches/" + PatchesAll + "/ holds the patches for every region, so patches/all could not hold this region's",
-	"global":   "the Terraform provider of the global resources has the alias \"global\" and the SLO rules label the all-regions scope \"global\"",
+	model.PatchesAll: "patches/" + model.PatchesAll + "/ holds the patches for every region, so patches/all could not hold this region's",
+	"global":         "the Terraform provider of the global resources has the alias \"global\" and the SLO rules label the all-regions scope \"global\"",
 }
 
 // checkRegionNames reports reserved region names, with a suggestion that
 // is valid and free.
-func (c *checker) checkRegionNames(t *Topology) {
+func (c *checker) checkRegionNames(t *model.Topology) {
 	for _, r := range t.Regions {
 		why, ok := reservedRegionNames[r.Name]
 		if !ok {
@@ -30,7 +32,7 @@ func (c *checker) checkRegionNames(t *Topology) {
 // freeRegionName returns base, or base with a number, that is a valid
 // region name (a DNS label short enough for the pod names) no region of t
 // uses and no generator reserves.
-func freeRegionName(t *Topology, base string) string {
+func freeRegionName(t *model.Topology, base string) string {
 	maxLen := 63 - len(t.ReplicaSet.Name) - len("--") - 2
 	used := func(n string) bool {
 		if _, ok := t.Region(n); ok {

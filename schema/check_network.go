@@ -3,6 +3,8 @@ package schema
 import (
 	"fmt"
 	"net/netip"
+
+	"github.com/topogen/topogen/model"
 )
 
 // eksServiceCIDRs are the blocks EKS takes the cluster's Service IPs from
@@ -18,7 +20,7 @@ var eksServiceCIDRs = []netip.Prefix{
 	netip.MustParsePrefix("172.20.0.0/16"),
 }
 
-func (c *checker) checkServiceCIDRs(t *Topology) {
+func (c *checker) checkServiceCIDRs(t *model.Topology) {
 	for _, r := range t.Regions {
 		if !r.CIDR.IsValid() {
 			continue

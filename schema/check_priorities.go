@@ -1,8 +1,10 @@
 package schema
 
+import "github.com/topogen/topogen/model"
+
 // checkPriorities: the preference must be a strict order, with at least
 // one region whose members can become primary (mongodb-facts.md §1.3).
-func (c *checker) checkPriorities(t *Topology) {
+func (c *checker) checkPriorities(t *model.Topology) {
 	byPriority := map[int]string{}
 	electable := false
 	for _, r := range t.Regions {

@@ -5,6 +5,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/api/resource"
 
+	"github.com/topogen/topogen/model"
 	"github.com/topogen/topogen/sizing"
 )
 
@@ -16,7 +17,7 @@ import (
 // pod that does not fit stays Pending: the node group has one node per
 // member, so nothing else could take it. Unknown instance types are
 // refused: the check would otherwise pass anything.
-func (c *checker) checkSizing(t *Topology) {
+func (c *checker) checkSizing(t *model.Topology) {
 	for _, r := range t.Regions {
 		sp := []string{"regions", r.Name, "sizing"}
 		sz := r.Sizing

@@ -1,6 +1,9 @@
 package schema
 
-import "fmt"
+import (
+	"fmt"
+	"github.com/topogen/topogen/model"
+)
 
 // minStorageBytes is the smallest volume worth creating: EBS gp2/gp3
 // volumes are 1 GiB to 16 TiB (Amazon EBS User Guide, "Amazon EBS volume
@@ -11,14 +14,14 @@ const minStorageBytes = 1 << 30
 // least 1 GiB; a volume not larger than the oplog mongod keeps on it
 // (mongodb.oplogSizeMB, MongoDB's replication.oplogSizeMB: the oplog grows
 // to that size on the data volume) is a warning.
-func (c *checker) checkStorage(t *Topology) {
+func (c *checker) checkStorage(t *model.Topology) {
 	oplog := float64(t.MongoDB.OplogSizeMB) * (1 << 20)
 	for _, r := range t.Regions {
 		path := []string{"regions", r.Name, "sizing", "storageSize"}
 		if r.Sizing.StorageSize == "" {
 			continue
 		}
-		b, err := ParseQuantity(r.Sizing.StorageSize)
+		b, err := model.ParseQuantity(r.Sizing.StorageSize)
 		switch {
 		case err != nil:
 			c.errorf(path, `write a byte quantity, e.g. "1Ti"`, "%v", err)

@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/topogen/topogen/model"
 )
 
 // checkURLs rejects credentials written into a URL field: every generated
@@ -12,7 +14,7 @@ import (
 // copied into the Argo CD and Flux objects. An ssh user without a password
 // (ssh://git@…, git@host:path) is a user name, not a secret, and stays
 // allowed.
-func (c *checker) checkURLs(t *Topology) {
+func (c *checker) checkURLs(t *model.Topology) {
 	type field struct {
 		path  []string
 		value string

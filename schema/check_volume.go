@@ -3,6 +3,8 @@ package schema
 import (
 	"fmt"
 	"slices"
+
+	"github.com/topogen/topogen/model"
 )
 
 // gp3 limits (Amazon EBS User Guide, "General Purpose SSD volumes", gp3):
@@ -16,9 +18,9 @@ const (
 
 // checkVolumePerformance checks the ratios CUE cannot: IOPS against the
 // volume size, throughput against IOPS.
-func (c *checker) checkVolumePerformance(s Sizing, path []string) {
+func (c *checker) checkVolumePerformance(s model.Sizing, path []string) {
 	sp := append(slices.Clone(path), "sizing")
-	if size, err := ParseQuantity(s.StorageSize); err == nil {
+	if size, err := model.ParseQuantity(s.StorageSize); err == nil {
 		gib := int64(size) >> 30
 		if max := gib * gp3IOPSPerGiB; int64(s.IOPS) > max {
 			c.errorf(append(sp, "iops"), fmt.Sprintf("lower iops to at most %d, or raise storageSize to at least %dGi", max, (int64(s.IOPS)+gp3IOPSPerGiB-1)/gp3IOPSPerGiB),

@@ -3,6 +3,8 @@ package schema
 import (
 	"strings"
 	"testing"
+
+	"github.com/topogen/topogen/model"
 )
 
 // TestVolumePerformance: the gp3 ratios (Amazon EBS User Guide, gp3: at
@@ -21,7 +23,7 @@ func TestVolumePerformance(t *testing.T) {
 		{"1Ti", 3000, 751, "throughput"},
 	} {
 		ch := &checker{}
-		ch.checkVolumePerformance(Sizing{StorageSize: c.size, IOPS: c.iops, Throughput: c.throughput}, []string{"regions", "us"})
+		ch.checkVolumePerformance(model.Sizing{StorageSize: c.size, IOPS: c.iops, Throughput: c.throughput}, []string{"regions", "us"})
 		var got string
 		if len(ch.diags) > 0 {
 			got = ch.diags[0].Path[strings.LastIndex(ch.diags[0].Path, ".")+1:]

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"cuelang.org/go/cue"
+
+	"github.com/topogen/topogen/model"
 )
 
 // checker collects diagnostics positioned at CUE values.
@@ -15,7 +17,7 @@ type checker struct {
 	v         cue.Value
 	dir       string
 	userFiles map[string]bool // display names of the topology's files
-	diags     Diagnostics
+	diags     model.Diagnostics
 	// partial: the topology has CUE errors and only its valid regions are
 	// checked (parts.check), so checks of the whole are skipped.
 	partial bool
@@ -49,7 +51,7 @@ func isListField(name string) bool {
 // pos is the position of the value at path in the user's files, falling back
 // to the closest parent the user wrote (a defaulted value sits in the schema),
 // or to the first field under it the user wrote (for "regions").
-func (c *checker) pos(path ...string) Pos {
+func (c *checker) pos(path ...string) model.Pos {
 	if len(path) == 1 && path[0] == "regions" {
 		// The regions map spans files; point at the first region's file.
 		if it, err := c.v.LookupPath(sel("regions")).Fields(); err == nil && it.Next() {
@@ -87,15 +89,15 @@ func (c *checker) pos(path ...string) Pos {
 			}
 		}
 	}
-	return Pos{File: filepath.ToSlash(c.dir)}
+	return model.Pos{File: filepath.ToSlash(c.dir)}
 }
 
-func (c *checker) userPos(v cue.Value) (Pos, bool) {
+func (c *checker) userPos(v cue.Value) (model.Pos, bool) {
 	p := v.Pos()
 	if p.IsValid() && c.userFiles[p.Filename()] {
-		return Pos{File: p.Filename(), Line: p.Line(), Col: p.Column()}, true
+		return model.Pos{File: p.Filename(), Line: p.Line(), Col: p.Column()}, true
 	}
-	return Pos{}, false
+	return model.Pos{}, false
 }
 
 // pathString renders a field path the way CUE prints it (quoting names that
@@ -103,16 +105,16 @@ func (c *checker) userPos(v cue.Value) (Pos, bool) {
 func pathString(path ...string) string { return sel(path...).String() }
 
 func (c *checker) errorf(path []string, fix, format string, args ...any) {
-	c.diags = append(c.diags, Diagnostic{Severity: Error, Pos: c.pos(path...), Path: pathString(path...), Summary: fmt.Sprintf(format, args...), Fix: fix})
+	c.diags = append(c.diags, model.Diagnostic{Severity: model.Error, Pos: c.pos(path...), Path: pathString(path...), Summary: fmt.Sprintf(format, args...), Fix: fix})
 }
 
 func (c *checker) warnf(path []string, fix, format string, args ...any) {
-	c.diags = append(c.diags, Diagnostic{Severity: Warning, Pos: c.pos(path...), Path: pathString(path...), Summary: fmt.Sprintf(format, args...), Fix: fix})
+	c.diags = append(c.diags, model.Diagnostic{Severity: model.Warning, Pos: c.pos(path...), Path: pathString(path...), Summary: fmt.Sprintf(format, args...), Fix: fix})
 }
 
 // duration parses a #Duration ("50ms", "1m", "30d").
 func (c *checker) duration(s string, path ...string) time.Duration {
-	d, err := ParseDuration(s)
+	d, err := model.ParseDuration(s)
 	if err != nil {
 		c.errorf(path, `write a whole number and one unit of ms, s, m, h or d, e.g. "1m"`, "%q is not a duration", s)
 	}

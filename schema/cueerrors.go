@@ -7,16 +7,18 @@ import (
 
 	"cuelang.org/go/cue/errors"
 	"cuelang.org/go/cue/token"
+
+	"github.com/topogen/topogen/model"
 )
 
 // cueDiagnostics turns CUE's errors into Diagnostics, positioned in the
 // user's files where CUE knows such a position, with a hint how to fix.
-func cueDiagnostics(err error, fromFS func(string) string) Diagnostics {
-	var out Diagnostics
+func cueDiagnostics(err error, fromFS func(string) string) model.Diagnostics {
+	var out model.Diagnostics
 	for _, e := range errors.Errors(err) {
 		format, args := e.Msg()
 		msg := fmt.Sprintf(format, args...)
-		d := Diagnostic{
+		d := model.Diagnostic{
 			Pos:     userPos(e, fromFS),
 			Path:    strings.TrimPrefix(strings.Join(e.Path(), "."), "#Topology."),
 			Summary: msg,
@@ -38,7 +40,7 @@ var (
 // line, a "conflicting values 27017 and 80" against the default, and the
 // real reason ("out of bound >=1024"). Only the real reason stays, one
 // line per field.
-func collapseDisjunctions(ds Diagnostics) Diagnostics {
+func collapseDisjunctions(ds model.Diagnostics) model.Diagnostics {
 	marked := map[string]bool{}
 	for _, d := range ds {
 		if reDisjunction.MatchString(d.Summary) {
@@ -48,13 +50,13 @@ func collapseDisjunctions(ds Diagnostics) Diagnostics {
 	if len(marked) == 0 {
 		return ds
 	}
-	byPath := map[string]Diagnostics{}
+	byPath := map[string]model.Diagnostics{}
 	for _, d := range ds {
 		if marked[d.Path] && !reDisjunction.MatchString(d.Summary) {
 			byPath[d.Path] = append(byPath[d.Path], d)
 		}
 	}
-	var out Diagnostics
+	var out model.Diagnostics
 	done := map[string]bool{}
 	for _, d := range ds {
 		if !marked[d.Path] {
@@ -66,11 +68,13 @@ func collapseDisjunctions(ds Diagnostics) Diagnostics {
 		}
 		done[d.Path] = true
 		group := byPath[d.Path]
-		var best Diagnostics
-		for _, pick := range []func(Diagnostic) bool{
-			func(g Diagnostic) bool { return reOutOfBounds.MatchString(g.Summary) || reRegex.MatchString(g.Summary) },
-			func(g Diagnostic) bool { return reTypeOperand.MatchString(g.Summary) },
-			func(Diagnostic) bool { return true },
+		var best model.Diagnostics
+		for _, pick := range []func(model.Diagnostic) bool{
+			func(g model.Diagnostic) bool {
+				return reOutOfBounds.MatchString(g.Summary) || reRegex.MatchString(g.Summary)
+			},
+			func(g model.Diagnostic) bool { return reTypeOperand.MatchString(g.Summary) },
+			func(model.Diagnostic) bool { return true },
 		} {
 			for _, g := range group {
 				if pick(g) {
@@ -84,7 +88,7 @@ func collapseDisjunctions(ds Diagnostics) Diagnostics {
 		if len(best) == 0 {
 			d.Summary = "the value matches none of the values the schema allows"
 			d.Fix = "use a value of the documented type and bounds, or remove the field to get the default"
-			best = Diagnostics{d}
+			best = model.Diagnostics{d}
 		}
 		out = append(out, best...)
 	}
@@ -93,13 +97,13 @@ func collapseDisjunctions(ds Diagnostics) Diagnostics {
 
 // userPos prefers a position in the topology's own files over one in the
 // embedded schema: the user can only edit the former.
-func userPos(e errors.Error, fromFS func(string) string) Pos {
+func userPos(e errors.Error, fromFS func(string) string) model.Pos {
 	var candidates []token.Pos
 	if p := e.Position(); p.IsValid() {
 		candidates = append(candidates, p)
 	}
 	candidates = append(candidates, e.InputPositions()...)
-	var first Pos
+	var first model.Pos
 	for _, p := range candidates {
 		if !p.IsValid() {
 			continue
@@ -117,12 +121,12 @@ func userPos(e errors.Error, fromFS func(string) string) Pos {
 
 // toPos converts a CUE position; CUE already applied FromFSPath to names of
 // files it loaded, so only names still inside the virtual tree are mapped.
-func toPos(p token.Pos, fromFS func(string) string) Pos {
+func toPos(p token.Pos, fromFS func(string) string) model.Pos {
 	name := p.Filename()
 	if fromFS != nil && (strings.HasPrefix(name, "/"+virtTopologyDir+"/") || strings.HasPrefix(name, "/"+virtSchemaDir+"/")) {
 		name = fromFS(name)
 	}
-	return Pos{File: name, Line: p.Line(), Col: p.Column()}
+	return model.Pos{File: name, Line: p.Line(), Col: p.Column()}
 }
 
 var (

@@ -3,6 +3,8 @@ package schema
 import (
 	"os"
 	"testing"
+
+	"github.com/topogen/topogen/model"
 )
 
 // FuzzLoad feeds arbitrary CUE to the loader next to the default topology:
@@ -28,7 +30,7 @@ func FuzzLoad(f *testing.F) {
 			t.Fatalf("no topology and no error")
 		}
 		if topo != nil {
-			if v := topo.Voters(); v < 1 || v > MaxVoters {
+			if v := topo.Voters(); v < 1 || v > model.MaxVoters {
 				t.Fatalf("accepted %d voters", v)
 			}
 		}

@@ -15,6 +15,8 @@ import (
 	cuebuild "cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/cuecontext"
 	"cuelang.org/go/cue/load"
+
+	"github.com/topogen/topogen/model"
 )
 
 // schemaFiles is the topology language, compiled into the binary so that a
@@ -42,7 +44,7 @@ const (
 // subdirectories), validates it and resolves the model. Diagnostics hold
 // every problem found, errors and warnings; the topology is nil when any is
 // an error.
-func Load(dir string) (*Topology, Diagnostics) {
+func Load(dir string) (*model.Topology, model.Diagnostics) {
 	files, diags := ReadFiles(dir)
 	if diags.HasErrors() {
 		return nil, diags
@@ -61,11 +63,11 @@ func Load(dir string) (*Topology, Diagnostics) {
 
 // ReadFiles reads the topology package's files in dir (its *.cue files,
 // not subdirectories), keyed by base name, for LoadFiles.
-func ReadFiles(dir string) (map[string][]byte, Diagnostics) {
+func ReadFiles(dir string) (map[string][]byte, model.Diagnostics) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, Diagnostics{{
-			Pos:     Pos{File: filepath.ToSlash(dir)},
+		return nil, model.Diagnostics{{
+			Pos:     model.Pos{File: filepath.ToSlash(dir)},
 			Summary: "cannot read topology directory: " + unwrapPathError(err),
 			Fix:     "pass the directory holding the topology's .cue files with -t, or create one with `topogen init DIR`",
 		}}
@@ -77,7 +79,7 @@ func ReadFiles(dir string) (map[string][]byte, Diagnostics) {
 		}
 		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
-			return nil, Diagnostics{{Pos: Pos{File: displayPath(dir, e.Name())}, Summary: "cannot read file: " + unwrapPathError(err)}}
+			return nil, model.Diagnostics{{Pos: model.Pos{File: displayPath(dir, e.Name())}, Summary: "cannot read file: " + unwrapPathError(err)}}
 		}
 		files[e.Name()] = b
 	}
@@ -86,10 +88,10 @@ func ReadFiles(dir string) (map[string][]byte, Diagnostics) {
 
 // LoadFiles is Load over in-memory files, keyed by base name; dir is only
 // used to name files in diagnostics.
-func LoadFiles(dir string, files map[string][]byte) (*Topology, Diagnostics) {
+func LoadFiles(dir string, files map[string][]byte) (*model.Topology, model.Diagnostics) {
 	if len(files) == 0 {
-		return nil, Diagnostics{{
-			Pos:     Pos{File: filepath.ToSlash(dir)},
+		return nil, model.Diagnostics{{
+			Pos:     model.Pos{File: filepath.ToSlash(dir)},
 			Summary: "no .cue files found",
 			Fix:     "point -t at a topology directory, or create one with `topogen init DIR`",
 		}}
@@ -106,7 +108,7 @@ func LoadFiles(dir string, files map[string][]byte) (*Topology, Diagnostics) {
 
 // build loads the package, unifies it with #Topology and checks it is
 // concrete. Every CUE error becomes a Diagnostic.
-func build(dir string, files map[string][]byte) (cue.Value, Diagnostics) {
+func build(dir string, files map[string][]byte) (cue.Value, model.Diagnostics) {
 	mfs := fstest.MapFS{
 		"cue.mod/module.cue": {Data: []byte(moduleFile)},
 	}
@@ -133,7 +135,7 @@ func build(dir string, files map[string][]byte) (cue.Value, Diagnostics) {
 	}
 	insts := load.Instances([]string{"."}, cfg)
 	if len(insts) != 1 {
-		return cue.Value{}, Diagnostics{{Pos: Pos{File: filepath.ToSlash(dir)}, Summary: fmt.Sprintf("expected one CUE package, found %d", len(insts)), Fix: "give every .cue file in the directory the same package clause"}}
+		return cue.Value{}, model.Diagnostics{{Pos: model.Pos{File: filepath.ToSlash(dir)}, Summary: fmt.Sprintf("expected one CUE package, found %d", len(insts)), Fix: "give every .cue file in the directory the same package clause"}}
 	}
 	if err := insts[0].Err; err != nil {
 		return cue.Value{}, cueDiagnostics(err, fromFS)
@@ -156,7 +158,7 @@ func build(dir string, files map[string][]byte) (cue.Value, Diagnostics) {
 		schemaInst = load.Instances([]string{"/" + virtSchemaDir}, &load.Config{FS: mfs, ModuleRoot: "/", Dir: "/", FromFSPath: fromFS})[0]
 	}
 	if err := schemaInst.Err; err != nil {
-		return cue.Value{}, Diagnostics{{Summary: "internal error: the embedded schema does not load: " + err.Error()}}
+		return cue.Value{}, model.Diagnostics{{Summary: "internal error: the embedded schema does not load: " + err.Error()}}
 	}
 	def := ctx.BuildInstance(schemaInst).LookupPath(cue.ParsePath("#Topology"))
 	v = def.Unify(v)

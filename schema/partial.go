@@ -5,6 +5,8 @@ import (
 	"net/netip"
 
 	"cuelang.org/go/cue"
+
+	"github.com/topogen/topogen/model"
 )
 
 // parts is a topology with CUE errors cut into its top-level fields and
@@ -13,7 +15,7 @@ import (
 // parts that are valid.
 type parts struct {
 	// diags are the parts' CUE errors.
-	diags Diagnostics
+	diags model.Diagnostics
 	// valid holds each valid top-level field as JSON; "regions" holds the
 	// valid regions.
 	valid map[string]json.RawMessage
@@ -84,7 +86,7 @@ func splitParts(def, v cue.Value, fromFS func(string) string) parts {
 // Regions with errors are left out, and checks of the whole (region count,
 // votes, ids) are skipped. Only errors are returned: warnings wait for a
 // topology CUE accepts.
-func (p parts) check(v cue.Value, dir string, userFiles map[string]bool) Diagnostics {
+func (p parts) check(v cue.Value, dir string, userFiles map[string]bool) model.Diagnostics {
 	if !p.complete {
 		return nil
 	}
@@ -102,7 +104,7 @@ func (p parts) check(v cue.Value, dir string, userFiles map[string]bool) Diagnos
 }
 
 // appendNew appends the diagnostics of more that ds does not hold yet.
-func appendNew(ds, more Diagnostics) Diagnostics {
+func appendNew(ds, more model.Diagnostics) model.Diagnostics {
 	seen := map[string]bool{}
 	for _, d := range ds {
 		seen[d.Path+"\x00"+d.Summary] = true

@@ -1,5 +1,7 @@
 package schema
 
+import "github.com/topogen/topogen/model"
+
 // raw* mirror the CUE schema one to one; they are what cue.Value.Decode
 // fills before the semantic checks turn them into the model.
 
@@ -16,7 +18,7 @@ type rawTopology struct {
 	Monitoring rawMonitoring        `json:"monitoring"`
 	Delivery   rawDelivery          `json:"delivery"`
 	Analysis   rawAnalysis          `json:"analysis"`
-	Addons     Addons               `json:"addons"`
+	Addons     model.Addons         `json:"addons"`
 }
 
 type rawReplicaSet struct {
@@ -148,7 +150,7 @@ type rawTerraform struct {
 		LogRetentionDays  int               `json:"logRetentionDays"`
 		AddonVersions     map[string]string `json:"addonVersions"`
 	} `json:"eks"`
-	AlarmSubscriptions []AlarmSubscription `json:"alarmSubscriptions"`
+	AlarmSubscriptions []model.AlarmSubscription `json:"alarmSubscriptions"`
 }
 
 type rawMonitoring struct {

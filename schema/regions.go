@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/topogen/topogen/model"
 )
 
 // dnsLabel is an RFC 1123 label: region names become directories, object
@@ -17,7 +19,7 @@ var dnsLabel = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$`)
 // resolveRegions builds each region in lexical order and checks what CUE
 // cannot: names, ids, cloud regions, zones, voters and the checks of the
 // whole set of regions.
-func (c *checker) resolveRegions(t *Topology, raw rawTopology) {
+func (c *checker) resolveRegions(t *model.Topology, raw rawTopology) {
 	names := slices.Sorted(maps.Keys(raw.Regions))
 	if len(names) == 0 && !c.partial {
 		c.errorf([]string{"regions"}, `add at least one region, e.g. regions: us: {...} (see regions/us.cue)`, "a topology needs at least one region")
@@ -38,7 +40,7 @@ func (c *checker) resolveRegions(t *Topology, raw rawTopology) {
 			c.errorf(path, fmt.Sprintf("use at most %d characters", maxRegionLen),
 				"region name %q is too long: pod name %s-%s-NN must be a DNS label of at most 63 characters", name, t.ReplicaSet.Name, name)
 		}
-		reg := Region{
+		reg := model.Region{
 			Name:         name,
 			ID:           i,
 			CloudRegion:  r.CloudRegion,
@@ -48,10 +50,10 @@ func (c *checker) resolveRegions(t *Topology, raw rawTopology) {
 			Continents:   slices.Sorted(slices.Values(r.Serves.Continents)),
 			Countries:    slices.Sorted(slices.Values(r.Serves.Countries)),
 			Jurisdiction: r.Jurisdiction,
-			DNSZone:      DNSZone(name, t.DNS.Domain),
+			DNSZone:      model.DNSZone(name, t.DNS.Domain),
 			Prometheus:   cmp.Or(r.Prometheus, "prometheus."+name+"."+t.DNS.Domain+":9090"),
-			Cluster: Cluster{
-				ArgoCDName:       cmp.Or(r.Cluster.ArgoCDCluster, RegionalName(t.Name, name)),
+			Cluster: model.Cluster{
+				ArgoCDName:       cmp.Or(r.Cluster.ArgoCDCluster, model.RegionalName(t.Name, name)),
 				Server:           r.Cluster.Server,
 				KubeConfigSecret: r.Cluster.KubeConfigSecret,
 			},
@@ -94,13 +96,13 @@ func (c *checker) resolveRegions(t *Topology, raw rawTopology) {
 		reg.CIDR = c.parseCIDR(r.CIDR, append(path, "cidr"))
 		reg.Sizing = c.resolveSizing(r, path)
 		if reg.CIDR.IsValid() {
-			reg.Subnets = CarveSubnets(reg.CIDR, reg.Zones)
+			reg.Subnets = model.CarveSubnets(reg.CIDR, reg.Zones)
 		}
 		t.Regions = append(t.Regions, reg)
 	}
-	if total > MaxMembers { // also among the valid regions of a partial check
+	if total > model.MaxMembers { // also among the valid regions of a partial check
 		c.errorf([]string{"regions"}, "lower members in some regions (votes: 0 members still count)",
-			"the regions hold %d members in all; a replica set has at most %d (mongodb-facts.md §1.3)", total, MaxMembers)
+			"the regions hold %d members in all; a replica set has at most %d (mongodb-facts.md §1.3)", total, model.MaxMembers)
 	}
 	c.checkCIDRsDisjoint(t)
 	c.checkGeolocations(t)

@@ -7,30 +7,32 @@ import (
 	"time"
 
 	"cuelang.org/go/cue"
+
+	"github.com/topogen/topogen/model"
 )
 
 // resolve decodes the validated value, runs the semantic checks and builds
 // the model.
-func resolve(v cue.Value, dir string, userFiles map[string]bool) (*Topology, Diagnostics) {
+func resolve(v cue.Value, dir string, userFiles map[string]bool) (*model.Topology, model.Diagnostics) {
 	var raw rawTopology
 	if err := v.Decode(&raw); err != nil {
-		return nil, Diagnostics{{Pos: Pos{File: filepath.ToSlash(dir)}, Summary: "cannot decode topology: " + err.Error()}}
+		return nil, model.Diagnostics{{Pos: model.Pos{File: filepath.ToSlash(dir)}, Summary: "cannot decode topology: " + err.Error()}}
 	}
 	c := &checker{v: v, dir: dir, userFiles: userFiles}
 	return c.resolveRaw(raw)
 }
 
 // resolveRaw checks the decoded topology and builds the model.
-func (c *checker) resolveRaw(raw rawTopology) (*Topology, Diagnostics) {
-	t := &Topology{
+func (c *checker) resolveRaw(raw rawTopology) (*model.Topology, model.Diagnostics) {
+	t := &model.Topology{
 		Name: raw.Name,
-		ReplicaSet: ReplicaSet{
+		ReplicaSet: model.ReplicaSet{
 			Name:     raw.ReplicaSet.Name,
-			Settings: ReplicaSetSettings(raw.ReplicaSet.Settings),
+			Settings: model.ReplicaSetSettings(raw.ReplicaSet.Settings),
 		},
 		MongoDB: resolveMongoDB(raw.MongoDB),
-		DNS:     DNS(raw.DNS),
-		Kubernetes: Kubernetes{
+		DNS:     model.DNS(raw.DNS),
+		Kubernetes: model.Kubernetes{
 			Namespace:           raw.Kubernetes.Namespace,
 			AppNamespace:        raw.Kubernetes.AppNamespace,
 			MonitoringNamespace: raw.Kubernetes.MonitoringNamespace,
@@ -38,16 +40,16 @@ func (c *checker) resolveRaw(raw rawTopology) (*Topology, Diagnostics) {
 			ClientCIDRs:         c.clientCIDRs(raw.Kubernetes.ClientCIDRs),
 			TLSIssuerName:       raw.Kubernetes.TLSIssuer.Name,
 			TLSIssuerKind:       raw.Kubernetes.TLSIssuer.Kind,
-			ExternalSecrets:     ExternalSecrets(raw.Kubernetes.ExternalSecrets),
+			ExternalSecrets:     model.ExternalSecrets(raw.Kubernetes.ExternalSecrets),
 		},
-		Terraform: Terraform{
+		Terraform: model.Terraform{
 			AccountID:          raw.Terraform.AccountID,
 			EKSVersion:         raw.Terraform.EKSVersion,
 			StateBucket:        raw.Terraform.State.Bucket,
 			StateKey:           raw.Terraform.State.Key,
 			StateRegion:        raw.Terraform.State.Region,
 			BackupBucketPrefix: raw.Terraform.BackupBucketPrefix,
-			EKS: EKS{
+			EKS: model.EKS{
 				AdminPrincipals:   raw.Terraform.EKS.AdminPrincipals,
 				GitOpsPrincipal:   raw.Terraform.EKS.GitOpsPrincipal,
 				PublicAccessCIDRs: raw.Terraform.EKS.PublicAccessCIDRs,
@@ -56,12 +58,12 @@ func (c *checker) resolveRaw(raw rawTopology) (*Topology, Diagnostics) {
 			},
 			AlarmSubscriptions: raw.Terraform.AlarmSubscriptions,
 		},
-		Monitoring: Monitoring{
+		Monitoring: model.Monitoring{
 			RunbookBaseURL: strings.TrimSuffix(raw.Monitoring.RunbookBaseURL, "/"),
 			Alertmanagers:  raw.Monitoring.Alertmanagers,
 			SelectorLabels: raw.Monitoring.SelectorLabels,
 		},
-		Delivery: Delivery(raw.Delivery),
+		Delivery: model.Delivery(raw.Delivery),
 		Addons:   raw.Addons,
 	}
 	t.Monitoring.ScrapeInterval = c.duration(raw.Monitoring.ScrapeInterval, "monitoring", "scrapeInterval")
@@ -70,7 +72,7 @@ func (c *checker) resolveRaw(raw rawTopology) (*Topology, Diagnostics) {
 		c.errorf([]string{"delivery", "repoURL"}, `set delivery.gitSecret to the flux-system Secret holding the deploy key ("identity", "known_hosts"), or use an https URL`,
 			"Flux cannot clone the ssh repository %q without credentials", u)
 	}
-	t.SLO = SLO{
+	t.SLO = model.SLO{
 		Availability:    raw.SLO.Availability,
 		Period:          c.duration(raw.SLO.Period, "slo", "period"),
 		RPO:             c.duration(raw.SLO.RPO, "slo", "rpo"),
@@ -113,9 +115,9 @@ func (c *checker) resolveRaw(raw rawTopology) (*Topology, Diagnostics) {
 	return t, c.diags.Sort()
 }
 
-func resolveBackup(raw rawBackup) Backup {
-	every, _ := ParseDuration(raw.Every)
-	b := Backup{Every: every, Minute: raw.Minute, RetentionDays: raw.RetentionDays,
+func resolveBackup(raw rawBackup) model.Backup {
+	every, _ := model.ParseDuration(raw.Every)
+	b := model.Backup{Every: every, Minute: raw.Minute, RetentionDays: raw.RetentionDays,
 		PITR: raw.PITR, Type: raw.Type, Compression: raw.Compression, Image: raw.Image, StorageRegion: raw.StorageRegion}
 	hours := int(every / time.Hour)
 	if hours >= 24 {
@@ -126,8 +128,8 @@ func resolveBackup(raw rawBackup) Backup {
 	return b
 }
 
-func resolveAnalysis(raw rawAnalysis) Analysis {
-	a := Analysis{RTTMillis: map[string]map[string]float64{}, Accept: map[string]string{}, Acknowledge: map[string]string{}}
+func resolveAnalysis(raw rawAnalysis) model.Analysis {
+	a := model.Analysis{RTTMillis: map[string]map[string]float64{}, Accept: map[string]string{}, Acknowledge: map[string]string{}}
 	for from, row := range raw.RTTMillis {
 		for to, ms := range row {
 			for _, p := range [][2]string{{from, to}, {to, from}} {
@@ -150,10 +152,10 @@ func resolveAnalysis(raw rawAnalysis) Analysis {
 // resolveMongoDB: the image with its optional digest appended, so every
 // container running it (mongod, the init container, the tls-reloader)
 // pulls the same bytes.
-func resolveMongoDB(raw rawMongoDB) MongoDB {
+func resolveMongoDB(raw rawMongoDB) model.MongoDB {
 	img := raw.Image
 	if raw.ImageDigest != "" && !strings.Contains(img, "@") {
 		img += "@" + raw.ImageDigest
 	}
-	return MongoDB{Version: raw.Version, Image: img, ExporterImage: raw.ExporterImage, Port: raw.Port, OplogSizeMB: raw.OplogSizeMB}
+	return model.MongoDB{Version: raw.Version, Image: img, ExporterImage: raw.ExporterImage, Port: raw.Port, OplogSizeMB: raw.OplogSizeMB}
 }

@@ -3,14 +3,15 @@ package schema
 import (
 	"slices"
 
+	"github.com/topogen/topogen/model"
 	"github.com/topogen/topogen/sizing"
 )
 
 // resolveSizing builds a region's member sizing and checks the quantities:
 // parseable, limits equal to requests (Guaranteed QoS), room for
 // WiredTiger; the fit on the node is checkSizing's.
-func (c *checker) resolveSizing(r rawRegion, path []string) Sizing {
-	s := Sizing{
+func (c *checker) resolveSizing(r rawRegion, path []string) model.Sizing {
+	s := model.Sizing{
 		CPU:             r.Sizing.CPU,
 		CPULimit:        r.Sizing.CPULimit,
 		Memory:          r.Sizing.Memory,
@@ -24,8 +25,8 @@ func (c *checker) resolveSizing(r rawRegion, path []string) Sizing {
 	}
 	c.checkVolumePerformance(s, path)
 	sp := append(slices.Clone(path), "sizing")
-	req, err1 := ParseQuantity(s.Memory)
-	lim, err2 := ParseQuantity(s.MemoryLimit)
+	req, err1 := model.ParseQuantity(s.Memory)
+	lim, err2 := model.ParseQuantity(s.MemoryLimit)
 	if err1 != nil {
 		c.errorf(append(sp, "memory"), `write a byte quantity, e.g. "48Gi"`, "%v", err1)
 	}
@@ -47,8 +48,8 @@ func (c *checker) resolveSizing(r rawRegion, path []string) Sizing {
 		}
 	}
 	if s.CPULimit != "" {
-		cr, e1 := ParseQuantity(s.CPU)
-		cl, e2 := ParseQuantity(s.CPULimit)
+		cr, e1 := model.ParseQuantity(s.CPU)
+		cl, e2 := model.ParseQuantity(s.CPULimit)
 		if e1 == nil && e2 == nil && cl != cr {
 			c.errorf(append(sp, "cpuLimit"), "drop cpuLimit (cpu is the limit) and give cpu what mongod should have",
 				"cpuLimit %s differs from cpu %s: mongod runs with Guaranteed QoS, its CPU limit equals its request", s.CPULimit, s.CPU)

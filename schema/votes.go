@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+
+	"github.com/topogen/topogen/model"
 )
 
 // Vote assignment (mongodb-facts.md §1.3, §1.4, §4):
@@ -21,7 +23,7 @@ import (
 
 // assignVotes fills Region.Voters: pinned values as written, the others by
 // the round-robin above, for the largest odd total that fits.
-func (c *checker) assignVotes(t *Topology, raw rawTopology) {
+func (c *checker) assignVotes(t *model.Topology, raw rawTopology) {
 	pref := t.PreferredRegions()
 	pinned := 0
 	totalMembers := 0
@@ -32,7 +34,7 @@ func (c *checker) assignVotes(t *Topology, raw rawTopology) {
 		}
 	}
 	best := map[string]int{}
-	for target := min(MaxVoters, totalMembers); target >= 1; target-- {
+	for target := min(model.MaxVoters, totalMembers); target >= 1; target-- {
 		if target%2 == 0 || target < pinned {
 			continue
 		}
@@ -74,19 +76,19 @@ func (c *checker) assignVotes(t *Topology, raw rawTopology) {
 }
 
 // buildMembers lists every member in _id order.
-func buildMembers(t *Topology) []Member {
-	var ms []Member
+func buildMembers(t *model.Topology) []model.Member {
+	var ms []model.Member
 	for _, r := range t.Regions {
 		for i := range r.Members {
-			m := Member{
+			m := model.Member{
 				ID:      100*r.ID + i,
 				Region:  r.Name,
 				Ordinal: i,
-				Pod:     PodName(t.ReplicaSet.Name, r.Name, i),
+				Pod:     model.PodName(t.ReplicaSet.Name, r.Name, i),
 				Port:    t.MongoDB.Port,
 				Zone:    r.Zones[i%len(r.Zones)],
 			}
-			m.Host = MemberHost(m.Pod, r.DNSZone)
+			m.Host = model.MemberHost(m.Pod, r.DNSZone)
 			if i < r.Voters {
 				m.Votes = 1
 				m.Priority = r.Priority
@@ -94,13 +96,13 @@ func buildMembers(t *Topology) []Member {
 			ms = append(ms, m)
 		}
 	}
-	slices.SortFunc(ms, func(a, b Member) int { return cmp.Compare(a.ID, b.ID) })
+	slices.SortFunc(ms, func(a, b model.Member) int { return cmp.Compare(a.ID, b.ID) })
 	return ms
 }
 
 // checkVotes reports a vote layout mongod rejects or that loses the
 // majority with one region.
-func (c *checker) checkVotes(t *Topology, raw rawTopology) {
+func (c *checker) checkVotes(t *model.Topology, raw rawTopology) {
 	voters := t.Voters()
 	// Point at the pinned voters when there are any: that is what to edit.
 	at := []string{"regions"}
@@ -115,9 +117,9 @@ func (c *checker) checkVotes(t *Topology, raw rawTopology) {
 	case voters < 1:
 		c.errorf(at, "give at least one region voters > 0", "no member votes (%s): a replica set needs 1 to 7 voters", layout)
 		return
-	case voters > MaxVoters:
+	case voters > model.MaxVoters:
 		c.errorf(at, "lower pinned voters; members beyond 7 voters get votes: 0, priority: 0 automatically",
-			"%d voting members (%s): mongod allows at most %d (mongodb-facts.md §1.3)", voters, layout, MaxVoters)
+			"%d voting members (%s): mongod allows at most %d (mongodb-facts.md §1.3)", voters, layout, model.MaxVoters)
 		return
 	case voters%2 == 0:
 		c.errorf(at, "pin voters to an odd total, or drop voters and let topogen assign them",
@@ -158,7 +160,7 @@ func (c *checker) checkVotes(t *Topology, raw rawTopology) {
 }
 
 // layout renders the votes per region, e.g. "us 3, eu 2, apac 2".
-func (c *checker) layout(t *Topology) string {
+func (c *checker) layout(t *model.Topology) string {
 	s := ""
 	for i, r := range t.PreferredRegions() {
 		if i > 0 {

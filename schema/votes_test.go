@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/topogen/topogen/model"
 )
 
 // topologyFiles builds a minimal valid topology: one region per spec
@@ -33,7 +35,7 @@ terraform: {accountId: "111122223333", eks: adminPrincipals: ["arn:aws:iam::1111
 	return map[string][]byte{"t.cue": []byte(b.String())}
 }
 
-func votesLayout(t *Topology) string {
+func votesLayout(t *model.Topology) string {
 	var parts []string
 	for _, r := range t.PreferredRegions() {
 		parts = append(parts, fmt.Sprintf("%s=%d", r.Name, r.Voters))
@@ -82,7 +84,7 @@ func TestVoteAssignment(t *testing.T) {
 					t.Errorf("%s has priority %d without a vote", m.Host, m.Priority)
 				}
 			}
-			if v := topo.Voters(); v > MaxVoters || v%2 == 0 {
+			if v := topo.Voters(); v > model.MaxVoters || v%2 == 0 {
 				t.Errorf("%d voters", v)
 			}
 		})

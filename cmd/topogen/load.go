@@ -10,6 +10,7 @@ import (
 	"github.com/topogen/topogen/compile"
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/impact"
+	"github.com/topogen/topogen/model"
 	"github.com/topogen/topogen/outdir"
 	"github.com/topogen/topogen/schema"
 )
@@ -18,11 +19,11 @@ import (
 // whether there was one. Warnings go to warnOut one per line, or, when
 // warnOut is nil (gen, check, diff: their output is read in CI logs), as a
 // one-line count pointing at `topogen vet` on stderr.
-func printDiagnostics(diags schema.Diagnostics, stderr, warnOut io.Writer) bool {
+func printDiagnostics(diags model.Diagnostics, stderr, warnOut io.Writer) bool {
 	warnings := 0
 	for _, d := range diags.Sort() {
 		switch {
-		case d.Severity != schema.Warning:
+		case d.Severity != model.Warning:
 			fmt.Fprintln(stderr, d)
 		case warnOut != nil:
 			fmt.Fprintln(warnOut, d)
@@ -38,7 +39,7 @@ func printDiagnostics(diags schema.Diagnostics, stderr, warnOut io.Writer) bool 
 
 // loadTopology loads and validates the topology, printing every
 // diagnostic; errors end the command with exit code 2.
-func loadTopology(dir string, stderr, warnOut io.Writer) (*schema.Topology, error) {
+func loadTopology(dir string, stderr, warnOut io.Writer) (*model.Topology, error) {
 	stop := watchLoad(dir, stderr)
 	t, diags := schema.Load(dir)
 	defer stop()
@@ -71,10 +72,10 @@ func addOutFlags(cmd *cobra.Command, f *outFlags) {
 // rendering is a topology compiled against an output directory.
 type rendering struct {
 	dir      *outdir.Dir
-	topology *schema.Topology
+	topology *model.Topology
 	// previous is the topology out/ was generated from; nil on the first
 	// generation.
-	previous *schema.Topology
+	previous *model.Topology
 	// opts are what out/ held before (previous, a pending reconfig plan).
 	opts compile.Options
 	tree *generators.Tree

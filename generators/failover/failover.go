@@ -12,7 +12,7 @@ import (
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/generators/replset"
 	"github.com/topogen/topogen/internal/prettyjson"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Dir holds the failover documents, relative to the output directory.
@@ -48,7 +48,7 @@ type Step struct {
 }
 
 // Generate renders one document per region.
-func Generate(t *schema.Topology) ([]generators.File, error) {
+func Generate(t *model.Topology) ([]generators.File, error) {
 	rep := analysis.Explain(t)
 	var files []generators.File
 	for _, r := range t.Regions {
@@ -112,7 +112,7 @@ func forcedWhen(rep analysis.Report, region string) string {
 // 7 for region, then 6, 5, ... (at least 1) for the other regions that have
 // priority > 0, in their current preference order. ok is false when region
 // has no voting member (priority > 0 needs a vote, §1.4).
-func PreferConfig(t *schema.Topology, region string) (replset.Config, bool) {
+func PreferConfig(t *model.Topology, region string) (replset.Config, bool) {
 	r, found := t.Region(region)
 	if !found || r.Voters == 0 {
 		return replset.Config{}, false
@@ -127,7 +127,7 @@ func PreferConfig(t *schema.Topology, region string) (replset.Config, bool) {
 	for i, name := range order {
 		prio[name] = max(7-i, 1)
 	}
-	members := make([]schema.Member, len(t.Members))
+	members := make([]model.Member, len(t.Members))
 	for i, m := range t.Members {
 		if m.Votes > 0 {
 			m.Priority = prio[m.Region]
@@ -144,10 +144,10 @@ func PreferConfig(t *schema.Topology, region string) (replset.Config, bool) {
 // region's priority (at least 1, so a priority-0 region can take over);
 // the rest get votes 0, priority 0 (§1.4). The multiRegion write-concern
 // mode is dropped: one region cannot satisfy it (§1.6).
-func ForcedConfig(t *schema.Topology, region string) replset.Config {
+func ForcedConfig(t *model.Topology, region string) replset.Config {
 	r, _ := t.Region(region)
 	members := t.RegionMembers(region)
-	voters := min(len(members), schema.MaxVoters)
+	voters := min(len(members), model.MaxVoters)
 	if voters%2 == 0 {
 		voters--
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/topogen/topogen/internal/testtopo"
 
 	"github.com/topogen/topogen/generators/replset"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 var inputs = []string{
@@ -21,7 +21,7 @@ var inputs = []string{
 	"../../golden/seven-by-seven/input",
 }
 
-func load(t *testing.T, dir string) *schema.Topology { return testtopo.Load(t, dir) }
+func load(t *testing.T, dir string) *model.Topology { return testtopo.Load(t, dir) }
 
 // Every document parses back, and every config in it passes the rules
 // rs-initiate.json is held to (reconfig, so any version > 0).

@@ -4,7 +4,7 @@ import (
 	"slices"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Addon is one cluster add-on every regional cluster runs before its
@@ -15,13 +15,13 @@ type Addon struct {
 	// Key names the add-on: the Helm release, and the suffix of its
 	// Application / HelmRelease name.
 	Key       string
-	Chart     schema.Chart
+	Chart     model.Chart
 	Namespace string
 	// After names the add-on whose CRDs this one's objects use (Flux
 	// dependsOn; Argo CD retries until they exist).
 	After string
 	// Values are the chart's values for region r.
-	Values func(t *schema.Topology, r schema.Region) map[string]any
+	Values func(t *model.Topology, r model.Region) map[string]any
 }
 
 // Add-on keys.
@@ -36,27 +36,27 @@ const (
 
 // irsaAnnotation binds a ServiceAccount to an IAM role (IRSA: the EKS Pod
 // Identity webhook reads eks.amazonaws.com/role-arn).
-func irsaAnnotation(t *schema.Topology, role string) map[string]any {
+func irsaAnnotation(t *model.Topology, role string) map[string]any {
 	return map[string]any{"eks.amazonaws.com/role-arn": names.RoleARN(t, role)}
 }
 
-func serviceAccount(t *schema.Topology, name, role string) map[string]any {
+func serviceAccount(t *model.Topology, name, role string) map[string]any {
 	return map[string]any{"create": true, "name": name, "annotations": irsaAnnotation(t, role)}
 }
 
 // Addons lists the add-ons of the topology in install order.
-func Addons(t *schema.Topology) []Addon {
+func Addons(t *model.Topology) []Addon {
 	a := t.Addons
 	out := []Addon{
 		{
 			Key: AddonPrometheusCRDs, Chart: a.PrometheusOperatorCRDs, Namespace: t.Kubernetes.MonitoringNamespace,
 			// Only the monitoring.coreos.com CRDs: the tree's
 			// ServiceMonitor and PrometheusRule need nothing else.
-			Values: func(*schema.Topology, schema.Region) map[string]any { return map[string]any{} },
+			Values: func(*model.Topology, model.Region) map[string]any { return map[string]any{} },
 		},
 		{
 			Key: AddonCertManager, Chart: a.CertManager, Namespace: names.CertManagerNamespace,
-			Values: func(*schema.Topology, schema.Region) map[string]any {
+			Values: func(*model.Topology, model.Region) map[string]any {
 				// crds.enabled installs the CRDs with the chart; crds.keep
 				// keeps them (and so every Certificate) if the release is
 				// removed (cert-manager chart values, v1.15+).
@@ -65,7 +65,7 @@ func Addons(t *schema.Topology) []Addon {
 		},
 		{
 			Key: AddonExternalSecrets, Chart: a.ExternalSecrets, Namespace: names.ExternalSecretsNamespace,
-			Values: func(t *schema.Topology, r schema.Region) map[string]any {
+			Values: func(t *model.Topology, r model.Region) map[string]any {
 				return map[string]any{
 					"installCRDs":    true,
 					"serviceAccount": serviceAccount(t, names.ExternalSecretsServiceAccount, names.ExternalSecretsRole(t, r)),
@@ -74,7 +74,7 @@ func Addons(t *schema.Topology) []Addon {
 		},
 		{
 			Key: AddonLBController, Chart: a.AWSLoadBalancerController, Namespace: names.LBControllerNamespace,
-			Values: func(t *schema.Topology, r schema.Region) map[string]any {
+			Values: func(t *model.Topology, r model.Region) map[string]any {
 				return map[string]any{
 					"clusterName": names.EKSCluster(t, r),
 					"region":      r.CloudRegion,
@@ -90,7 +90,7 @@ func Addons(t *schema.Topology) []Addon {
 		},
 		{
 			Key: AddonExternalDNS, Chart: a.ExternalDNS, Namespace: names.ExternalDNSNamespace,
-			Values: func(t *schema.Topology, r schema.Region) map[string]any {
+			Values: func(t *model.Topology, r model.Region) map[string]any {
 				return map[string]any{
 					"provider": map[string]any{"name": "aws"},
 					"env":      []any{map[string]any{"name": "AWS_DEFAULT_REGION", "value": r.CloudRegion}},
@@ -107,7 +107,7 @@ func Addons(t *schema.Topology) []Addon {
 					// from touching another region's or anyone else's.
 					"policy":         "sync",
 					"registry":       "txt",
-					"txtOwnerId":     schema.RegionalName(t.Name, r.Name),
+					"txtOwnerId":     model.RegionalName(t.Name, r.Name),
 					"serviceAccount": serviceAccount(t, names.ExternalDNSServiceAccount, names.ExternalDNSRole(t, r)),
 				}
 			},
@@ -117,7 +117,7 @@ func Addons(t *schema.Topology) []Addon {
 		out = append(out, Addon{
 			Key: AddonKubePrometheus, Chart: a.KubePrometheusStack, Namespace: t.Kubernetes.MonitoringNamespace,
 			After: AddonPrometheusCRDs,
-			Values: func(t *schema.Topology, r schema.Region) map[string]any {
+			Values: func(t *model.Topology, r model.Region) map[string]any {
 				sel := map[string]any{}
 				for k, v := range t.Monitoring.SelectorLabels {
 					sel[k] = v
@@ -144,12 +144,12 @@ func Addons(t *schema.Topology) []Addon {
 
 // AddonName is the Argo CD Application and the Flux HelmRelease installing
 // add-on key in region r: "<topology>-<region>-<key>".
-func AddonName(t *schema.Topology, r schema.Region, key string) string {
+func AddonName(t *model.Topology, r model.Region, key string) string {
 	return AppName(t, r.Name) + "-" + key
 }
 
 // AddonNamespaces are the namespaces the add-ons install into, sorted.
-func AddonNamespaces(t *schema.Topology) []string {
+func AddonNamespaces(t *model.Topology) []string {
 	seen := map[string]bool{}
 	var ns []string
 	for _, a := range Addons(t) {

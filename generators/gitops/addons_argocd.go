@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Argo CD side of the add-ons and of cluster registration, applied to the
@@ -30,18 +30,18 @@ type helmValues struct {
 }
 
 // AddonsProject is the AppProject of the add-on Applications.
-func AddonsProject(t *schema.Topology) string { return t.Name + "-addons" }
+func AddonsProject(t *model.Topology) string { return t.Name + "-addons" }
 
 // ClusterStore is the management cluster's ClusterSecretStore reading the
 // regions' names.ClusterSecret entries.
-func ClusterStore(t *schema.Topology) string { return t.Name + "-clusters" }
+func ClusterStore(t *model.Topology) string { return t.Name + "-clusters" }
 
 // ClusterSecretName is the Argo CD cluster Secret of region r.
-func ClusterSecretName(t *schema.Topology, r schema.Region) string {
+func ClusterSecretName(t *model.Topology, r model.Region) string {
 	return AppName(t, r.Name) + "-cluster"
 }
 
-func argoAddonObjects(t *schema.Topology) []commented {
+func argoAddonObjects(t *model.Topology) []commented {
 	objs := []commented{addonsProject(t), managementStore(t, t.Delivery.ArgoCDNamespace)}
 	for _, r := range t.Regions {
 		objs = append(objs, argoClusterSecret(t, r))
@@ -52,7 +52,7 @@ func argoAddonObjects(t *schema.Topology) []commented {
 	return objs
 }
 
-func addonsProject(t *schema.Topology) commented {
+func addonsProject(t *model.Topology) commented {
 	repos := map[string]bool{}
 	var sources []string
 	for _, a := range Addons(t) {
@@ -88,7 +88,7 @@ the MongoDB project stays narrow.`,
 	}
 }
 
-func addonApplication(t *schema.Topology, r schema.Region, a Addon) commented {
+func addonApplication(t *model.Topology, r model.Region, a Addon) commented {
 	d := ClusterDestination(r)
 	d.Namespace = a.Namespace
 	labels := names.RegionLabels(r.Name)
@@ -153,7 +153,7 @@ type awsProvider struct {
 // of the management cluster), which the one bootstrap step grants
 // secretsmanager:GetSecretValue on "<topology>/clusters/*". The preferred
 // region's replica is read; Terraform replicates each entry everywhere.
-func managementStore(t *schema.Topology, ns string) commented {
+func managementStore(t *model.Topology, ns string) commented {
 	return commented{
 		comment: `The management cluster's view of Secrets Manager: only the regional
 stacks' cluster entries (endpoint and CA, names.ClusterSecret), only from
@@ -224,7 +224,7 @@ type argoAWSConfig struct {
 // ExternalSecret templates the cluster Secret from the regional stack's
 // entry (endpoint, CA) and names.GitOpsRole, which has an EKS access entry.
 // Nothing is secret in it; no token or key is ever stored.
-func argoClusterSecret(t *schema.Topology, r schema.Region) commented {
+func argoClusterSecret(t *model.Topology, r model.Region) commented {
 	var cfg argoAWSConfig
 	cfg.AWSAuthConfig.ClusterName = names.EKSCluster(t, r)
 	cfg.AWSAuthConfig.RoleARN = names.RoleARN(t, names.GitOpsRole(t, r))

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Flux side of the add-ons. The HelmReleases of region r live in
@@ -19,27 +19,27 @@ const (
 )
 
 // FluxAddonsDir holds region r's HelmReleases.
-func FluxAddonsDir(r schema.Region) string { return FluxDir + "/addons/" + r.Name }
+func FluxAddonsDir(r model.Region) string { return FluxDir + "/addons/" + r.Name }
 
 // AddonsKustomization names the Kustomization applying region r's
 // HelmReleases.
-func AddonsKustomization(t *schema.Topology, r schema.Region) string {
+func AddonsKustomization(t *model.Topology, r model.Region) string {
 	return AppName(t, r.Name) + "-addons"
 }
 
 // HelmRepositoryName is the HelmRepository of add-on key.
-func HelmRepositoryName(t *schema.Topology, key string) string { return t.Name + "-" + key }
+func HelmRepositoryName(t *model.Topology, key string) string { return t.Name + "-" + key }
 
 // ClusterConfigMap is the ConfigMap through which Flux reaches region r's
 // cluster (kubeConfig.configMapRef).
-func ClusterConfigMap(t *schema.Topology, r schema.Region) string {
+func ClusterConfigMap(t *model.Topology, r model.Region) string {
 	return AppName(t, r.Name) + "-cluster"
 }
 
 // fluxKubeConfig is how Flux objects reach region r's cluster: the user's
 // kubeconfig Secret when the topology names one, else the generated
 // ConfigMap.
-func fluxKubeConfig(t *schema.Topology, r schema.Region) kubeConfig {
+func fluxKubeConfig(t *model.Topology, r model.Region) kubeConfig {
 	if r.Cluster.KubeConfigSecret != "" {
 		return kubeConfig{SecretRef: &secretRef{Name: r.Cluster.KubeConfigSecret}}
 	}
@@ -93,7 +93,7 @@ type hrRemediation struct {
 
 // fluxAddonRootObjects go into out/gitops/flux itself: a HelmRepository
 // per add-on, each region's cluster ConfigMap and add-ons Kustomization.
-func fluxAddonRootObjects(t *schema.Topology) []commented {
+func fluxAddonRootObjects(t *model.Topology) []commented {
 	var objs []commented
 	for _, a := range Addons(t) {
 		spec := helmRepositorySpec{Interval: "1h", URL: a.Chart.RepoURL}
@@ -122,7 +122,7 @@ func fluxAddonRootObjects(t *schema.Topology) []commented {
 // serviceAccountName the controller's ServiceAccount is used; kustomize-
 // controller v1.9 CRD). That identity needs an EKS access entry on the
 // cluster: the topology's GitOps principal.
-func clusterConfigMap(t *schema.Topology, r schema.Region) commented {
+func clusterConfigMap(t *model.Topology, r model.Region) commented {
 	return commented{
 		comment: `How Flux reaches region ` + r.Name + `'s cluster: no kubeconfig and no token, only the
 cluster's ARN; the controllers authenticate with their own AWS identity.`,
@@ -132,7 +132,7 @@ cluster's ARN; the controllers authenticate with their own AWS identity.`,
 	}
 }
 
-func addonsKustomization(t *schema.Topology, r schema.Region) commented {
+func addonsKustomization(t *model.Topology, r model.Region) commented {
 	return commented{
 		comment: `Applies region ` + r.Name + `'s add-on HelmReleases (` + FluxAddonsDir(r) + `) in this
 management cluster; each HelmRelease installs into the region's cluster.
@@ -157,7 +157,7 @@ Kustomization dependsOn.`,
 }
 
 // fluxAddonObjects are region r's HelmReleases.
-func fluxAddonObjects(t *schema.Topology, r schema.Region) []commented {
+func fluxAddonObjects(t *model.Topology, r model.Region) []commented {
 	var objs []commented
 	for _, a := range Addons(t) {
 		var deps []DependencyReference
@@ -200,7 +200,7 @@ retried without limit (the cluster may still be coming up).`,
 func ptr[T any](v T) *T { return &v }
 
 // fluxReach says in a comment how Flux reaches region r's cluster.
-func fluxReach(t *schema.Topology, r schema.Region) string {
+func fluxReach(t *model.Topology, r model.Region) string {
 	if r.Cluster.KubeConfigSecret != "" {
 		return " through the kubeconfig in\nSecret " + FluxNamespace + "/" + r.Cluster.KubeConfigSecret
 	}

@@ -5,7 +5,7 @@ import (
 
 	"github.com/topogen/topogen/analysis"
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 const argoAPIVersion = "argoproj.io/v1alpha1"
@@ -147,20 +147,20 @@ const (
 	tmplDestServer = "{{ .server }}"
 )
 
-func argoObjects(t *schema.Topology) []commented {
+func argoObjects(t *model.Topology) []commented {
 	return append([]commented{appProject(t), applicationSet(t)}, argoAddonObjects(t)...)
 }
 
 // ClusterDestination is region r's cluster as an Argo CD destination: by
 // server URL when the topology gives one, else by cluster name.
-func ClusterDestination(r schema.Region) destination {
+func ClusterDestination(r model.Region) destination {
 	if r.Cluster.Server != "" {
 		return destination{Server: r.Cluster.Server}
 	}
 	return destination{Name: r.Cluster.ArgoCDName}
 }
 
-func appProject(t *schema.Topology) commented {
+func appProject(t *model.Topology) commented {
 	var dests []destination
 	for _, r := range t.Regions {
 		for _, ns := range Namespaces(t) {
@@ -191,7 +191,7 @@ Application pointing elsewhere fails instead of syncing.`,
 
 // Elements are the list generator's elements, one per region in the
 // model's region order.
-func Elements(t *schema.Topology) []ListElement {
+func Elements(t *model.Topology) []ListElement {
 	var els []ListElement
 	for _, r := range t.Regions {
 		els = append(els, ListElement{
@@ -207,7 +207,7 @@ func Elements(t *schema.Topology) []ListElement {
 // RollingSyncSteps are the ApplicationSet's steps: one per region, in the
 // rollout order analysis derives (analysis.RolloutRegions), each matching
 // that region's Application by its region label, one Application at a time.
-func RollingSyncSteps(t *schema.Topology) []RollingSyncStep {
+func RollingSyncSteps(t *model.Topology) []RollingSyncStep {
 	var steps []RollingSyncStep
 	for _, r := range analysis.RolloutRegions(t) {
 		steps = append(steps, RollingSyncStep{
@@ -218,7 +218,7 @@ func RollingSyncSteps(t *schema.Topology) []RollingSyncStep {
 	return steps
 }
 
-func applicationSet(t *schema.Topology) commented {
+func applicationSet(t *model.Topology) commented {
 	var order []string
 	for _, r := range analysis.RolloutRegions(t) {
 		order = append(order, r.Name)

@@ -7,7 +7,7 @@ import (
 	"github.com/topogen/topogen/analysis"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Flux v1 APIs: the CRDs at kustomize-controller v1.9 / source-controller
@@ -78,7 +78,7 @@ type secretRef struct {
 	Name string `json:"name"`
 }
 
-func fluxObjects(t *schema.Topology) []commented {
+func fluxObjects(t *model.Topology) []commented {
 	objs := []commented{gitRepository(t)}
 	deps := DependsOn(t)
 	for _, r := range t.Regions {
@@ -90,7 +90,7 @@ func fluxObjects(t *schema.Topology) []commented {
 // DependsOn chains the regions' Kustomizations in the rollout order
 // analysis derives (analysis.RolloutRegions): each region's depends on the
 // one before it. Keyed by region name; the first region has none.
-func DependsOn(t *schema.Topology) map[string]string {
+func DependsOn(t *model.Topology) map[string]string {
 	deps := map[string]string{}
 	prev := ""
 	for _, r := range analysis.RolloutRegions(t) {
@@ -116,7 +116,7 @@ func FluxURL(u string) string {
 	return u
 }
 
-func gitRepository(t *schema.Topology) commented {
+func gitRepository(t *model.Topology) commented {
 	return commented{
 		comment: `The repository and branch holding the generated tree. Only the regions'
 Kubernetes trees go into the artifact the Kustomizations read.`,
@@ -143,11 +143,11 @@ Kubernetes trees go into the artifact the Kustomizations read.`,
 
 // KustomizationPath is region r's tree as a Flux path: relative to the
 // repository root, written with a leading "./".
-func KustomizationPath(t *schema.Topology, r schema.Region) string {
+func KustomizationPath(t *model.Topology, r model.Region) string {
 	return "./" + RegionPath(t, r)
 }
 
-func kustomization(t *schema.Topology, r schema.Region, after string) commented {
+func kustomization(t *model.Topology, r model.Region, after string) commented {
 	deps := []DependencyReference{{Name: AddonsKustomization(t, r), Namespace: FluxNamespace}}
 	order := "This region is the first of the order: nothing gates it."
 	if after != "" {

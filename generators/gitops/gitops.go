@@ -18,7 +18,7 @@ import (
 
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Directories of the two delivery flavours in the output directory.
@@ -55,7 +55,7 @@ type meta struct {
 }
 
 // Generate renders out/gitops/.
-func Generate(t *schema.Topology) ([]generators.File, error) {
+func Generate(t *model.Topology) ([]generators.File, error) {
 	argo, err := render(ArgoCDDir, argoObjects(t))
 	if err != nil {
 		return nil, err
@@ -120,11 +120,11 @@ func commentLines(s string) string {
 // AppName is the Argo CD Application and the Flux Kustomization delivering
 // a region (for Argo CD, the ApplicationSet's template expression for it):
 // one name for both, so an operator switching tools finds it.
-func AppName(t *schema.Topology, region string) string { return t.Name + "-" + region }
+func AppName(t *model.Topology, region string) string { return t.Name + "-" + region }
 
 // RegionPath is region r's tree relative to the repository root, the path
 // both tools read: "<delivery.path>/kubernetes/<region>".
-func RegionPath(t *schema.Topology, r schema.Region) string {
+func RegionPath(t *model.Topology, r model.Region) string {
 	return path.Join(t.Delivery.Path, names.KubernetesDir(r))
 }
 
@@ -134,7 +134,7 @@ func RegionPath(t *schema.Topology, r schema.Region) string {
 // kubernetes.namespace, the shared CA's bootstrap objects in
 // cert-manager's, and the connection ConfigMap and the CA certificate
 // applications trust in kubernetes.appNamespace.
-func Namespaces(t *schema.Topology) []string {
+func Namespaces(t *model.Topology) []string {
 	ns := []string{t.Kubernetes.Namespace, names.CertManagerNamespace, t.Kubernetes.AppNamespace}
 	slices.Sort(ns)
 	return slices.Compact(ns)
@@ -143,7 +143,7 @@ func Namespaces(t *schema.Topology) []string {
 // ClusterKinds are the cluster-scoped kinds each region's tree holds: its
 // Namespace, StorageClass, ClusterSecretStore and (with the default
 // tlsIssuer.kind) the CA's ClusterIssuer.
-func ClusterKinds(t *schema.Topology) []groupKind {
+func ClusterKinds(t *model.Topology) []groupKind {
 	k := []groupKind{
 		{Group: "", Kind: "Namespace"},
 		{Group: "storage.k8s.io", Kind: "StorageClass"},

@@ -13,7 +13,7 @@ import (
 
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // cases are the topologies every test runs on: the default one and the
@@ -26,9 +26,9 @@ var cases = []struct{ name, dir string }{
 	{"seven-by-seven", "../../golden/seven-by-seven/input"},
 }
 
-func load(t *testing.T, dir string) *schema.Topology { return testtopo.Load(t, dir) }
+func load(t *testing.T, dir string) *model.Topology { return testtopo.Load(t, dir) }
 
-func generate(t *testing.T, topo *schema.Topology) map[string][]byte {
+func generate(t *testing.T, topo *model.Topology) map[string][]byte {
 	t.Helper()
 	files, err := Generate(topo)
 	if err != nil {

@@ -9,7 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 const componentBackup = "backup"
@@ -17,7 +17,7 @@ const componentBackup = "backup"
 // caOnlyVolume projects only ca.crt of the member TLS Secret: clients verify
 // members and authenticate with SCRAM (mongod.conf allows connections
 // without a client certificate), so they never see a member key.
-func caOnlyVolume(t *schema.Topology, r schema.Region) corev1.Volume {
+func caOnlyVolume(t *model.Topology, r model.Region) corev1.Volume {
 	mode := int32(0o444)
 	return corev1.Volume{Name: "tls", VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{
 		SecretName: tlsSecret(t, r), DefaultMode: &mode,
@@ -26,7 +26,7 @@ func caOnlyVolume(t *schema.Topology, r schema.Region) corev1.Volume {
 }
 
 // pbmBackupEnv is what backup.sh (and restore.sh's new base backup) reads.
-func pbmBackupEnv(t *schema.Topology) []corev1.EnvVar {
+func pbmBackupEnv(t *model.Topology) []corev1.EnvVar {
 	return []corev1.EnvVar{
 		{Name: "PBM_BACKUP_TYPE", Value: t.Backup.Type},
 		{Name: "PBM_COMPRESSION", Value: t.Backup.Compression},
@@ -40,7 +40,7 @@ func pbmBackupEnv(t *schema.Topology) []corev1.EnvVar {
 // CronJob it replaces dumped 1 Ti through a FIFO in every region at the same
 // minute, and a restore lost up to `every` of writes; PITR bounds that by the
 // RPO, base backups only bound how much oplog a restore replays.
-func buildBackupCronJob(t *schema.Topology, r schema.Region) object {
+func buildBackupCronJob(t *model.Topology, r model.Region) object {
 	// A stuck run is killed before the next one is due (Forbid would skip it).
 	deadline := int64((t.Backup.Every - 5*time.Minute).Seconds())
 	starting := int64(600)

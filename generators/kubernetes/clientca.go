@@ -6,7 +6,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // buildClientCA gives the application namespace the CA certificate and
@@ -30,7 +30,7 @@ import (
 // identity may create (system:basic-user). The application-namespace
 // objects are in the last wave: the namespace is the application's, and
 // the members do not wait for it.
-func buildClientCA(t *schema.Topology) []object {
+func buildClientCA(t *model.Topology) []object {
 	ns, app := t.Kubernetes.Namespace, t.Kubernetes.AppNamespace
 	store := map[string]any{"name": t.Kubernetes.ExternalSecrets.Store, "kind": t.Kubernetes.ExternalSecrets.StoreKind}
 	after := func(kind, name, namespace string) metav1.ObjectMeta {

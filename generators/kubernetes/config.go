@@ -10,7 +10,7 @@ import (
 
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/generators/replset"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Credentials live in Secrets the manifests reference by name only;
@@ -47,13 +47,13 @@ func secrets() []string {
 	return out
 }
 
-func configMapMongod(t *schema.Topology, r schema.Region) string {
+func configMapMongod(t *model.Topology, r model.Region) string {
 	return names.StatefulSet(t, r) + "-config"
 }
 
-func tlsSecret(t *schema.Topology, r schema.Region) string { return names.StatefulSet(t, r) + "-tls" }
+func tlsSecret(t *model.Topology, r model.Region) string { return names.StatefulSet(t, r) + "-tls" }
 
-func buildNamespace(t *schema.Topology) object {
+func buildNamespace(t *model.Topology) object {
 	m := meta("Namespace", t.Kubernetes.Namespace, "", "", nil)
 	// Every pod here meets the restricted Pod Security Standard (non-root,
 	// no privilege escalation, all capabilities dropped, RuntimeDefault
@@ -70,7 +70,7 @@ func buildNamespace(t *schema.Topology) object {
 	return object{kind: "Namespace", name: t.Kubernetes.Namespace, v: ns}
 }
 
-func buildMongodConfigMap(t *schema.Topology, r schema.Region, conf []byte) object {
+func buildMongodConfigMap(t *model.Topology, r model.Region, conf []byte) object {
 	name := configMapMongod(t, r)
 	cm := corev1.ConfigMap{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
@@ -85,7 +85,7 @@ func buildMongodConfigMap(t *schema.Topology, r schema.Region, conf []byte) obje
 // member of the own region with any member as the fallback tag set, and
 // majority writes (mongodb-facts.md §6; the seed's MultiRegionMongoClient
 // settings).
-func ConnectionURI(t *schema.Topology, r schema.Region) string {
+func ConnectionURI(t *model.Topology, r model.Region) string {
 	q := []string{
 		"replicaSet=" + url.QueryEscape(t.ReplicaSet.Name),
 		"tls=true",
@@ -107,7 +107,7 @@ func ConnectionURI(t *schema.Topology, r schema.Region) string {
 // TLS Secret, which holds the member's key. In the last wave: the
 // application namespace is the application's, and the members do not wait
 // for it.
-func buildConnectionConfigMap(t *schema.Topology, r schema.Region) object {
+func buildConnectionConfigMap(t *model.Topology, r model.Region) object {
 	m := meta("ConfigMap", ConnectionConfigMap, t.Kubernetes.AppNamespace, "client", nil)
 	m.Annotations[annSyncWave] = waveAfter
 	cm := corev1.ConfigMap{
@@ -127,7 +127,7 @@ func buildConnectionConfigMap(t *schema.Topology, r schema.Region) object {
 // buildExternalSecrets pulls each credential from the Secrets Manager
 // secret names.SecretsManagerName (a JSON object with the properties
 // username and password) through the region's ClusterSecretStore.
-func buildExternalSecrets(t *schema.Topology) []object {
+func buildExternalSecrets(t *model.Topology) []object {
 	es := t.Kubernetes.ExternalSecrets
 	var out []object
 	for _, s := range secrets() {
@@ -160,7 +160,7 @@ func buildExternalSecrets(t *schema.Topology) []object {
 // OU are the same in every region: x509 cluster authentication accepts a
 // peer whose O/OU/DC match its own. Both usages: a member is a TLS server to
 // clients and a TLS client to the other members.
-func buildCertificate(t *schema.Topology, r schema.Region) object {
+func buildCertificate(t *model.Topology, r model.Region) object {
 	ns := t.Kubernetes.Namespace
 	headless := names.HeadlessService(t, r)
 	var dns []string
@@ -205,7 +205,7 @@ func buildCertificate(t *schema.Topology, r schema.Region) object {
 // buildBackupServiceAccount is the identity of the mongod pods (their
 // pbm-agent sidecars) and the pbm Jobs; the IAM role (created by the
 // Terraform target) may use PBM's prefix of the backup buckets (IRSA).
-func buildBackupServiceAccount(t *schema.Topology, r schema.Region) object {
+func buildBackupServiceAccount(t *model.Topology, r model.Region) object {
 	sa := corev1.ServiceAccount{
 		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "ServiceAccount"},
 		ObjectMeta: meta("ServiceAccount", names.BackupServiceAccount, t.Kubernetes.Namespace, componentBackup,

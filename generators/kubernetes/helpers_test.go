@@ -12,17 +12,17 @@ import (
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/topogen/topogen/generators"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Loading and rendering are memoized: the tests only read the results
 // (TestSizingChangeIsLocal mutates a fresh copy from loadFresh).
 var (
-	loaded   = map[string]*schema.Topology{}
-	rendered = map[*schema.Topology][]generators.File{}
+	loaded   = map[string]*model.Topology{}
+	rendered = map[*model.Topology][]generators.File{}
 )
 
-func load(t *testing.T, dir string) *schema.Topology {
+func load(t *testing.T, dir string) *model.Topology {
 	t.Helper()
 	if topo, ok := loaded[dir]; ok {
 		return topo
@@ -32,11 +32,11 @@ func load(t *testing.T, dir string) *schema.Topology {
 	return topo
 }
 
-func loadFresh(t *testing.T, dir string) *schema.Topology { return testtopo.Load(t, dir) }
+func loadFresh(t *testing.T, dir string) *model.Topology { return testtopo.Load(t, dir) }
 
 // loadWith loads dir's .cue files plus extra ones (for settings no golden
 // topology uses).
-func loadWith(t *testing.T, dir string, extra map[string]string) *schema.Topology {
+func loadWith(t *testing.T, dir string, extra map[string]string) *model.Topology {
 	t.Helper()
 	files := testtopo.ReadDir(t, dir)
 	for n, s := range extra {
@@ -48,7 +48,7 @@ func loadWith(t *testing.T, dir string, extra map[string]string) *schema.Topolog
 // externalSecretsCUE turns ExternalSecrets on in a topology package.
 const externalSecretsCUE = "package %s\n\nkubernetes: externalSecrets: enabled: true\n"
 
-func withExternalSecrets(t *testing.T, dir string) *schema.Topology {
+func withExternalSecrets(t *testing.T, dir string) *model.Topology {
 	t.Helper()
 	if topo, ok := loaded["es:"+dir]; ok {
 		return topo
@@ -71,7 +71,7 @@ func withExternalSecrets(t *testing.T, dir string) *schema.Topology {
 	return topo
 }
 
-func generate(t *testing.T, topo *schema.Topology) []generators.File {
+func generate(t *testing.T, topo *model.Topology) []generators.File {
 	t.Helper()
 	if files, ok := rendered[topo]; ok {
 		return files

@@ -9,7 +9,7 @@ import (
 
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/generators/replset"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 const (
@@ -24,7 +24,7 @@ const (
 	initJobAttempts = 3
 )
 
-func buildInitScripts(t *schema.Topology) object {
+func buildInitScripts(t *model.Topology) object {
 	cm := corev1.ConfigMap{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
 		ObjectMeta: meta("ConfigMap", initScriptsName, t.Kubernetes.Namespace, componentInit, nil),
@@ -54,7 +54,7 @@ const usersDir = "/etc/mongodb/users"
 // members' start budget (replset.Budgets) before it gives up.
 // activeDeadlineSeconds covers initJobAttempts full attempts. The scripts
 // are idempotent, so a re-run after its TTL changes nothing.
-func buildInitJob(t *schema.Topology, r schema.Region) object {
+func buildInitJob(t *model.Topology, r model.Region) object {
 	run := func(key string) string {
 		return fmt.Sprintf("mongosh --nodb --quiet --file %s/%s", scriptsDir, key)
 	}

@@ -13,14 +13,14 @@ import (
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/internal/parallel"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // KustomizationFile lists a region's objects.
 const KustomizationFile = generators.KustomizationFile
 
 // Generate renders every region's tree.
-func Generate(t *schema.Topology) ([]generators.File, error) {
+func Generate(t *model.Topology) ([]generators.File, error) {
 	// kustomize builds dominate gen's time; regions are independent, so
 	// build them concurrently, at most one per CPU (more would only hold
 	// more builds in memory at once), and collect in region order.
@@ -38,7 +38,7 @@ func Generate(t *schema.Topology) ([]generators.File, error) {
 }
 
 // Region renders out/kubernetes/<region>/.
-func Region(t *schema.Topology, r schema.Region) ([]generators.File, error) {
+func Region(t *model.Topology, r model.Region) ([]generators.File, error) {
 	base, overlay, err := objects(t, r)
 	if err != nil {
 		return nil, err
@@ -58,7 +58,7 @@ func Region(t *schema.Topology, r schema.Region) ([]generators.File, error) {
 
 // objects builds the region's objects: base (the same in every region)
 // and overlay (region-specific).
-func objects(t *schema.Topology, r schema.Region) (base, overlay []object, err error) {
+func objects(t *model.Topology, r model.Region) (base, overlay []object, err error) {
 	base = append(base, buildNamespace(t))
 	base = append(base, buildExternalSecrets(t)...)
 

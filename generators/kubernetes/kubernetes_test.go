@@ -17,7 +17,7 @@ import (
 
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/generators/replset"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 func sortedCases() []string { return slices.Sorted(maps.Keys(cases)) }
@@ -134,7 +134,7 @@ func TestMemberReachability(t *testing.T) {
 			}
 			for _, m := range cfg.Members {
 				host := strings.TrimSuffix(m.Host, fmt.Sprintf(":%d", topo.MongoDB.Port))
-				var member schema.Member
+				var member model.Member
 				for _, mm := range topo.Members {
 					if mm.Host == host {
 						member = mm
@@ -176,7 +176,7 @@ func TestNoForeignClusterLocalNames(t *testing.T) {
 					}
 				}
 				for _, m := range topo.Members {
-					if strings.Contains(string(f.Data), m.Pod+"."+names.HeadlessService(topo, schema.Region{Name: m.Region})) && m.Region != region {
+					if strings.Contains(string(f.Data), m.Pod+"."+names.HeadlessService(topo, model.Region{Name: m.Region})) && m.Region != region {
 						t.Errorf("%s names %s's in-cluster host of %s", f.Path, m.Pod, m.Region)
 					}
 				}

@@ -17,7 +17,7 @@ import (
 
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 const (
@@ -66,7 +66,7 @@ func writeKustomization(fs filesys.FileSystem, dir string, k types.Kustomization
 
 // build runs krusty over base + overlay (+ the user's patches) and splits
 // the result into one file per object, in kustomize's legacy kind order.
-func build(t *schema.Topology, r schema.Region, base, overlay []object) ([]generators.File, error) {
+func build(t *model.Topology, r model.Region, base, overlay []object) ([]generators.File, error) {
 	fs := filesys.MakeFsInMemory()
 	// Every object carries the common and region labels. The builders'
 	// render sets them (labelObject) rather than a labels: transformer in
@@ -145,7 +145,7 @@ func split(m resmap.ResMap) ([]generators.File, error) {
 
 // patchDocs splits a patch file into its YAML documents; each must be a
 // strategic-merge patch naming its target (apiVersion, kind, metadata.name).
-func patchDocs(p schema.Patch) ([]*kyaml.RNode, error) {
+func patchDocs(p model.Patch) ([]*kyaml.RNode, error) {
 	nodes, err := kio.FromBytes(p.Data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", p.File, err)
@@ -169,7 +169,7 @@ func patchDocs(p schema.Patch) ([]*kyaml.RNode, error) {
 // checkPatchTarget fails when a patch matches no generated object, naming
 // the file: kustomize's own message names neither file nor region. A patch
 // without a namespace gets its target's, so users need not repeat it.
-func checkPatchTarget(m resmap.ResMap, p schema.Patch, n *kyaml.RNode) (string, error) {
+func checkPatchTarget(m resmap.ResMap, p model.Patch, n *kyaml.RNode) (string, error) {
 	kind, name, ns := n.GetKind(), n.GetName(), n.GetNamespace()
 	for _, res := range m.Resources() {
 		if res.GetKind() == kind && res.GetName() == name && (ns == "" || ns == res.GetNamespace()) {
@@ -199,11 +199,11 @@ func (e *PatchError) Error() string { return e.File + ": " + e.Msg }
 // CheckPatches applies the user's patches to every region and reports the
 // ones that fail as diagnostics on their files, for `topogen vet`/`gen` to
 // print with the invalid-input exit code.
-func CheckPatches(t *schema.Topology) schema.Diagnostics {
+func CheckPatches(t *model.Topology) model.Diagnostics {
 	if len(t.Patches) == 0 {
 		return nil
 	}
-	var diags schema.Diagnostics
+	var diags model.Diagnostics
 	seen := map[string]bool{}
 	for _, r := range t.Regions {
 		if len(t.RegionPatches(r.Name)) == 0 {
@@ -211,9 +211,9 @@ func CheckPatches(t *schema.Topology) schema.Diagnostics {
 		}
 		if _, err := Region(t, r); err != nil {
 			var pe *PatchError
-			d := schema.Diagnostic{Summary: err.Error()}
+			d := model.Diagnostic{Summary: err.Error()}
 			if errors.As(err, &pe) {
-				d = schema.Diagnostic{Pos: schema.Pos{File: pe.File, Line: 1, Col: 1}, Summary: pe.Msg + " in region " + r.Name, Fix: pe.Fix}
+				d = model.Diagnostic{Pos: model.Pos{File: pe.File, Line: 1, Col: 1}, Summary: pe.Msg + " in region " + r.Name, Fix: pe.Fix}
 			}
 			if !seen[d.String()] {
 				seen[d.String()] = true

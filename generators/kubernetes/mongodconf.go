@@ -6,7 +6,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Paths inside the mongod container. The cert-manager Secret holds
@@ -108,7 +108,7 @@ func CacheSizeGB(limitBytes int64) (float64, error) {
 	return c, nil
 }
 
-func buildMongodConf(t *schema.Topology, r schema.Region) ([]byte, error) {
+func buildMongodConf(t *model.Topology, r model.Region) ([]byte, error) {
 	cache, err := CacheSizeGB(r.Sizing.MemoryLimitBytes)
 	if err != nil {
 		return nil, fmt.Errorf("region %s: sizing.memoryLimit: %w", r.Name, err)

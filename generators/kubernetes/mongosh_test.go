@@ -13,14 +13,14 @@ import (
 	"github.com/topogen/topogen/generators/replset"
 	"github.com/topogen/topogen/internal/mongoshtest"
 	"github.com/topogen/topogen/internal/mongostub"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // The --eval strings of the probes, the preStop hook and the tls-reloader,
 // run by sh exactly as generated, in the real mongosh (TLS options
 // dropped), against a scripted member reached as localhost:27017.
 
-func mongodOf(t *testing.T, topo *schema.Topology, r schema.Region) corev1.Container {
+func mongodOf(t *testing.T, topo *model.Topology, r model.Region) corev1.Container {
 	t.Helper()
 	sts := buildStatefulSet(topo, r, []byte("conf")).v.(appsv1.StatefulSet)
 	for _, c := range sts.Spec.Template.Spec.Containers {
@@ -41,7 +41,7 @@ func shell(t *testing.T, cmd []string) string {
 }
 
 // podSet is the region's first member, reachable as localhost inside its pod.
-func podSet(t *testing.T, topo *schema.Topology, state string) (*mongostub.Set, string) {
+func podSet(t *testing.T, topo *model.Topology, state string) (*mongostub.Set, string) {
 	t.Helper()
 	var hosts []string
 	for _, m := range topo.Members {

@@ -5,14 +5,14 @@ import (
 
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/generators/prometheus"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // buildServiceMonitor scrapes the exporter Service. The job label stays
 // the Service name (names.ExporterJob); a relabeling adds the region to
 // every series so that the global Prometheus and the rules can tell regions
 // apart (names.SeriesRegionLabel).
-func buildServiceMonitor(t *schema.Topology, r schema.Region) object {
+func buildServiceMonitor(t *model.Topology, r model.Region) object {
 	return object{kind: "ServiceMonitor", name: names.ExporterService, v: map[string]any{
 		"apiVersion": "monitoring.coreos.com/v1",
 		"kind":       "ServiceMonitor",
@@ -50,7 +50,7 @@ type promRule struct {
 // buildPrometheusRule carries the Prometheus target's region-scoped rule
 // groups (prometheus.RegionGroups, values, not rendered YAML) to the
 // region's Prometheus, in the wave after the workload.
-func buildPrometheusRule(t *schema.Topology, r schema.Region) object {
+func buildPrometheusRule(t *model.Topology, r model.Region) object {
 	o := promRule{APIVersion: "monitoring.coreos.com/v1", Kind: "PrometheusRule",
 		Metadata: meta("PrometheusRule", prometheus.PrometheusRuleName, t.Kubernetes.Namespace, "metrics", nil)}
 	o.Metadata.Labels[names.RegionLabel] = r.Name

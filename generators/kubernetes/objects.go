@@ -7,7 +7,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Label keys every object carries (names.Label*).
@@ -51,7 +51,7 @@ func wave(kind string) string {
 
 // commonLabels go on every object of every region (set by render, not by
 // the builders).
-func commonLabels(t *schema.Topology) map[string]string {
+func commonLabels(t *model.Topology) map[string]string {
 	return map[string]string{
 		labelName:       appName,
 		labelPartOf:     t.Name,

@@ -5,10 +5,10 @@ import (
 	"testing"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
-func withPatches(t *testing.T, patches ...schema.Patch) *schema.Topology {
+func withPatches(t *testing.T, patches ...model.Patch) *model.Topology {
 	t.Helper()
 	topo := loadFresh(t, cases["two-regions"])
 	topo.Patches = patches
@@ -26,18 +26,18 @@ func TestPatches(t *testing.T) {
 
 	for _, tc := range []struct {
 		name    string
-		patches []schema.Patch
+		patches []model.Patch
 		want    map[string]string // file -> substring that must appear
 		wantErr string
 	}{
 		{
 			name:    "region patch",
-			patches: []schema.Patch{{Region: r.Name, File: "patches/" + r.Name + "/sts.yaml", Data: []byte(stsPatch)}},
+			patches: []model.Patch{{Region: r.Name, File: "patches/" + r.Name + "/sts.yaml", Data: []byte(stsPatch)}},
 			want:    map[string]string{"kubernetes/" + r.Name + "/statefulset-" + sts + ".yaml": "priorityClassName: mongodb-critical"},
 		},
 		{
 			name:    "all regions",
-			patches: []schema.Patch{{Region: schema.PatchesAll, File: "patches/all/sm.yaml", Data: []byte(allPatch)}},
+			patches: []model.Patch{{Region: model.PatchesAll, File: "patches/all/sm.yaml", Data: []byte(allPatch)}},
 			want: map[string]string{
 				"kubernetes/" + r.Name + "/servicemonitor-" + names.ExporterService + ".yaml":     "release: kube-prometheus-stack",
 				"kubernetes/" + other.Name + "/servicemonitor-" + names.ExporterService + ".yaml": "release: kube-prometheus-stack",
@@ -45,12 +45,12 @@ func TestPatches(t *testing.T) {
 		},
 		{
 			name:    "no match",
-			patches: []schema.Patch{{Region: other.Name, File: "patches/" + other.Name + "/sts.yaml", Data: []byte(stsPatch)}},
+			patches: []model.Patch{{Region: other.Name, File: "patches/" + other.Name + "/sts.yaml", Data: []byte(stsPatch)}},
 			wantErr: "patches/" + other.Name + "/sts.yaml: the patch for StatefulSet \"" + sts + "\" matches no generated object",
 		},
 		{
 			name:    "not a strategic-merge patch",
-			patches: []schema.Patch{{Region: r.Name, File: "patches/" + r.Name + "/ops.yaml", Data: []byte("- op: add\n  path: /x\n  value: 1\n")}},
+			patches: []model.Patch{{Region: r.Name, File: "patches/" + r.Name + "/ops.yaml", Data: []byte("- op: add\n  path: /x\n  value: 1\n")}},
 			wantErr: "patches/" + r.Name + "/ops.yaml: not a strategic-merge patch",
 		},
 	} {
@@ -82,7 +82,7 @@ func TestCheckPatches(t *testing.T) {
 	base := loadFresh(t, cases["two-regions"])
 	sts := names.StatefulSet(base, base.Regions[0])
 	bad := "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: " + sts + "\n"
-	topo := withPatches(t, schema.Patch{Region: schema.PatchesAll, File: "patches/all/sts.yaml", Data: []byte(bad)})
+	topo := withPatches(t, model.Patch{Region: model.PatchesAll, File: "patches/all/sts.yaml", Data: []byte(bad)})
 	diags := CheckPatches(topo)
 	if len(diags) != 1 {
 		t.Fatalf("diagnostics %v, want one (the region the patch misses)", diags)

@@ -13,7 +13,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 	"github.com/topogen/topogen/sizing"
 )
 
@@ -66,7 +66,7 @@ var pbmScripts = map[string]string{
 
 // OplogSpanMin is PBM's pitr.oplogSpanMin for the topology, in minutes
 // (schema PITRSpan: the RPO, at least a minute).
-func OplogSpanMin(t *schema.Topology) float64 {
+func OplogSpanMin(t *model.Topology) float64 {
 	return t.PITRSpan().Minutes()
 }
 
@@ -74,7 +74,7 @@ func OplogSpanMin(t *schema.Topology) float64 {
 // writing to bucket's region r: S3 with SSE-KMS under the bucket's own key
 // (the alias Terraform creates), credentials from web identity (none in
 // the file), PITR and compression from the topology.
-func pbmConfig(t *schema.Topology, r schema.Region) ([]byte, error) {
+func pbmConfig(t *model.Topology, r model.Region) ([]byte, error) {
 	pitr := map[string]any{"enabled": t.Backup.PITR, "compression": t.Backup.Compression}
 	if t.Backup.PITR {
 		pitr["oplogSpanMin"] = OplogSpanMin(t)
@@ -106,7 +106,7 @@ func pbmConfig(t *schema.Topology, r schema.Region) ([]byte, error) {
 // region's bucket), the one for the replica bucket (runbook: the storage
 // region is lost) and the scripts. The same in every region, so any
 // surviving region can restore or fail over.
-func buildPBMConfigMap(t *schema.Topology) (object, error) {
+func buildPBMConfigMap(t *model.Topology) (object, error) {
 	store := names.PBMStorageRegion(t)
 	main, err := pbmConfig(t, store)
 	if err != nil {
@@ -147,13 +147,13 @@ func pbmCredentials(uri string) []corev1.EnvVar {
 // pbm-agent processes should connect to their localhost mongod with a
 // standalone type of connection"). The certificate names the member hosts,
 // not localhost: host-name checks are skipped on this loopback only.
-func pbmAgentURI(t *schema.Topology) string {
+func pbmAgentURI(t *model.Topology) string {
 	return fmt.Sprintf("localhost:%d/?authSource=admin&tls=true&tlsCAFile=%s&directConnection=true", t.MongoDB.Port, caFile)
 }
 
 // pbmCLIURI: the pbm CLI talks to the set (it writes commands for the
 // agents into admin.pbmCmd on the primary), own region's members first.
-func pbmCLIURI(t *schema.Topology, r schema.Region) string {
+func pbmCLIURI(t *model.Topology, r model.Region) string {
 	q := []string{"replicaSet=" + t.ReplicaSet.Name, "tls=true", "tlsCAFile=" + caFile, "authSource=admin"}
 	return strings.Join(hostPorts(t, r.Name), ",") + "/?" + strings.Join(q, "&")
 }
@@ -161,7 +161,7 @@ func pbmCLIURI(t *schema.Topology, r schema.Region) string {
 // pbmAgent is the sidecar next to mongod. Logical backups and PITR read
 // through mongod; a physical backup also reads the data files, so it then
 // mounts the data volume.
-func pbmAgent(t *schema.Topology) corev1.Container {
+func pbmAgent(t *model.Topology) corev1.Container {
 	env := append(pbmCredentials(pbmAgentURI(t)),
 		corev1.EnvVar{Name: "PBM_AGENT_SIDECAR", Value: "true"},
 		corev1.EnvVar{Name: "PBM_AGENT_SIDECAR_SLEEP", Value: strconv.Itoa(pbmAgentRestartSecs)},
@@ -188,7 +188,7 @@ func pbmAgent(t *schema.Topology) corev1.Container {
 // pbmPodSpec is the pod of a pbm CLI Job: the PBM image running one of the
 // ConfigMap's scripts as the backup ServiceAccount (IRSA: cleanup and
 // resync read the bucket from the CLI too).
-func pbmPodSpec(t *schema.Topology, r schema.Region, container, script string, env []corev1.EnvVar) corev1.PodSpec {
+func pbmPodSpec(t *model.Topology, r model.Region, container, script string, env []corev1.EnvVar) corev1.PodSpec {
 	mode := int32(0o555)
 	env = append(append(pbmCredentials(pbmCLIURI(t, r)), env...), corev1.EnvVar{Name: "HOME", Value: tmpDir})
 	return corev1.PodSpec{
@@ -225,7 +225,7 @@ func pbmPodSpec(t *schema.Topology, r schema.Region, container, script string, e
 	}
 }
 
-func pbmConfigItems(t *schema.Topology) []corev1.KeyToPath {
+func pbmConfigItems(t *model.Topology) []corev1.KeyToPath {
 	items := []corev1.KeyToPath{{Key: pbmConfigKey, Path: pbmConfigKey}}
 	if len(t.Regions) > 1 {
 		items = append(items, corev1.KeyToPath{Key: pbmFailoverKey, Path: pbmFailoverKey})
@@ -240,7 +240,7 @@ const pbmConfigWait = 10 * time.Minute
 // the init Job, which creates the pbm user: until it has, pbm cannot log
 // in and the Job retries (backoff up to 10 times, then the next sync).
 // Under Flux a plain Job, retried the same way.
-func buildPBMConfigJob(t *schema.Topology, r schema.Region) object {
+func buildPBMConfigJob(t *model.Topology, r model.Region) object {
 	backoff, deadline, ttl := int32(10), int64(1800), int32(86400)
 	ann := map[string]string{annHook: "PostSync", annHookDelete: "BeforeHookCreation"}
 	m := meta("Job", names.PBMConfigJob, t.Kubernetes.Namespace, componentPBM, ann)

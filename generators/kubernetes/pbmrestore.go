@@ -9,7 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // neverSchedule is a valid schedule for the suspended templates (Feb 30th);
@@ -23,8 +23,8 @@ const RestoreTimeConfigMap = "mongodb-pbm-restore-time"
 // RestoreWait bounds a restore: a logical restore re-inserts every
 // document and rebuilds every index, which for the region's storage size
 // at a conservative 50 MB/s takes about storage/50 MB/s; at least 2 h.
-func RestoreWait(t *schema.Topology, r schema.Region) time.Duration {
-	size, err := schema.ParseQuantity(r.Sizing.StorageSize)
+func RestoreWait(t *model.Topology, r model.Region) time.Duration {
+	size, err := model.ParseQuantity(r.Sizing.StorageSize)
 	if err != nil || size <= 0 {
 		return 2 * time.Hour
 	}
@@ -37,7 +37,7 @@ func RestoreWait(t *schema.Topology, r schema.Region) time.Duration {
 // starts it with `kubectl create job --from=cronjob/<name> <job>`. A
 // template in the tree (not a file to copy) is synced, validated and runs
 // with the same identity and scripts as the scheduled Jobs.
-func suspendedTemplate(t *schema.Topology, r schema.Region, name, container, script string, deadline time.Duration, env []corev1.EnvVar) object {
+func suspendedTemplate(t *model.Topology, r model.Region, name, container, script string, deadline time.Duration, env []corev1.EnvVar) object {
 	yes := true
 	backoff, keep := int32(0), int32(3)
 	secs := int64(deadline.Seconds())
@@ -72,7 +72,7 @@ func suspendedTemplate(t *schema.Topology, r schema.Region, name, container, scr
 // buildPBMRestore is the point-in-time restore template (README runbook).
 // The time comes from the optional ConfigMap RestoreTimeConfigMap; the
 // script refuses to start without it.
-func buildPBMRestore(t *schema.Topology, r schema.Region) object {
+func buildPBMRestore(t *model.Topology, r model.Region) object {
 	optional := true
 	wait := RestoreWait(t, r)
 	env := append(pbmBackupEnv(t),
@@ -91,7 +91,7 @@ func buildPBMRestore(t *schema.Topology, r schema.Region) object {
 // (external storage profiles, pbm profile add, hold base backups only), so
 // the switch replaces the main storage: pbm config --file with the
 // replica's configuration, which resyncs the backup list from that bucket.
-func buildPBMFailover(t *schema.Topology, r schema.Region) object {
+func buildPBMFailover(t *model.Topology, r model.Region) object {
 	env := []corev1.EnvVar{
 		{Name: "PBM_CONFIG_FILE", Value: pbmDir + "/" + pbmFailoverKey},
 		{Name: "PBM_WAIT_TIME", Value: pbmConfigWait.String()},

@@ -18,7 +18,7 @@ import (
 
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // The pbm Jobs' scripts run under a real shell (sh) against a scripted
@@ -52,7 +52,7 @@ type scriptRun struct {
 // objectFile decodes region's generated object kind/name into v.
 func objectFile(t *testing.T, files []generators.File, region, kind, name string, v any) {
 	t.Helper()
-	p := path.Join(names.KubernetesDir(schema.Region{Name: region}), names.ObjectFile(kind, name))
+	p := path.Join(names.KubernetesDir(model.Region{Name: region}), names.ObjectFile(kind, name))
 	for _, f := range files {
 		if f.Path == p {
 			if err := yaml.UnmarshalStrict(f.Data, v); err != nil {

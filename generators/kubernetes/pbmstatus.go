@@ -8,7 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 const statusDir = "/status"
@@ -31,7 +31,7 @@ var pbmChecks = []struct{ container, check string }{
 // alerts already read, reports each container's termination reason
 // (kube_pod_container_status_terminated_reason{reason="Error"}); finished
 // Jobs are deleted after two minutes, so only recent results are reported.
-func buildPBMStatus(t *schema.Topology, r schema.Region) object {
+func buildPBMStatus(t *model.Topology, r model.Region) object {
 	base := pbmPodSpec(t, r, names.PBMStatusInit, "status.sh", []corev1.EnvVar{{Name: "PBM_STATUS_FILE", Value: statusDir + "/status.json"}})
 	status := base.Containers[0]
 	status.VolumeMounts = append(status.VolumeMounts, corev1.VolumeMount{Name: "status", MountPath: statusDir})

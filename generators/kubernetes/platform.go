@@ -8,7 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // The region's cluster-level prerequisites that live in its own tree: the
@@ -55,7 +55,7 @@ const EBSProvisioner = "ebs.csi.aws.com"
 // A StorageClass's parameters are immutable, so a sizing change must
 // recreate it (Argo CD Force/Replace, Flux force); existing volumes keep
 // the performance they were created with.
-func buildStorageClass(t *schema.Topology, r schema.Region) object {
+func buildStorageClass(t *model.Topology, r model.Region) object {
 	sz := r.Sizing
 	m := platformMeta("StorageClass", sz.StorageClass, "", wavePlatform)
 	m.Annotations["argocd.argoproj.io/sync-options"] = "Force=true,Replace=true"
@@ -85,7 +85,7 @@ func buildStorageClass(t *schema.Topology, r schema.Region) object {
 // caNamespace holds the CA Secret the issuer signs with: a ClusterIssuer
 // reads it from cert-manager's cluster resource namespace (the namespace
 // cert-manager runs in), an Issuer from its own.
-func caNamespace(t *schema.Topology) string {
+func caNamespace(t *model.Topology) string {
 	if t.Kubernetes.TLSIssuerKind == "ClusterIssuer" {
 		return names.CertManagerNamespace
 	}
@@ -95,7 +95,7 @@ func caNamespace(t *schema.Topology) string {
 // storeNamespaces may use the ClusterSecretStore: the MongoDB namespace
 // (credentials) and the CA's; no other namespace can read the topology's
 // secrets through it.
-func storeNamespaces(t *schema.Topology) []any {
+func storeNamespaces(t *model.Topology) []any {
 	ns := []any{t.Kubernetes.Namespace}
 	if caNamespace(t) != t.Kubernetes.Namespace {
 		ns = append(ns, caNamespace(t))
@@ -110,7 +110,7 @@ func storeNamespaces(t *schema.Topology) []any {
 // Secrets Manager in the region's own AWS region (Terraform replicates
 // every secret), authenticated as the external-secrets ServiceAccount,
 // whose IRSA annotation names names.ExternalSecretsRole.
-func buildSecretStore(t *schema.Topology, r schema.Region) object {
+func buildSecretStore(t *model.Topology, r model.Region) object {
 	es := t.Kubernetes.ExternalSecrets
 	return object{kind: es.StoreKind, name: es.Store, v: map[string]any{
 		"apiVersion": "external-secrets.io/v1",
@@ -142,7 +142,7 @@ func buildSecretStore(t *schema.Topology, r schema.Region) object {
 // the preferred one too, pulls the CA back with an ExternalSecret, and the
 // issuer signs with that copy: all regions' certificates chain to one CA,
 // and a rebuilt preferred region cannot fork it.
-func buildCA(t *schema.Topology, r schema.Region) []object {
+func buildCA(t *model.Topology, r model.Region) []object {
 	ns := caNamespace(t)
 	store := map[string]any{"name": t.Kubernetes.ExternalSecrets.Store, "kind": t.Kubernetes.ExternalSecrets.StoreKind}
 	smName := names.SecretsManagerName(t, names.SecretCA)

@@ -8,7 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // clientLabel marks the pods that connect to mongod from this namespace
@@ -17,7 +17,7 @@ const clientLabel = "topogen.io/mongodb-client"
 
 // buildPDB lets at most one member of the region be down by eviction at a
 // time; the other regions' votes keep the majority.
-func buildPDB(t *schema.Topology, r schema.Region) object {
+func buildPDB(t *model.Topology, r model.Region) object {
 	name := names.StatefulSet(t, r)
 	one := intstr.FromInt32(1)
 	pdb := policyv1.PodDisruptionBudget{
@@ -47,7 +47,7 @@ func samePeer() networkingv1.NetworkPolicyPeer {
 // NLBs arrives from the NLB's addresses there (client IP preservation is
 // off, services.go). Under the VPC CNI this also admits any pod of the
 // own cluster reaching a member through its NLB name.
-func vpcPeers(t *schema.Topology) []networkingv1.NetworkPolicyPeer {
+func vpcPeers(t *model.Topology) []networkingv1.NetworkPolicyPeer {
 	var out []networkingv1.NetworkPolicyPeer
 	for _, c := range vpcCIDRs(t) {
 		out = append(out, networkingv1.NetworkPolicyPeer{IPBlock: &networkingv1.IPBlock{CIDR: c}})
@@ -71,7 +71,7 @@ func dnsEgress() networkingv1.NetworkPolicyEgressRule {
 	}
 }
 
-func mongoEgress(t *schema.Topology) networkingv1.NetworkPolicyEgressRule {
+func mongoEgress(t *model.Topology) networkingv1.NetworkPolicyEgressRule {
 	return networkingv1.NetworkPolicyEgressRule{
 		To:    append([]networkingv1.NetworkPolicyPeer{samePeer()}, vpcPeers(t)...),
 		Ports: []networkingv1.NetworkPolicyPort{tcp(t.MongoDB.Port)},
@@ -83,7 +83,7 @@ func httpsEgress() networkingv1.NetworkPolicyEgressRule {
 	return networkingv1.NetworkPolicyEgressRule{Ports: []networkingv1.NetworkPolicyPort{tcp(443)}}
 }
 
-func netpol(t *schema.Topology, name, component string, spec networkingv1.NetworkPolicySpec) object {
+func netpol(t *model.Topology, name, component string, spec networkingv1.NetworkPolicySpec) object {
 	np := networkingv1.NetworkPolicy{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "networking.k8s.io/v1", Kind: "NetworkPolicy"},
 		ObjectMeta: meta("NetworkPolicy", name, t.Kubernetes.Namespace, component, nil),
@@ -101,7 +101,7 @@ func netpol(t *schema.Topology, name, component string, spec networkingv1.Networ
 //     sidecar: S3 and STS);
 //   - egress of the backup and init clients to DNS, members and HTTPS
 //     (S3 and STS for IRSA, whose addresses are not fixed).
-func buildNetworkPolicies(t *schema.Topology, r schema.Region) []object {
+func buildNetworkPolicies(t *model.Topology, r model.Region) []object {
 	ns := t.Kubernetes
 	deny := netpol(t, "default-deny", "", networkingv1.NetworkPolicySpec{
 		PodSelector: metav1.LabelSelector{},

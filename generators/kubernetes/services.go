@@ -8,7 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // podNameLabel is set by the StatefulSet controller on each pod; a per-pod
@@ -26,7 +26,7 @@ const (
 	annDNSTTL       = "external-dns.alpha.kubernetes.io/ttl"
 )
 
-func mongoPort(t *schema.Topology) corev1.ServicePort {
+func mongoPort(t *model.Topology) corev1.ServicePort {
 	return corev1.ServicePort{
 		Name: portNameMongo, Port: int32(t.MongoDB.Port), TargetPort: intstr.FromString(portNameMongo), Protocol: corev1.ProtocolTCP,
 	}
@@ -35,7 +35,7 @@ func mongoPort(t *schema.Topology) corev1.ServicePort {
 // buildHeadless is the StatefulSet's governing Service. It publishes
 // not-ready pods: before rs.initiate() no member is a PRIMARY or
 // SECONDARY, yet members must resolve each other (mongodb-facts.md Errors 7).
-func buildHeadless(t *schema.Topology, r schema.Region) object {
+func buildHeadless(t *model.Topology, r model.Region) object {
 	name := names.HeadlessService(t, r)
 	svc := corev1.Service{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
@@ -67,7 +67,7 @@ func buildHeadless(t *schema.Topology, r schema.Region) object {
 // The planned shortcut is a CoreDNS rewrite of the region's own member
 // names to the headless Service's pod records (README, "Self-detection
 // after a restart").
-func buildMemberServices(t *schema.Topology, r schema.Region) []object {
+func buildMemberServices(t *model.Topology, r model.Region) []object {
 	var out []object
 	for _, m := range t.RegionMembers(r.Name) {
 		ann := map[string]string{
@@ -104,7 +104,7 @@ func buildMemberServices(t *schema.Topology, r schema.Region) []object {
 
 // buildExporterService fronts the exporter sidecars for the ServiceMonitor;
 // its name becomes the job label (names.ExporterJob).
-func buildExporterService(t *schema.Topology, r schema.Region) object {
+func buildExporterService(t *model.Topology, r model.Region) object {
 	svc := corev1.Service{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},
 		ObjectMeta: meta("Service", names.ExporterService, t.Kubernetes.Namespace, componentMetrics, nil),
@@ -119,7 +119,7 @@ func buildExporterService(t *schema.Topology, r schema.Region) object {
 }
 
 // sourceRanges are the blocks a member's load balancer admits.
-func sourceRanges(t *schema.Topology) []string {
+func sourceRanges(t *model.Topology) []string {
 	out := vpcCIDRs(t)
 	for _, p := range t.Kubernetes.ClientCIDRs {
 		out = append(out, p.String())
@@ -128,7 +128,7 @@ func sourceRanges(t *schema.Topology) []string {
 }
 
 // vpcCIDRs lists every region's VPC CIDR in region order.
-func vpcCIDRs(t *schema.Topology) []string {
+func vpcCIDRs(t *model.Topology) []string {
 	var out []string
 	for _, r := range t.Regions {
 		out = append(out, r.CIDR.String())
@@ -138,7 +138,7 @@ func vpcCIDRs(t *schema.Topology) []string {
 
 // hostPorts lists member "host:port"s, the region's own first: drivers
 // try seeds in order.
-func hostPorts(t *schema.Topology, first string) []string {
+func hostPorts(t *model.Topology, first string) []string {
 	var own, rest []string
 	for _, m := range t.Members {
 		if m.Region == first {

@@ -14,7 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 	"github.com/topogen/topogen/sizing"
 )
 
@@ -52,14 +52,14 @@ const (
 
 // selector selects the region's mongod pods; only stable labels, because a
 // StatefulSet's selector cannot change.
-func selector(t *schema.Topology, r schema.Region) map[string]string {
+func selector(t *model.Topology, r model.Region) map[string]string {
 	return map[string]string{labelName: appName, labelInstance: names.StatefulSet(t, r)}
 }
 
 // mongoshLocal is mongosh against the local mongod over TLS, with the host
 // name checked: the member certificate names localhost and 127.0.0.1
 // (buildCertificate).
-func mongoshLocal(t *schema.Topology) string {
+func mongoshLocal(t *model.Topology) string {
 	return fmt.Sprintf("mongosh --quiet --host localhost --port %d --tls --tlsCAFile %s", t.MongoDB.Port, caFile)
 }
 
@@ -121,7 +121,7 @@ func secretEnv(name, secret, key string) corev1.EnvVar {
 	}}}
 }
 
-func buildStatefulSet(t *schema.Topology, r schema.Region, mongodConf []byte) object {
+func buildStatefulSet(t *model.Topology, r model.Region, mongodConf []byte) object {
 	sts := names.StatefulSet(t, r)
 	confSum := sha256.Sum256(mongodConf)
 	sel := selector(t, r)

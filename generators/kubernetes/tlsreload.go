@@ -6,7 +6,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 	"github.com/topogen/topogen/sizing"
 )
 
@@ -68,7 +68,7 @@ const tlsReloaderCreds = "/etc/mongodb/users/" + names.SecretTLSReloader
 // tlsReloader is the sidecar running tlsReloaderScript as the
 // tls-reloader user (hostManager only: rotateCertificates; replset.Users),
 // not root.
-func tlsReloader(t *schema.Topology) corev1.Container {
+func tlsReloader(t *model.Topology) corev1.Container {
 	return corev1.Container{
 		Name:    tlsReloaderContainer,
 		Image:   t.MongoDB.Image,

@@ -1,6 +1,6 @@
 package names
 
-import "github.com/topogen/topogen/schema"
+import "github.com/topogen/topogen/model"
 
 // The cluster add-ons' identities: the Terraform target creates each IAM
 // role (IRSA trust on exactly this namespace and ServiceAccount) and each
@@ -45,30 +45,30 @@ const (
 // SecretsManagerName is the AWS Secrets Manager name of secret s:
 // "<topology>/<s>", so one topology's secrets share a prefix an IAM policy
 // can scope to (SecretsManagerPrefix).
-func SecretsManagerName(t *schema.Topology, s string) string {
+func SecretsManagerName(t *model.Topology, s string) string {
 	return SecretsManagerPrefix(t) + s
 }
 
 // SecretsManagerPrefix is the name prefix of every secret of the topology.
-func SecretsManagerPrefix(t *schema.Topology) string { return t.Name + "/" }
+func SecretsManagerPrefix(t *model.Topology) string { return t.Name + "/" }
 
 // LBControllerRole is the IAM role the AWS Load Balancer Controller assumes.
-func LBControllerRole(t *schema.Topology, r schema.Region) string {
-	return schema.RegionalName(t.Name, r.Name) + "-aws-lb-controller"
+func LBControllerRole(t *model.Topology, r model.Region) string {
+	return model.RegionalName(t.Name, r.Name) + "-aws-lb-controller"
 }
 
 // EBSCSIRole is the IAM role the EBS CSI controller assumes.
-func EBSCSIRole(t *schema.Topology, r schema.Region) string {
-	return schema.RegionalName(t.Name, r.Name) + "-ebs-csi"
+func EBSCSIRole(t *model.Topology, r model.Region) string {
+	return model.RegionalName(t.Name, r.Name) + "-ebs-csi"
 }
 
 // ExternalSecretsRole is the IAM role external-secrets assumes to read
 // (and, for the CA in the preferred region, write) the topology's secrets.
-func ExternalSecretsRole(t *schema.Topology, r schema.Region) string {
-	return schema.RegionalName(t.Name, r.Name) + "-external-secrets"
+func ExternalSecretsRole(t *model.Topology, r model.Region) string {
+	return model.RegionalName(t.Name, r.Name) + "-external-secrets"
 }
 
 // RoleARN is the ARN of the IAM role named role in the topology's account.
-func RoleARN(t *schema.Topology, role string) string {
+func RoleARN(t *model.Topology, role string) string {
 	return "arn:aws:iam::" + t.Terraform.AccountID + ":role/" + role
 }

@@ -1,6 +1,6 @@
 package names
 
-import "github.com/topogen/topogen/schema"
+import "github.com/topogen/topogen/model"
 
 // What the GitOps target needs to know about each regional cluster, and
 // what the Terraform target must create under exactly these names for the
@@ -13,7 +13,7 @@ import "github.com/topogen/topogen/schema"
 // gives it). Neither is secret; Secrets Manager is only the channel
 // external-secrets in the management cluster reads to template the Argo CD
 // cluster Secret.
-func ClusterSecret(t *schema.Topology, r schema.Region) string {
+func ClusterSecret(t *model.Topology, r model.Region) string {
 	return SecretsManagerName(t, "clusters/"+r.Name)
 }
 
@@ -27,37 +27,37 @@ const (
 // (awsAuthConfig.roleARN) to reach the region's cluster: the region's stack
 // creates it with an EKS access entry (AmazonEKSClusterAdminPolicy, cluster
 // scope) and trusts the topology's GitOps principal to assume it.
-func GitOpsRole(t *schema.Topology, r schema.Region) string {
-	return schema.RegionalName(t.Name, r.Name) + "-gitops"
+func GitOpsRole(t *model.Topology, r model.Region) string {
+	return model.RegionalName(t.Name, r.Name) + "-gitops"
 }
 
 // EKSClusterARN is the ARN of the region's EKS cluster; Flux's aws
 // provider finds the endpoint and CA from it (eks:DescribeCluster).
-func EKSClusterARN(t *schema.Topology, r schema.Region) string {
+func EKSClusterARN(t *model.Topology, r model.Region) string {
 	return "arn:aws:eks:" + r.CloudRegion + ":" + t.Terraform.AccountID + ":cluster/" + EKSCluster(t, r)
 }
 
 // VPC is the Name tag of the region's VPC; the AWS Load Balancer Controller
 // finds its VPC by it (vpcTags), as the nodes' IMDSv2 hop limit of 1 keeps
 // pods from asking the instance metadata service.
-func VPC(t *schema.Topology, r schema.Region) string { return schema.RegionalName(t.Name, r.Name) }
+func VPC(t *model.Topology, r model.Region) string { return model.RegionalName(t.Name, r.Name) }
 
 // EBSKMSAlias is the alias of the KMS key encrypting the region's member
 // volumes; the StorageClass names it by alias ARN, which EC2 CreateVolume
 // accepts as KmsKeyId, so the generated tree needs no key id.
-func EBSKMSAlias(t *schema.Topology, r schema.Region) string {
-	return "alias/" + schema.RegionalName(t.Name, r.Name) + "-ebs"
+func EBSKMSAlias(t *model.Topology, r model.Region) string {
+	return "alias/" + model.RegionalName(t.Name, r.Name) + "-ebs"
 }
 
 // EBSKMSAliasARN is EBSKMSAlias as an ARN in the region.
-func EBSKMSAliasARN(t *schema.Topology, r schema.Region) string {
+func EBSKMSAliasARN(t *model.Topology, r model.Region) string {
 	return "arn:aws:kms:" + r.CloudRegion + ":" + t.Terraform.AccountID + ":" + EBSKMSAlias(t, r)
 }
 
 // PublicAPIRecord is the region's record in the public zone,
 // "<apiRecord>-<region>.<publicZone>": the application's ingress publishes
 // it through external-dns, the Route53 health checks probe it.
-func PublicAPIRecord(t *schema.Topology, r schema.Region) string {
+func PublicAPIRecord(t *model.Topology, r model.Region) string {
 	return t.DNS.APIRecord + "-" + r.Name + "." + t.DNS.PublicZone
 }
 

@@ -7,7 +7,7 @@ package names
 import (
 	"strings"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 const (
@@ -51,44 +51,44 @@ func RegionLabels(region string) map[string]string {
 }
 
 // StatefulSet is the region's MongoDB StatefulSet: "<replica set>-<region>".
-func StatefulSet(t *schema.Topology, r schema.Region) string {
-	return schema.StatefulSetName(t.ReplicaSet.Name, r.Name)
+func StatefulSet(t *model.Topology, r model.Region) string {
+	return model.StatefulSetName(t.ReplicaSet.Name, r.Name)
 }
 
 // HeadlessService governs the StatefulSet.
-func HeadlessService(t *schema.Topology, r schema.Region) string {
+func HeadlessService(t *model.Topology, r model.Region) string {
 	return StatefulSet(t, r) + "-headless"
 }
 
 // BackupBucket is the region's S3 backup bucket (globally unique names, so
 // the topology name is part of it).
-func BackupBucket(t *schema.Topology, r schema.Region) string {
-	return t.Terraform.BackupBucketPrefix + "-" + schema.RegionalName(t.Name, r.Name)
+func BackupBucket(t *model.Topology, r model.Region) string {
+	return t.Terraform.BackupBucketPrefix + "-" + model.RegionalName(t.Name, r.Name)
 }
 
 // BackupRole is the IAM role the backup ServiceAccount assumes.
-func BackupRole(t *schema.Topology, r schema.Region) string {
-	return schema.RegionalName(t.Name, r.Name) + "-mongodb-backup"
+func BackupRole(t *model.Topology, r model.Region) string {
+	return model.RegionalName(t.Name, r.Name) + "-mongodb-backup"
 }
 
 // BackupRoleARN is BackupRole's ARN, annotated on the ServiceAccount.
-func BackupRoleARN(t *schema.Topology, r schema.Region) string {
+func BackupRoleARN(t *model.Topology, r model.Region) string {
 	return "arn:aws:iam::" + t.Terraform.AccountID + ":role/" + BackupRole(t, r)
 }
 
 // ExternalDNSRole is the IAM role external-dns assumes to write the region's
 // private zone.
-func ExternalDNSRole(t *schema.Topology, r schema.Region) string {
-	return schema.RegionalName(t.Name, r.Name) + "-external-dns"
+func ExternalDNSRole(t *model.Topology, r model.Region) string {
+	return model.RegionalName(t.Name, r.Name) + "-external-dns"
 }
 
 // EKSCluster is the region's EKS cluster name.
-func EKSCluster(t *schema.Topology, r schema.Region) string {
-	return schema.RegionalName(t.Name, r.Name)
+func EKSCluster(t *model.Topology, r model.Region) string {
+	return model.RegionalName(t.Name, r.Name)
 }
 
 // FederationJob is the global Prometheus's scrape job for region r.
-func FederationJob(r schema.Region) string { return FederationJobPrefix + r.Name }
+func FederationJob(r model.Region) string { return FederationJobPrefix + r.Name }
 
 // ObjectFile is the file one Kubernetes object is written to in every
 // generated tree: "<kind>-<name>.yaml" in lower case, e.g.
@@ -98,7 +98,7 @@ func ObjectFile(kind, name string) string {
 }
 
 // KubernetesDir is the region's tree under the output directory.
-func KubernetesDir(r schema.Region) string { return KubernetesRoot + "/" + r.Name }
+func KubernetesDir(r model.Region) string { return KubernetesRoot + "/" + r.Name }
 
 // KubernetesRoot holds every region's tree under the output directory.
 const KubernetesRoot = "kubernetes"

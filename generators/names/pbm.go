@@ -1,6 +1,6 @@
 package names
 
-import "github.com/topogen/topogen/schema"
+import "github.com/topogen/topogen/model"
 
 // Percona Backup for MongoDB (PBM): the names the Kubernetes, Terraform and
 // Prometheus targets share.
@@ -38,20 +38,20 @@ const (
 
 // BackupKeyAlias is the KMS alias of region r's backup key
 // ("alias/<bucket>"), created by the Terraform target.
-func BackupKeyAlias(t *schema.Topology, r schema.Region) string {
+func BackupKeyAlias(t *model.Topology, r model.Region) string {
 	return "alias/" + BackupBucket(t, r)
 }
 
 // BackupKeyAliasARN is BackupKeyAlias as an ARN: S3's SSE-KMS key id
 // accepts a key id, key ARN or alias ARN.
-func BackupKeyAliasARN(t *schema.Topology, r schema.Region) string {
+func BackupKeyAliasARN(t *model.Topology, r model.Region) string {
 	return "arn:aws:kms:" + r.CloudRegion + ":" + t.Terraform.AccountID + ":" + BackupKeyAlias(t, r)
 }
 
 // BackupReplicaRegion is the region whose bucket receives the replica of
 // region r's bucket: the next region in lexical order, wrapping. Equal to
 // r with a single region (no replication).
-func BackupReplicaRegion(t *schema.Topology, r schema.Region) schema.Region {
+func BackupReplicaRegion(t *model.Topology, r model.Region) model.Region {
 	for i, x := range t.Regions {
 		if x.Name == r.Name {
 			return t.Regions[(i+1)%len(t.Regions)]
@@ -61,7 +61,7 @@ func BackupReplicaRegion(t *schema.Topology, r schema.Region) schema.Region {
 }
 
 // PBMStorageRegion is the region whose bucket PBM writes.
-func PBMStorageRegion(t *schema.Topology) schema.Region {
+func PBMStorageRegion(t *model.Topology) model.Region {
 	r, ok := t.Region(t.Backup.StorageRegion)
 	if !ok {
 		return t.Preferred()

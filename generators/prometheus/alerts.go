@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Severities. "info" is for conditions worth a look in office hours.
@@ -82,7 +82,7 @@ func constant(v float64, n int) string { return fmt.Sprintf("%sx%d", fmtFloat(v)
 // testSecondary is a member of the failing region other than the
 // observer; a synthetic one when the topology has a single member, since a
 // lag or connection test needs two.
-func (g *gen) testSecondary() schema.Member {
+func (g *gen) testSecondary() model.Member {
 	obs := g.observer()
 	for _, m := range g.t.RegionMembers(g.failingRegion().Name) {
 		if m.ID != obs.ID {
@@ -97,9 +97,9 @@ func (g *gen) testSecondary() schema.Member {
 	m := obs
 	m.Ordinal++
 	m.ID++
-	m.Pod = schema.PodName(g.t.ReplicaSet.Name, m.Region, m.Ordinal)
+	m.Pod = model.PodName(g.t.ReplicaSet.Name, m.Region, m.Ordinal)
 	r, _ := g.t.Region(m.Region)
-	m.Host = schema.MemberHost(m.Pod, r.DNSZone)
+	m.Host = model.MemberHost(m.Pod, r.DNSZone)
 	return m
 }
 
@@ -259,8 +259,8 @@ func (g *gen) primaryAlerts() ([]rule, []testCase) {
 	away := g.testSecondary()
 	if away.Region == pref.Name {
 		away.Region = "elsewhere"
-		away.Pod = schema.PodName(g.t.ReplicaSet.Name, away.Region, 0)
-		away.Host = schema.MemberHost(away.Pod, schema.DNSZone(away.Region, g.t.DNS.Domain))
+		away.Pod = model.PodName(g.t.ReplicaSet.Name, away.Region, 0)
+		away.Host = model.MemberHost(away.Pod, model.DNSZone(away.Region, g.t.DNS.Domain))
 	}
 	hosts := g.hostsWith(away)
 	states := func(primaryHost string) []inputSeries {
@@ -409,16 +409,16 @@ func (g *gen) lagAlerts() ([]rule, []testCase) {
 
 // membersWith is the set's members plus extra, a synthetic member a test
 // needs, unless it is one of them.
-func (g *gen) membersWith(extra schema.Member) []schema.Member {
+func (g *gen) membersWith(extra model.Member) []model.Member {
 	ms := slices.Clone(g.t.Members)
-	if !slices.ContainsFunc(ms, func(m schema.Member) bool { return m.HostPort() == extra.HostPort() }) {
+	if !slices.ContainsFunc(ms, func(m model.Member) bool { return m.HostPort() == extra.HostPort() }) {
 		ms = append(ms, extra)
 	}
 	return ms
 }
 
 // hostsWith is membersWith's host:port list.
-func (g *gen) hostsWith(extra schema.Member) []string {
+func (g *gen) hostsWith(extra model.Member) []string {
 	var hosts []string
 	for _, m := range g.membersWith(extra) {
 		hosts = append(hosts, m.HostPort())
@@ -497,7 +497,7 @@ func (g *gen) oplogAlert() ([]rule, []testCase) {
 func (g *gen) federationAlerts() ([]rule, []testCase) {
 	var rules []rule
 	var tests []testCase
-	mk := func(r schema.Region) alert {
+	mk := func(r model.Region) alert {
 		job := names.FederationJob(r)
 		return alert{
 			name:     "MongoDBFederationDown",
@@ -510,7 +510,7 @@ func (g *gen) federationAlerts() ([]rule, []testCase) {
 				"(its members, backups and SLO) is blind; alerts about it cannot fire.", job, r.Prometheus, r.Name),
 		}
 	}
-	upSeries := func(r schema.Region) labelSet {
+	upSeries := func(r model.Region) labelSet {
 		return labelSet{{"job", names.FederationJob(r)}, {"instance", r.Prometheus}, {names.SeriesRegionLabel, r.Name}}
 	}
 	for _, r := range g.t.Regions {
@@ -563,7 +563,7 @@ func (g *gen) connectionAlerts() ([]rule, []testCase) {
 			"its mongod does not answer ping; its own metrics are missing.",
 	}
 	obs, sec := g.observer(), g.testSecondary()
-	conn := func(m schema.Member, cur, avail float64) []inputSeries {
+	conn := func(m model.Member, cur, avail float64) []inputSeries {
 		return []inputSeries{
 			{Series: series("mongodb_ss_connections", g.exporterLabels(m).with("conn_type", "current")), Values: constant(cur, 10)},
 			{Series: series("mongodb_ss_connections", g.exporterLabels(m).with("conn_type", "available")), Values: constant(avail, 10)},
@@ -635,10 +635,10 @@ unless on (region, namespace, job_name)
 	}
 
 	f := g.failingRegion()
-	ksm := func(r schema.Region) labelSet {
+	ksm := func(r model.Region) labelSet {
 		return labelSet{{"job", KubeStateMetricsJob}, {"instance", "kube-state-metrics:8080"}, {"namespace", g.t.Kubernetes.Namespace}, {names.SeriesRegionLabel, r.Name}}
 	}
-	jobSeries := func(r schema.Region, started float64) []inputSeries {
+	jobSeries := func(r model.Region, started float64) []inputSeries {
 		jl := ksm(r).with("job_name", names.BackupCronJob+"-29000000")
 		return []inputSeries{
 			{Series: series("kube_job_failed", jl.with("condition", "true")), Values: constant(1, 5)},
@@ -669,7 +669,7 @@ unless on (region, namespace, job_name)
 	firstTrue := 2*every + step
 	fireAt := firstTrue + missed.forDur
 	n := int(fireAt / step)
-	cronSeries := func(r schema.Region, lastSuccess string, withSuccess bool) []inputSeries {
+	cronSeries := func(r model.Region, lastSuccess string, withSuccess bool) []inputSeries {
 		cl := ksm(r).with("cronjob", names.BackupCronJob)
 		in := []inputSeries{{Series: series("kube_cronjob_created", cl), Values: constant(0, n)}}
 		if withSuccess {

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // PBM's state reaches Prometheus through kube-state-metrics: PBM has no
@@ -40,7 +40,7 @@ func (g *gen) pbmAlertGroup() (ruleGroup, []testCase) {
 		summary:  "MongoDB point-in-time recovery is behind the RPO",
 		description: fmt.Sprintf("The newest PBM oplog chunk is older than %s (one %s span plus %s upload, slo.rpo %s): a restore now would lose more than the RPO. "+
 			"See the %s Job's %s log and `pbm status`, `pbm logs`.",
-			promDuration(t.PITRStaleAfter()), promDuration(t.PITRSpan()), promDuration(schema.PITRUploadAllowance), promDuration(t.SLO.RPO),
+			promDuration(t.PITRStaleAfter()), promDuration(t.PITRSpan()), promDuration(model.PITRUploadAllowance), promDuration(t.SLO.RPO),
 			names.PBMStatusCronJob, names.PBMCheckPITR),
 	}
 	if !t.Backup.PITR {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // The global Prometheus configuration (prometheus.yml).
@@ -99,7 +99,7 @@ var KubeStateMetrics = append([]string{
 // federationMatch is the match[] list of every federation job: the
 // exporter series the global rules read, the MongoDB namespace's backup
 // CronJob/Job series from kube-state-metrics, and the regional recordings.
-func federationMatch(t *schema.Topology) []string {
+func federationMatch(t *model.Topology) []string {
 	return []string{
 		fmt.Sprintf(`{job=%q,__name__=~%q}`, names.ExporterJob, strings.Join(GlobalExporterMetrics, "|")),
 		fmt.Sprintf(`{job=%q,namespace=%q,__name__=~%q}`, KubeStateMetricsJob, t.Kubernetes.Namespace, strings.Join(KubeStateMetrics, "|")),

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // KubeStateMetricsJob is the job label of kube-state-metrics series in each
@@ -17,11 +17,11 @@ const KubeStateMetricsJob = "kube-state-metrics"
 // memberRegionRe captures the region from an exporter's member_idx label,
 // the member's "host:port" (mongodb-facts.md §5), in the host format
 // schema.MemberHost writes.
-const memberRegionRe = schema.MemberHostRegionRe
+const memberRegionRe = model.MemberHostRegionRe
 
 // gen holds what every rule builder derives from the topology.
 type gen struct {
-	t *schema.Topology
+	t *model.Topology
 	// exporter is the label matcher of the exporter's series.
 	exporter string
 	// ksm is the label matcher of the MongoDB namespace's
@@ -32,7 +32,7 @@ type gen struct {
 	lookback time.Duration
 }
 
-func newGen(t *schema.Topology) *gen {
+func newGen(t *model.Topology) *gen {
 	return &gen{
 		t:        t,
 		exporter: fmt.Sprintf(`job=%q`, names.ExporterJob),
@@ -53,13 +53,13 @@ func seconds(d time.Duration) string { return fmtFloat(d.Seconds()) }
 
 // instance is the synthetic instance label of a member's exporter sidecar
 // in tests.
-func instance(m schema.Member) string {
+func instance(m model.Member) string {
 	return fmt.Sprintf("%s:%d", m.Pod, names.ExporterPort)
 }
 
 // observer returns the member whose exporter reports replica-set status in
 // the tests: the first member of the preferred region.
-func (g *gen) observer() schema.Member {
+func (g *gen) observer() model.Member {
 	return g.t.RegionMembers(g.t.Preferred().Name)[0]
 }
 
@@ -67,7 +67,7 @@ func (g *gen) observer() schema.Member {
 // global Prometheus: job (ServiceMonitor), region (ServiceMonitor
 // relabeling, names.SeriesRegionLabel), instance, rs_nm (exporter topology
 // label, mongodb-facts.md §5).
-func (g *gen) exporterLabels(m schema.Member) labelSet {
+func (g *gen) exporterLabels(m model.Member) labelSet {
 	return labelSet{
 		{"job", names.ExporterJob},
 		{names.SeriesRegionLabel, m.Region},
@@ -78,7 +78,7 @@ func (g *gen) exporterLabels(m schema.Member) labelSet {
 
 // failingRegion is the region the tests take down: the last one in
 // preference order, so the primary survives when there are several.
-func (g *gen) failingRegion() schema.Region {
+func (g *gen) failingRegion() model.Region {
 	rs := g.t.PreferredRegions()
 	return rs[len(rs)-1]
 }

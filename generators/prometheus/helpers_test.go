@@ -6,7 +6,7 @@ import (
 	"github.com/topogen/topogen/internal/testtopo"
 
 	"github.com/topogen/topogen/generators"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // cases are the topologies every test renders: the default one and the
@@ -19,9 +19,9 @@ var cases = []struct{ name, dir string }{
 	{"seven-by-seven", "../../golden/seven-by-seven/input"},
 }
 
-func load(t *testing.T, dir string) *schema.Topology { return testtopo.Load(t, dir) }
+func load(t *testing.T, dir string) *model.Topology { return testtopo.Load(t, dir) }
 
-func renderTopo(t *testing.T, topo *schema.Topology) []generators.File {
+func renderTopo(t *testing.T, topo *model.Topology) []generators.File {
 	t.Helper()
 	files, err := Generate(topo)
 	if err != nil {

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Alerts on what surrounds the members: the exporters answering, the member
@@ -78,7 +78,7 @@ func (g *gen) infraAlerts() ([]rule, []testCase) {
 // pods gone), which no other rule sees while the region's federation is up:
 // the other regions' exporters still report its members.
 func (g *gen) exportersMissing() ([]rule, []testCase) {
-	mk := func(r schema.Region) alert {
+	mk := func(r model.Region) alert {
 		n := len(g.t.RegionMembers(r.Name))
 		return alert{
 			name:     "MongoDBExportersMissing",
@@ -148,7 +148,7 @@ func (g *gen) certAlerts() ([]rule, []testCase) {
 		"When it expires the members of this region fail x509 authentication with their peers and drop out of the set.")
 
 	f := g.failingRegion()
-	expiry := func(r schema.Region, left time.Duration) inputSeries {
+	expiry := func(r model.Region, left time.Duration) inputSeries {
 		return inputSeries{
 			Series: series(certExpiryMetric, labelSet{{"job", "cert-manager"}, {"namespace", "cert-manager"}, {"exported_namespace", g.t.Kubernetes.Namespace},
 				{"name", names.StatefulSet(g.t, r)}, {names.SeriesRegionLabel, r.Name}}),

@@ -9,7 +9,7 @@ package prometheus
 
 import (
 	"github.com/topogen/topogen/generators"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Paths relative to the output directory.
@@ -27,7 +27,7 @@ const (
 const header = generators.YAMLHeader
 
 // Generate renders out/prometheus/ and out/grafana/.
-func Generate(t *schema.Topology) ([]generators.File, error) {
+func Generate(t *model.Topology) ([]generators.File, error) {
 	g := newGen(t)
 	var files []generators.File
 	add := func(path string, data []byte, err error) error {

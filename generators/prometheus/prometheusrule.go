@@ -1,6 +1,6 @@
 package prometheus
 
-import "github.com/topogen/topogen/schema"
+import "github.com/topogen/topogen/model"
 
 // PrometheusRuleName is the PrometheusRule object in each region.
 const PrometheusRuleName = "mongodb-recording"
@@ -15,7 +15,7 @@ type RuleGroup = ruleGroup
 // evaluates them, the global one federates the results and evaluates the
 // alerting and SLO groups itself, so each alert fires once and no recorded
 // series has two writers.
-func RegionGroups(t *schema.Topology) []RuleGroup {
+func RegionGroups(t *model.Topology) []RuleGroup {
 	return []RuleGroup{newGen(t).recordingGroup()}
 }
 

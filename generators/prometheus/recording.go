@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Recorded series names. The regional Prometheus evaluates these rules
@@ -83,7 +83,7 @@ func (g *gen) recordingTests() []testCase {
 	)
 	// Connections, data size and traffic on the observer and the secondary.
 	fetch := math.Ldexp(1, 20) // B/s: oplog window = size / 2^20 exactly
-	for _, m := range []schema.Member{obs, sec} {
+	for _, m := range []model.Member{obs, sec} {
 		l := g.exporterLabels(m)
 		fetchPerMin := 0.0
 		if m.ID == sec.ID {
@@ -103,7 +103,7 @@ func (g *gen) recordingTests() []testCase {
 	var conn []expSample
 	var dataSize []expSample
 	regionsSeen := map[string]bool{}
-	for _, m := range []schema.Member{obs, sec} {
+	for _, m := range []model.Member{obs, sec} {
 		conn = append(conn, expSample{Labels: series(recConnUtilization, labelSet{{"region", m.Region}, {"rs_nm", rs}, {"instance", instance(m)}}), Value: 0.25})
 		if !regionsSeen[m.Region] {
 			regionsSeen[m.Region] = true
@@ -111,7 +111,7 @@ func (g *gen) recordingTests() []testCase {
 	}
 	// max by region over the members' sizes (ordinal breaks the tie).
 	maxSize := map[string]float64{}
-	for _, m := range []schema.Member{obs, sec} {
+	for _, m := range []model.Member{obs, sec} {
 		v := float64(1<<30) + float64(m.Ordinal)
 		if v > maxSize[m.Region] {
 			maxSize[m.Region] = v
@@ -135,7 +135,7 @@ func (g *gen) recordingTests() []testCase {
 	}
 	perRegion := func(region string, perMember float64) float64 {
 		n := 0.0
-		for _, m := range []schema.Member{obs, sec} {
+		for _, m := range []model.Member{obs, sec} {
 			if m.Region == region {
 				n++
 			}

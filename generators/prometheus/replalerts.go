@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/topogen/topogen/analysis"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Alerts on how the set behaves rather than whether members are up:
@@ -215,4 +215,4 @@ func (g *gen) memberPing() ([]rule, []testCase) {
 }
 
 // firstMember is region's first member.
-func (g *gen) firstMember(region string) schema.Member { return g.t.RegionMembers(region)[0] }
+func (g *gen) firstMember(region string) model.Member { return g.t.RegionMembers(region)[0] }

@@ -11,7 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/topogen/topogen/generators"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // ruleFile is the Prometheus rule-file format (model/rulefmt). Structs, not
@@ -57,7 +57,7 @@ func comment(lines ...string) string { return generators.CommentLines(lines...) 
 
 // promDuration formats d in the largest unit that divides it, which is
 // also Prometheus duration syntax (30s, 5m, 6h, 1d).
-func promDuration(d time.Duration) string { return schema.FormatDuration(d) }
+func promDuration(d time.Duration) string { return model.FormatDuration(d) }
 
 // fmtFloat prints a threshold the way a reader would write it (1e-05,
 // 0.001, 14.4), never with binary noise.

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // The writable-primary SLI: what a w:majority writer feels. The set is
@@ -78,7 +78,7 @@ func (g *gen) writableAlert() ([]rule, []testCase) {
 	obs := g.observer()
 	const t0 = 1_700_000_000_000 // ms
 	n := 20
-	series3 := func(m schema.Member, state float64, frozen bool) []inputSeries {
+	series3 := func(m model.Member, state float64, frozen bool) []inputSeries {
 		commit := fmt.Sprintf("%d+30000x%d", t0, n)
 		if frozen {
 			commit = constant(t0, n)

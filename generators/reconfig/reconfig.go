@@ -9,7 +9,7 @@ import (
 	"github.com/topogen/topogen/generators/replset"
 	"github.com/topogen/topogen/generators/snapshot"
 	"github.com/topogen/topogen/impact"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Dir is the target's directory in the output directory.
@@ -24,7 +24,7 @@ const BasePath = Dir + "/base-topology.json"
 // when t changed it (a new change: plan from what is deployed), else the
 // pending plan's base (nil when there is none). previous and pending may
 // be nil.
-func Base(t, previous, pending *schema.Topology) (*schema.Topology, error) {
+func Base(t, previous, pending *model.Topology) (*model.Topology, error) {
 	if previous == nil {
 		return pending, nil
 	}
@@ -44,7 +44,7 @@ func Base(t, previous, pending *schema.Topology) (*schema.Topology, error) {
 
 // Generate renders the steps from base to t, each a full replica-set
 // config, and base's snapshot; nothing when one reconfig suffices.
-func Generate(t, base *schema.Topology) ([]generators.File, error) {
+func Generate(t, base *model.Topology) ([]generators.File, error) {
 	if base == nil {
 		return nil, nil
 	}

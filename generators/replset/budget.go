@@ -3,7 +3,7 @@ package replset
 import (
 	"k8s.io/apimachinery/pkg/api/resource"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Budget is how long the init Job waits for each step of the first boot,
@@ -48,7 +48,7 @@ const UsersWaitSecs = 180
 // initial window) and recovery scales with the data's metadata (one
 // WiredTiger table per collection and index), so larger volumes get one
 // more minute per 256 GiB.
-func StartupWindowSecs(r schema.Region) int {
+func StartupWindowSecs(r model.Region) int {
 	var gib int64
 	if q, err := resource.ParseQuantity(r.Sizing.StorageSize); err == nil {
 		gib = q.Value() >> 30
@@ -57,7 +57,7 @@ func StartupWindowSecs(r schema.Region) int {
 }
 
 // Budgets derives the init Job's budgets from the topology.
-func Budgets(t *schema.Topology) Budget {
+func Budgets(t *model.Topology) Budget {
 	s := t.ReplicaSet.Settings
 	catchUp := s.CatchUpTimeoutMillis / 1000
 	if catchUp < 0 { // -1: unbounded catch-up; wait for one election timeout more

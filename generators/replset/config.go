@@ -4,7 +4,7 @@ package replset
 
 import (
 	"github.com/topogen/topogen/internal/prettyjson"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Config is the rs.initiate() document for MongoDB 7.0/8.0. Field order is
@@ -50,13 +50,13 @@ type Settings struct {
 const MultiRegionMode = "multiRegion"
 
 // InitiateConfig builds the rs.initiate() document from the model.
-func InitiateConfig(t *schema.Topology) Config {
+func InitiateConfig(t *model.Topology) Config {
 	return BuildConfig(t.ReplicaSet, t.Members, 1)
 }
 
 // BuildConfig builds a configuration document for the given members and
 // version; reconfig and failover documents use it too.
-func BuildConfig(rs schema.ReplicaSet, members []schema.Member, version int) Config {
+func BuildConfig(rs model.ReplicaSet, members []model.Member, version int) Config {
 	s := rs.Settings
 	c := Config{
 		ID:      rs.Name,

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"text/template"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // initScript initiates the set when it is uninitiated and otherwise prints
@@ -230,7 +230,7 @@ for (;;) {
 `))
 
 // InitScript renders out/replset/init-replset.js.
-func InitScript(t *schema.Topology) []byte {
+func InitScript(t *model.Topology) []byte {
 	cfg := MarshalConfig(InitiateConfig(t))
 	electable, err := json.Marshal(ElectableHosts(t))
 	if err != nil {
@@ -254,8 +254,8 @@ func InitScript(t *schema.Topology) []byte {
 // ElectableHosts lists the members that may run replSetInitiate (priority
 // > 0) in preference order: highest priority first, then the config's
 // member order.
-func ElectableHosts(t *schema.Topology) []string {
-	var ms []schema.Member
+func ElectableHosts(t *model.Topology) []string {
+	var ms []model.Member
 	for _, m := range t.Members {
 		if m.Priority > 0 {
 			ms = append(ms, m)
@@ -271,6 +271,6 @@ func ElectableHosts(t *schema.Topology) []string {
 
 // FirstHost is the member the init Job tries first: the first electable
 // member in preference order.
-func FirstHost(t *schema.Topology) string {
+func FirstHost(t *model.Topology) string {
 	return ElectableHosts(t)[0]
 }

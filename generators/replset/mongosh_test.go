@@ -16,7 +16,7 @@ import (
 	"github.com/topogen/topogen/internal/mongoshtest"
 	"github.com/topogen/topogen/internal/mongostub"
 	"github.com/topogen/topogen/internal/testtopo"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Behaviour tests of init-replset.js, run in the real mongosh (2.12.0,
@@ -111,7 +111,7 @@ func bsonDoc(t *testing.T, b []byte) bson.D {
 	return d
 }
 
-func memberHosts(topo *schema.Topology) []string {
+func memberHosts(topo *model.Topology) []string {
 	var out []string
 	for _, m := range topo.Members {
 		out = append(out, m.HostPort())
@@ -119,7 +119,7 @@ func memberHosts(topo *schema.Topology) []string {
 	return out
 }
 
-func priorityOf(topo *schema.Topology, host string) int {
+func priorityOf(topo *model.Topology, host string) int {
 	for _, m := range topo.Members {
 		if m.HostPort() == host {
 			return m.Priority
@@ -131,7 +131,7 @@ func priorityOf(topo *schema.Topology, host string) int {
 // checkInitiated is what "the set initiates" means for an uninitiated set:
 // exactly one replSetInitiate, sent to an electable member, carrying
 // exactly rs-initiate.json; no other write; exit 0; a primary reported.
-func checkInitiated(t *testing.T, topo *schema.Topology, initiate []byte, set *mongostub.Set, res mongoshtest.Result) []string {
+func checkInitiated(t *testing.T, topo *model.Topology, initiate []byte, set *mongostub.Set, res mongoshtest.Result) []string {
 	var problems []string
 	w := writes(set.Commands())
 	if len(w) != 1 || w[0].Name != "replSetInitiate" {

@@ -2,7 +2,7 @@ package replset
 
 import (
 	"github.com/topogen/topogen/generators"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Paths of the generated files, relative to the output directory.
@@ -12,7 +12,7 @@ const (
 )
 
 // Generate renders out/replset/.
-func Generate(t *schema.Topology) ([]generators.File, error) {
+func Generate(t *model.Topology) ([]generators.File, error) {
 	return []generators.File{
 		{Path: InitiatePath, Data: MarshalConfig(InitiateConfig(t))},
 		{Path: InitScriptPath, Data: InitScript(t)},

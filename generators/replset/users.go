@@ -7,7 +7,7 @@ import (
 	"text/template"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // User is one service user ensure-users.js creates or updates. Its name and
@@ -168,7 +168,7 @@ for (const u of users) {
 `))
 
 // UsersScript renders ensure-users.js for the topology's set.
-func UsersScript(t *schema.Topology) []byte {
+func UsersScript(t *model.Topology) []byte {
 	type entry struct {
 		Name   string `json:"name"`
 		Secret string `json:"secret"`

@@ -10,14 +10,14 @@ import (
 
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/internal/prettyjson"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Path of the resolved topology in the output directory.
 const Path = "topology.json"
 
 // Generate renders out/topology.json.
-func Generate(t *schema.Topology) ([]generators.File, error) {
+func Generate(t *model.Topology) ([]generators.File, error) {
 	b, err := prettyjson.Marshal(t)
 	if err != nil {
 		return nil, fmt.Errorf("encoding the resolved topology: %w", err)
@@ -26,8 +26,8 @@ func Generate(t *schema.Topology) ([]generators.File, error) {
 }
 
 // Decode reads a topology.json written by Generate.
-func Decode(b []byte) (*schema.Topology, error) {
-	var t schema.Topology
+func Decode(b []byte) (*model.Topology, error) {
+	var t model.Topology
 	if err := json.Unmarshal(b, &t); err != nil {
 		return nil, fmt.Errorf("%s: %w", Path, err)
 	}

@@ -4,7 +4,7 @@ import (
 	"encoding/json"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // policyEBSCSI is the AWS managed policy of the EBS CSI controller (EKS
@@ -33,7 +33,7 @@ type eksAddon struct {
 //   - eks-pod-identity-agent, for add-ons using EKS Pod Identity;
 //   - aws-ebs-csi-driver on its IRSA role: it provisions the members'
 //     volumes (EKS has no default StorageClass provisioner since 1.30).
-func eksAddons(r schema.Region) []eksAddon {
+func eksAddons(r model.Region) []eksAddon {
 	return []eksAddon{
 		{name: "vpc-cni", config: map[string]any{"enableNetworkPolicy": "true"}},
 		{name: "kube-proxy"},
@@ -43,11 +43,11 @@ func eksAddons(r schema.Region) []eksAddon {
 	}
 }
 
-func addonName(r schema.Region, a eksAddon) string { return rid(r) + "_" + ident(a.name) }
+func addonName(r model.Region, a eksAddon) string { return rid(r) + "_" + ident(a.name) }
 
 // addonRefs are the add-ons created before (afterNodes false) or after the
 // node groups.
-func addonRefs(r schema.Region, afterNodes bool) []string {
+func addonRefs(r model.Region, afterNodes bool) []string {
 	var out []string
 	for _, a := range eksAddons(r) {
 		if a.afterNodes == afterNodes {
@@ -60,7 +60,7 @@ func addonRefs(r schema.Region, afterNodes bool) []string {
 // addons renders the region's managed add-ons and the EBS CSI role. The
 // node groups depend on the add-ons created before them (nodeGroupDeps),
 // and those after them depend on the node groups.
-func addons(t *schema.Topology, r schema.Region, f *file, nodeGroups []string) {
+func addons(t *model.Topology, r model.Region, f *file, nodeGroups []string) {
 	id := rid(r)
 	f.irsaRole(id+"_ebs_csi", r, names.EBSCSIRole(t, r), names.EBSCSINamespace, names.EBSCSIServiceAccount)
 	attach(f, id+"_ebs_csi", id, id+"_ebs_csi", policyEBSCSI)
@@ -100,7 +100,7 @@ func addons(t *schema.Topology, r schema.Region, f *file, nodeGroups []string) {
 // volumes": kms:CreateGrant/ListGrants/RevokeGrant with
 // kms:GrantIsForAWSResource, and Encrypt, Decrypt, ReEncrypt*,
 // GenerateDataKey*, DescribeKey).
-func ebsKey(t *schema.Topology, r schema.Region, f *file) {
+func ebsKey(t *model.Topology, r model.Region, f *file) {
 	id := rid(r)
 	k := f.resource("aws_kms_key", id+"_ebs", id)
 	k.str("description", "Encrypts the MongoDB volumes of EKS cluster "+names.EKSCluster(t, r))

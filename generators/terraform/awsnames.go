@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // AWS name limits for names built from the topology and region names:
@@ -22,16 +22,16 @@ const (
 	maxEKSClusterName = 100
 )
 
-func eksClusterRole(t *schema.Topology, r schema.Region) string {
+func eksClusterRole(t *model.Topology, r model.Region) string {
 	return names.EKSCluster(t, r) + "-eks-cluster"
 }
 
-func eksNodeRole(t *schema.Topology, r schema.Region) string {
+func eksNodeRole(t *model.Topology, r model.Region) string {
 	return names.EKSCluster(t, r) + "-eks-node"
 }
 
 // replicationRole is the role S3 assumes to copy the region's backups.
-func replicationRole(t *schema.Topology, r schema.Region) string {
+func replicationRole(t *model.Topology, r model.Region) string {
 	return names.BackupBucket(t, r) + "-replication"
 }
 
@@ -41,7 +41,7 @@ type awsName struct {
 	max        int
 }
 
-func regionAWSNames(t *schema.Topology, r schema.Region) []awsName {
+func regionAWSNames(t *model.Topology, r model.Region) []awsName {
 	ns := []awsName{
 		{"S3 bucket", names.BackupBucket(t, r), maxBucketName},
 		{"EKS cluster", names.EKSCluster(t, r), maxEKSClusterName},
@@ -61,8 +61,8 @@ func regionAWSNames(t *schema.Topology, r schema.Region) []awsName {
 // name, terraform.backupBucketPrefix and the region name) exceed AWS's
 // limits, naming the longest offender, so the error comes at vet time
 // rather than halfway through terraform apply.
-func CheckNames(t *schema.Topology) schema.Diagnostics {
-	var ds schema.Diagnostics
+func CheckNames(t *model.Topology) model.Diagnostics {
+	var ds model.Diagnostics
 	for _, r := range t.Regions {
 		var worst *awsName
 		for _, n := range regionAWSNames(t, r) {
@@ -73,7 +73,7 @@ func CheckNames(t *schema.Topology) schema.Diagnostics {
 		if worst == nil {
 			continue
 		}
-		ds = append(ds, schema.Diagnostic{
+		ds = append(ds, model.Diagnostic{
 			Pos:  t.Pos("regions", r.Name),
 			Path: "regions." + r.Name,
 			Summary: fmt.Sprintf("the %s name %q is %d characters; AWS allows at most %d",

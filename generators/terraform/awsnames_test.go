@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Every IAM role, S3 bucket and EKS cluster the module names is one that
@@ -47,14 +47,14 @@ func TestCheckNamesCoversEveryName(t *testing.T) {
 func TestCheckNamesReportsTheLongestOverrun(t *testing.T) {
 	topo := load(t, "../../regions")
 	long := *topo
-	long.Regions = append([]schema.Region(nil), topo.Regions...)
+	long.Regions = append([]model.Region(nil), topo.Regions...)
 	long.Regions[0].Name = strings.Repeat("a", 40)
 	ds := CheckNames(&long)
 	if len(ds) != 1 {
 		t.Fatalf("got %d diagnostics, want 1: %v", len(ds), ds)
 	}
 	want := `regions.` + long.Regions[0].Name + `: the IAM role name "mongodb-backups-global-mongodb-` + long.Regions[0].Name + `-replication" is 83 characters; AWS allows at most 64; shorten the region name, the topology name ("global-mongodb") or terraform.backupBucketPrefix ("mongodb-backups") by 19 characters`
-	ds[0].Pos = schema.Pos{} // the renamed region has no source of its own
+	ds[0].Pos = model.Pos{} // the renamed region has no source of its own
 	if got := ds[0].String(); got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}

@@ -6,7 +6,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // noncurrentDays keeps a dump for a week after it stops being current
@@ -23,7 +23,7 @@ const noncurrentDays = 7
 // bucket's copies, which PBM's deletes do not reach (delete markers are not
 // replicated). A missing .pbm.init is recreated by the next backup
 // (pbm/backup/backup.go).
-func ExpirationDays(t *schema.Topology) int {
+func ExpirationDays(t *model.Topology) int {
 	every := int((t.Backup.Every + 24*time.Hour - 1) / (24 * time.Hour))
 	return t.Backup.RetentionDays + every + 1
 }
@@ -39,7 +39,7 @@ const (
 // private backup bucket with retention, its replication to the next region
 // (lexical order, wrapping) so a region's dumps survive the region, and
 // the IRSA role of the backup CronJob's ServiceAccount.
-func backup(t *schema.Topology, f *file) {
+func backup(t *model.Topology, f *file) {
 	for _, r := range t.Regions {
 		backupRegion(t, r, f)
 		if len(t.Regions) > 1 {
@@ -49,12 +49,12 @@ func backup(t *schema.Topology, f *file) {
 	}
 }
 
-func bucketRef(r schema.Region, attr string) string {
+func bucketRef(r model.Region, attr string) string {
 	return "aws_s3_bucket." + rid(r) + "_backup." + attr
 }
-func keyARN(r schema.Region) string { return "aws_kms_key." + rid(r) + "_backup.arn" }
+func keyARN(r model.Region) string { return "aws_kms_key." + rid(r) + "_backup.arn" }
 
-func backupRegion(t *schema.Topology, r schema.Region, f *file) {
+func backupRegion(t *model.Topology, r model.Region, f *file) {
 	id := rid(r)
 	p := id
 	bucket := names.BackupBucket(t, r)
@@ -108,7 +108,7 @@ func backupRegion(t *schema.Topology, r schema.Region, f *file) {
 // replication copies every dump of from's bucket to to's bucket, re-
 // encrypted with to's key. The destination's own lifecycle rule expires
 // the replicas after the same retention.
-func replication(t *schema.Topology, from, to schema.Region, f *file) {
+func replication(t *model.Topology, from, to model.Region, f *file) {
 	id := rid(from)
 	p := id
 	name := id + "_backup_replication"
@@ -169,11 +169,11 @@ func replication(t *schema.Topology, from, to schema.Region, f *file) {
 // (s3:AbortMultipartUpload), CopyObject (get + put), DeleteObject (pbm
 // cleanup, delete-backup). SSE-KMS uploads need kms:GenerateDataKey, and
 // kms:Decrypt to complete a multipart upload and to read.
-func backupRole(t *schema.Topology, r schema.Region, f *file) {
+func backupRole(t *model.Topology, r model.Region, f *file) {
 	id := rid(r)
 	p := id
 	store := names.PBMStorageRegion(t)
-	buckets := []schema.Region{store}
+	buckets := []model.Region{store}
 	if replica := names.BackupReplicaRegion(t, store); replica.Name != store.Name {
 		buckets = append(buckets, replica)
 	}

@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Route53 settings of the public API records and their health checks.
@@ -20,16 +20,16 @@ const (
 // regionalEndpoint is the region's own API name (names.PublicAPIRecord):
 // its health check probes it and the geolocation records point at it. It
 // is published by the region's ingress (external-dns), outside this module.
-func regionalEndpoint(t *schema.Topology, r schema.Region) string {
+func regionalEndpoint(t *model.Topology, r model.Region) string {
 	return names.PublicAPIRecord(t, r)
 }
 
-func apiName(t *schema.Topology) string { return t.DNS.APIRecord + "." + t.DNS.PublicZone }
+func apiName(t *model.Topology) string { return t.DNS.APIRecord + "." + t.DNS.PublicZone }
 
 // dns renders dns.tf: the public zone with one health check per region and
 // the geolocation records of the API name, then per region the private
 // zone holding member host names and external-dns's role writing it.
-func dns(t *schema.Topology, f *file) {
+func dns(t *model.Topology, f *file) {
 	f.comment("Public zone and geolocation routing of " + apiName(t))
 	z := f.resource("aws_route53_zone", "public", globalAlias)
 	z.str("name", t.DNS.PublicZone)
@@ -79,7 +79,7 @@ func dns(t *schema.Topology, f *file) {
 // record (the seed's record with two policies is rejected by Route53), a
 // set_identifier, and the region's health check so an unhealthy region's
 // clients fall through to the default record.
-func geoRecord(t *schema.Topology, r schema.Region, f *file, kind, code string) {
+func geoRecord(t *model.Topology, r model.Region, f *file, kind, code string) {
 	id := rid(r)
 	rec := f.resource("aws_route53_record", ident(t.DNS.APIRecord)+"_"+id+"_"+kind+"_"+strings.ToLower(code), globalAlias)
 	rec.ref("zone_id", "aws_route53_zone.public.zone_id")
@@ -100,7 +100,7 @@ func geoRecord(t *schema.Topology, r schema.Region, f *file, kind, code string) 
 // The associations are inline vpc blocks rather than separate association
 // resources: one owner for the list, in region order, with no lifecycle
 // ignore to keep in sync.
-func privateZone(t *schema.Topology, r schema.Region, f *file) {
+func privateZone(t *model.Topology, r model.Region, f *file) {
 	id := rid(r)
 	f.comment("Region " + r.Name + ": private zone " + r.DNSZone)
 	z := f.resource("aws_route53_zone", id+"_private", id)

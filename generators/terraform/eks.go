@@ -2,7 +2,7 @@ package terraform
 
 import (
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // AWS managed policies the cluster and its nodes need.
@@ -15,13 +15,13 @@ const (
 
 // eks renders eks.tf: per region the cluster and its IAM role, the node
 // role, the node groups and the OIDC provider IRSA roles trust.
-func eks(t *schema.Topology, f *file) {
+func eks(t *model.Topology, f *file) {
 	for _, r := range t.Regions {
 		eksRegion(t, r, f)
 	}
 }
 
-func eksRegion(t *schema.Topology, r schema.Region, f *file) {
+func eksRegion(t *model.Topology, r model.Region, f *file) {
 	id := rid(r)
 	p := id
 	cluster := names.EKSCluster(t, r)
@@ -48,7 +48,7 @@ func eksRegion(t *schema.Topology, r schema.Region, f *file) {
 	c.ref("role_arn", "aws_iam_role."+id+"_eks_cluster.arn")
 	c.strs("enabled_cluster_log_types", eksLogTypes...)
 	vc := c.block("vpc_config")
-	vc.refs("subnet_ids", subnetRefs(r, schema.Private)...)
+	vc.refs("subnet_ids", subnetRefs(r, model.Private)...)
 	// Private by default: nodes, the VPCs' peers and anything routed into
 	// the VPC reach the API server; the public endpoint exists only for
 	// an explicit allowlist (terraform.eks.publicAccessCIDRs, which
@@ -107,7 +107,7 @@ func eksRegion(t *schema.Topology, r schema.Region, f *file) {
 	addons(t, r, f, groups)
 }
 
-func oidcIssuerLocal(r schema.Region) string { return rid(r) + "_oidc_issuer" }
+func oidcIssuerLocal(r model.Region) string { return rid(r) + "_oidc_issuer" }
 
 // assumeRole renders the trust policy letting an AWS service assume a role.
 func assumeRole(f *file, name, provider, service string) {
@@ -129,7 +129,7 @@ func (f *file) serviceRole(label, provider, name, service string) {
 // irsaRole renders the IAM role label (named name) that a Kubernetes
 // ServiceAccount of region r assumes, after its trust policy document
 // label+"_assume".
-func (f *file) irsaRole(label string, r schema.Region, name, namespace, serviceAccount string) {
+func (f *file) irsaRole(label string, r model.Region, name, namespace, serviceAccount string) {
 	irsaTrust(f, label+"_assume", r, namespace, serviceAccount)
 	f.role(label, rid(r), name)
 }
@@ -154,7 +154,7 @@ func (f *file) inlinePolicy(label, provider, name string, statements func(pol bo
 
 // irsaTrust renders the trust policy letting one Kubernetes ServiceAccount
 // of region r assume a role through the cluster's OIDC provider (IRSA).
-func irsaTrust(f *file, name string, r schema.Region, namespace, serviceAccount string) {
+func irsaTrust(f *file, name string, r model.Region, namespace, serviceAccount string) {
 	id := rid(r)
 	issuer := f.tr("local." + oidcIssuerLocal(r))
 	d := f.data("aws_iam_policy_document", name, id)

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // eksLogTypes are the control-plane logs sent to CloudWatch: the API
@@ -21,7 +21,7 @@ const clusterAdminPolicy = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClus
 
 // eksSecretsKey renders the KMS key envelope-encrypting the cluster's
 // Secrets (encryption_config), rotated yearly.
-func eksSecretsKey(t *schema.Topology, r schema.Region, f *file) {
+func eksSecretsKey(t *model.Topology, r model.Region, f *file) {
 	id := rid(r)
 	cluster := names.EKSCluster(t, r)
 	k := f.resource("aws_kms_key", id+"_eks", id)
@@ -39,7 +39,7 @@ func eksSecretsKey(t *schema.Topology, r schema.Region, f *file) {
 // writes to, "/aws/eks/<cluster>/cluster" (EKS docs, "Send control plane
 // logs to CloudWatch Logs"), created first so it has a retention: EKS would
 // otherwise create it itself, never expiring.
-func eksLogGroup(t *schema.Topology, r schema.Region, f *file) {
+func eksLogGroup(t *model.Topology, r model.Region, f *file) {
 	id := rid(r)
 	g := f.resource("aws_cloudwatch_log_group", id+"_eks", id)
 	g.str("name", "/aws/eks/"+names.EKSCluster(t, r)+"/cluster")
@@ -52,7 +52,7 @@ type eksPrincipal struct{ label, arn string }
 // eksPrincipals are terraform.eks.adminPrincipals then the GitOps
 // principal, each labelled by its ARN's resource part ("role/platform-admin"
 // gives "role_platform_admin"), so adding one never renames another.
-func eksPrincipals(t *schema.Topology) []eksPrincipal {
+func eksPrincipals(t *model.Topology) []eksPrincipal {
 	arns := append([]string(nil), t.Terraform.EKS.AdminPrincipals...)
 	if t.Terraform.EKS.GitOpsPrincipal != "" {
 		arns = append(arns, t.Terraform.EKS.GitOpsPrincipal)
@@ -82,7 +82,7 @@ func principalLabel(res string) string {
 
 // eksAccess renders one access entry per principal with the cluster-admin
 // access policy on the whole cluster.
-func eksAccess(t *schema.Topology, r schema.Region, f *file) {
+func eksAccess(t *model.Topology, r model.Region, f *file) {
 	id := rid(r)
 	for _, p := range eksPrincipals(t) {
 		name := id + "_" + p.label
@@ -104,11 +104,11 @@ func eksAccess(t *schema.Topology, r schema.Region, f *file) {
 // has no host bits and is not 0.0.0.0/0 (a public endpoint open to the
 // internet is what the allowlist exists to prevent), and no principal is
 // listed twice (it would get two access entries, which EKS refuses).
-func CheckEKSAccess(t *schema.Topology) schema.Diagnostics {
-	var ds schema.Diagnostics
+func CheckEKSAccess(t *model.Topology) model.Diagnostics {
+	var ds model.Diagnostics
 	for i, c := range t.Terraform.EKS.PublicAccessCIDRs {
 		path := []string{"terraform", "eks", "publicAccessCIDRs", strconv.Itoa(i)}
-		d := schema.Diagnostic{Pos: t.Pos(path...), Path: strings.Join(path[:3], ".") + "[" + path[3] + "]"}
+		d := model.Diagnostic{Pos: t.Pos(path...), Path: strings.Join(path[:3], ".") + "[" + path[3] + "]"}
 		p, err := netip.ParsePrefix(c)
 		switch {
 		case err != nil || !p.Addr().Is4():
@@ -128,7 +128,7 @@ func CheckEKSAccess(t *schema.Topology) schema.Diagnostics {
 	seen := map[string]string{}
 	for _, p := range eksPrincipals(t) {
 		if prev, dup := seen[p.label]; dup {
-			ds = append(ds, schema.Diagnostic{
+			ds = append(ds, model.Diagnostic{
 				Pos: t.Pos("terraform", "eks"), Path: "terraform.eks",
 				Summary: fmt.Sprintf("principals %q and %q are listed twice or name the same role", prev, p.arn),
 				Fix:     "list each principal once (adminPrincipals and gitopsPrincipal together)",

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // eksVersion is one Kubernetes minor version's support window on EKS.
@@ -70,9 +70,9 @@ func day(s string) time.Time {
 // standard support (the cluster is billed for extended support, and the
 // generated upgrade_policy asks for STANDARD, so EKS upgrades it) or has
 // fewer than 90 days of it left.
-func CheckEKSVersion(t *schema.Topology, now time.Time) schema.Diagnostics {
+func CheckEKSVersion(t *model.Topology, now time.Time) model.Diagnostics {
 	v := t.Terraform.EKSVersion
-	d := schema.Diagnostic{Pos: t.Pos("terraform", "eksVersion"), Path: "terraform.eksVersion"}
+	d := model.Diagnostic{Pos: t.Pos("terraform", "eksVersion"), Path: "terraform.eksVersion"}
 	newest := eksCalendar[0]
 	e, ok := lookupEKSVersion(v)
 	today := now.UTC().Truncate(24 * time.Hour)
@@ -88,11 +88,11 @@ func CheckEKSVersion(t *schema.Topology, now time.Time) schema.Diagnostics {
 		d.Summary = fmt.Sprintf("EKS %s reached the end of extended support on %s: EKS no longer creates clusters on it and upgrades existing ones", v, e.endExtended)
 		d.Fix = fmt.Sprintf("upgrade to a version in standard support, e.g. %q (standard support until %s), one minor version at a time", newest.version, newest.endStandard)
 	case !today.Before(day(e.endStandard)):
-		d.Severity = schema.Warning
+		d.Severity = model.Warning
 		d.Summary = fmt.Sprintf("EKS %s left standard support on %s (extended support, billed extra, ends %s)", v, e.endStandard, e.endExtended)
 		d.Fix = fmt.Sprintf("upgrade to %q (standard support until %s), one minor version at a time", newest.version, newest.endStandard)
 	case day(e.endStandard).Sub(today) < standardSupportWarning:
-		d.Severity = schema.Warning
+		d.Severity = model.Warning
 		d.Summary = fmt.Sprintf("EKS %s leaves standard support on %s, in %d days", v, e.endStandard, int(day(e.endStandard).Sub(today).Hours()/24))
 		d.Fix = fmt.Sprintf("plan the upgrade to %q (standard support until %s)", newest.version, newest.endStandard)
 		if e == newest {
@@ -101,5 +101,5 @@ func CheckEKSVersion(t *schema.Topology, now time.Time) schema.Diagnostics {
 	default:
 		return nil
 	}
-	return schema.Diagnostics{d}
+	return model.Diagnostics{d}
 }

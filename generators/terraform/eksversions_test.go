@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // The expected verdicts come from the EKS release calendar's dates
@@ -36,7 +36,7 @@ func TestCheckEKSVersion(t *testing.T) {
 		{"1.30", "2026-12-03", "error", "end of extended support on 2026-07-23"},
 		{"1.28", "2026-12-03", "error", "not in topogen's EKS release calendar"},
 	} {
-		topo := &schema.Topology{Terraform: schema.Terraform{EKSVersion: c.version}}
+		topo := &model.Topology{Terraform: model.Terraform{EKSVersion: c.version}}
 		ds := CheckEKSVersion(topo, on(c.today))
 		name := c.version + " on " + c.today
 		if c.severity == "" {
@@ -49,7 +49,7 @@ func TestCheckEKSVersion(t *testing.T) {
 			t.Fatalf("%s: want one diagnostic, got %v", name, ds)
 		}
 		d := ds[0]
-		if got := map[bool]string{true: "warning", false: "error"}[d.Severity == schema.Warning]; got != c.severity {
+		if got := map[bool]string{true: "warning", false: "error"}[d.Severity == model.Warning]; got != c.severity {
 			t.Errorf("%s: severity %s, want %s: %v", name, got, c.severity, d)
 		}
 		if !strings.Contains(d.Summary, c.contains) {

@@ -7,7 +7,7 @@ import (
 	"github.com/topogen/topogen/internal/testtopo"
 
 	"github.com/topogen/topogen/generators"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // goldenCases are the topologies every test runs over: the default one and
@@ -22,12 +22,12 @@ var goldenCases = []struct{ name, input string }{
 
 var (
 	loadMu sync.Mutex
-	loaded = map[string]*schema.Topology{}
+	loaded = map[string]*model.Topology{}
 )
 
 // load loads a topology once per test binary (CUE evaluation dominates the
 // test time).
-func load(t *testing.T, dir string) *schema.Topology {
+func load(t *testing.T, dir string) *model.Topology {
 	t.Helper()
 	loadMu.Lock()
 	defer loadMu.Unlock()
@@ -39,7 +39,7 @@ func load(t *testing.T, dir string) *schema.Topology {
 	return topo
 }
 
-func generate(t *testing.T, topo *schema.Topology) map[string][]byte {
+func generate(t *testing.T, topo *model.Topology) map[string][]byte {
 	t.Helper()
 	files, err := Generate(topo)
 	if err != nil {

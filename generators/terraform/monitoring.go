@@ -3,14 +3,14 @@ package terraform
 import (
 	"strconv"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // monitoring renders monitoring.tf: the SNS topic alerts go to and one
 // alarm per region on its Route53 health check. Route53 publishes
 // health-check metrics (AWS/Route53 HealthCheckStatus) in us-east-1 only,
 // so both use the global provider pinned there (providers.go).
-func monitoring(t *schema.Topology, f *file) {
+func monitoring(t *model.Topology, f *file) {
 	alertsKey(t, f)
 	topic := f.resource("aws_sns_topic", "health_checks", globalAlias)
 	topic.str("name", t.Name+"-health-checks")
@@ -49,7 +49,7 @@ func monitoring(t *schema.Topology, f *file) {
 // cloudwatch.amazonaws.com use it (SNS Developer Guide, "Configure AWS KMS
 // permissions for AWS services"). The account keeps administering the key
 // (the default key policy's statement).
-func alertsKey(t *schema.Topology, f *file) {
+func alertsKey(t *model.Topology, f *file) {
 	d := f.data("aws_iam_policy_document", "alerts_key", globalAlias)
 	root := d.block("statement")
 	root.str("sid", "AccountAdministersKey")

@@ -2,7 +2,7 @@ package terraform
 
 import (
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // network renders network.tf: per region the VPC, its subnets (carved by
@@ -12,13 +12,13 @@ import (
 // Routes are aws_route resources, never inline route blocks: the peering
 // routes are added to the same private tables from peering.tf, and the
 // provider does not allow mixing the two styles on one table.
-func network(t *schema.Topology, f *file) {
+func network(t *model.Topology, f *file) {
 	for _, r := range t.Regions {
 		networkRegion(t, r, f)
 	}
 }
 
-func networkRegion(t *schema.Topology, r schema.Region, f *file) {
+func networkRegion(t *model.Topology, r model.Region, f *file) {
 	id := rid(r)
 	p := id
 	cluster := names.EKSCluster(t, r)
@@ -39,7 +39,7 @@ func networkRegion(t *schema.Topology, r schema.Region, f *file) {
 		// The AWS load balancer controller picks subnets by these tags:
 		// internet-facing LBs in public subnets, internal ones in private.
 		role := "kubernetes.io/role/internal-elb"
-		if s.Tier == schema.Public {
+		if s.Tier == model.Public {
 			role = "kubernetes.io/role/elb"
 		}
 		sn.tags(
@@ -53,7 +53,7 @@ func networkRegion(t *schema.Topology, r schema.Region, f *file) {
 	igw.ref("vpc_id", "aws_vpc."+id+".id")
 	igw.tags("Name", t.Name+"-"+r.Name)
 
-	for _, s := range subnets(r, schema.Public) {
+	for _, s := range subnets(r, model.Public) {
 		z := ident(s.Zone)
 		eip := f.resource("aws_eip", id+"_nat_"+z, p)
 		eip.str("domain", "vpc")
@@ -76,13 +76,13 @@ func networkRegion(t *schema.Topology, r schema.Region, f *file) {
 	rt.str("destination_cidr_block", "0.0.0.0/0")
 	rt.ref("gateway_id", "aws_internet_gateway."+id+".id")
 
-	for _, s := range subnets(r, schema.Public) {
+	for _, s := range subnets(r, model.Public) {
 		a := f.resource("aws_route_table_association", subnetName(r, s), p)
 		a.ref("subnet_id", "aws_subnet."+subnetName(r, s)+".id")
 		a.ref("route_table_id", "aws_route_table."+id+"_public.id")
 	}
 
-	for _, s := range subnets(r, schema.Private) {
+	for _, s := range subnets(r, model.Private) {
 		z := ident(s.Zone)
 		name := privateRouteTable(r, s.Zone)
 		prt := f.resource("aws_route_table", name, p)

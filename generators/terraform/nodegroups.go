@@ -2,7 +2,7 @@ package terraform
 
 import (
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Node groups and their root volumes.
@@ -35,14 +35,14 @@ const (
 // brings the new group up before the old one drains, instead of removing
 // every member's node at once. desired_size is ignored after creation: it
 // is the autoscaler's (or the operator's) to change, not a diff to revert.
-func nodeGroups(t *schema.Topology, r schema.Region, f *file, deps []string) []string {
+func nodeGroups(t *model.Topology, r model.Region, f *file, deps []string) []string {
 	id := rid(r)
 	perZone := map[string]int{}
 	for _, m := range t.RegionMembers(r.Name) {
 		perZone[m.Zone]++
 	}
 	var refs []string
-	for _, s := range subnets(r, schema.Private) {
+	for _, s := range subnets(r, model.Private) {
 		n := perZone[s.Zone]
 		if n == 0 {
 			continue
@@ -63,7 +63,7 @@ func nodeGroups(t *schema.Topology, r schema.Region, f *file, deps []string) []s
 	zones := len(r.Zones)
 	name := id + "_" + appNodeGroup
 	launchTemplate(t, r, f, name, t.Name+"-"+r.Name+"-"+appNodeGroup)
-	ag := nodeGroup(t, r, f, name, appNodeGroup+"-", r.Sizing.AppInstanceType, subnetRefs(r, schema.Private), zones, 3*zones)
+	ag := nodeGroup(t, r, f, name, appNodeGroup+"-", r.Sizing.AppInstanceType, subnetRefs(r, model.Private), zones, 3*zones)
 	ag.val("labels", strMap(names.MongoDBNodeLabelKey, appNodeGroup))
 	nodeGroupTail(ag, deps)
 	return append(refs, "aws_eks_node_group."+name)
@@ -71,7 +71,7 @@ func nodeGroups(t *schema.Topology, r schema.Region, f *file, deps []string) []s
 
 // nodeGroup renders a managed node group's arguments; the caller adds
 // labels and taints, then nodeGroupTail.
-func nodeGroup(t *schema.Topology, r schema.Region, f *file, name, prefix, instanceType string, subnetIDs []string, size, max int) body {
+func nodeGroup(t *model.Topology, r model.Region, f *file, name, prefix, instanceType string, subnetIDs []string, size, max int) body {
 	id := rid(r)
 	ng := f.resource("aws_eks_node_group", name, id)
 	ng.ref("cluster_name", "aws_eks_cluster."+id+".name")
@@ -103,7 +103,7 @@ func nodeGroupTail(ng body, deps []string) {
 // credentials (they use IRSA instead; EKS best practices, "Restrict access
 // to the instance profile assigned to the worker node"); an encrypted gp3
 // root volume.
-func launchTemplate(t *schema.Topology, r schema.Region, f *file, name, tagName string) {
+func launchTemplate(t *model.Topology, r model.Region, f *file, name, tagName string) {
 	lt := f.resource("aws_launch_template", name, rid(r))
 	lt.str("name_prefix", tagName+"-")
 	lt.str("description", "EKS nodes of "+tagName)

@@ -2,13 +2,13 @@ package terraform
 
 import (
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // outputs renders outputs.tf: per region the names and ids the platform
 // team and other tooling read (cluster, VPC, private zone, bucket, the
 // external-dns role its Helm release needs), then the public zone.
-func outputs(t *schema.Topology, f *file) {
+func outputs(t *model.Topology, f *file) {
 	for _, r := range t.Regions {
 		id := rid(r)
 		out := func(name, desc, expr string) {

@@ -1,7 +1,7 @@
 package terraform
 
 import (
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // peering renders peering.tf: every unordered pair of regions exactly once,
@@ -16,7 +16,7 @@ import (
 // per-member internal NLBs in the private subnets (generators/kubernetes,
 // services.go), whose security groups the AWS Load Balancer Controller
 // manages from the Services' loadBalancerSourceRanges.
-func peering(t *schema.Topology, f *file) {
+func peering(t *model.Topology, f *file) {
 	if len(t.Regions) == 1 {
 		f.comment("A single region: nothing to peer.")
 	}
@@ -27,9 +27,9 @@ func peering(t *schema.Topology, f *file) {
 	}
 }
 
-func pairName(a, b schema.Region) string { return rid(a) + "_to_" + rid(b) }
+func pairName(a, b model.Region) string { return rid(a) + "_to_" + rid(b) }
 
-func peerPair(t *schema.Topology, a, b schema.Region, f *file) {
+func peerPair(t *model.Topology, a, b model.Region, f *file) {
 	pair := pairName(a, b)
 	f.comment("Peering " + a.Name + " (" + a.CloudRegion + ") <-> " + b.Name + " (" + b.CloudRegion + ")")
 
@@ -61,8 +61,8 @@ func peerPair(t *schema.Topology, a, b schema.Region, f *file) {
 }
 
 // peerRoutes adds the route to to's CIDR in each of from's private tables.
-func peerRoutes(from, to schema.Region, pair string, f *file) {
-	for _, s := range subnets(from, schema.Private) {
+func peerRoutes(from, to model.Region, pair string, f *file) {
+	for _, s := range subnets(from, model.Private) {
 		r := f.resource("aws_route", rid(from)+"_to_"+rid(to)+"_"+ident(s.Zone), rid(from))
 		r.ref("route_table_id", "aws_route_table."+privateRouteTable(from, s.Zone)+".id")
 		r.str("destination_cidr_block", to.CIDR.String())

@@ -3,7 +3,7 @@ package terraform
 import (
 	"github.com/zclconf/go-cty/cty"
 
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Provider and backend constraints.
@@ -35,7 +35,7 @@ const (
 
 // versions renders versions.tf: Terraform and provider constraints and the
 // S3 backend (native lock file, encrypted state).
-func versions(t *schema.Topology, f *file) {
+func versions(t *model.Topology, f *file) {
 	tf := f.block("terraform")
 	tf.str("required_version", requiredVersion)
 	rp := tf.block("required_providers")
@@ -55,7 +55,7 @@ func versions(t *schema.Topology, f *file) {
 // the region's name, plus the global one. There is deliberately no default
 // (unaliased) provider, so a block that forgets `provider` fails validate
 // instead of landing in an arbitrary region.
-func providers(t *schema.Topology, f *file) {
+func providers(t *model.Topology, f *file) {
 	for _, r := range t.Regions {
 		if rid(r) == globalAlias {
 			f.fail("region %q: its provider alias would clash with the global provider", r.Name)
@@ -70,7 +70,7 @@ func providers(t *schema.Topology, f *file) {
 	provider(t, f, globalAlias, globalRegion, globalAlias)
 }
 
-func provider(t *schema.Topology, f *file, alias, cloudRegion, regionTag string) {
+func provider(t *model.Topology, f *file, alias, cloudRegion, regionTag string) {
 	p := f.block("provider", "aws")
 	p.str("alias", alias)
 	p.str("region", cloudRegion)

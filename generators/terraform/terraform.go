@@ -26,20 +26,20 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/topogen/topogen/generators"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 )
 
 // Dir is the target's directory under the output directory.
 const Dir = "terraform"
 
 // Generate renders out/terraform/.
-func Generate(t *schema.Topology) ([]generators.File, error) {
+func Generate(t *model.Topology) ([]generators.File, error) {
 	if len(t.Regions) == 0 {
 		return nil, fmt.Errorf("topology has no regions")
 	}
 	parts := []struct {
 		name   string
-		render func(*schema.Topology, *file)
+		render func(*model.Topology, *file)
 	}{
 		{"versions.tf", versions},
 		{"providers.tf", providers},
@@ -350,11 +350,11 @@ func ident(s string) string { return strings.ReplaceAll(s, "-", "_") }
 
 // rid is the region's identifier: its provider alias and the prefix of
 // every block that belongs to it.
-func rid(r schema.Region) string { return ident(r.Name) }
+func rid(r model.Region) string { return ident(r.Name) }
 
 // subnets returns the region's subnets of one tier in zone order.
-func subnets(r schema.Region, tier schema.SubnetTier) []schema.Subnet {
-	var out []schema.Subnet
+func subnets(r model.Region, tier model.SubnetTier) []model.Subnet {
+	var out []model.Subnet
 	for _, s := range r.Subnets {
 		if s.Tier == tier {
 			out = append(out, s)
@@ -363,12 +363,12 @@ func subnets(r schema.Region, tier schema.SubnetTier) []schema.Subnet {
 	return out
 }
 
-func subnetName(r schema.Region, s schema.Subnet) string {
+func subnetName(r model.Region, s model.Subnet) string {
 	return rid(r) + "_" + string(s.Tier) + "_" + ident(s.Zone)
 }
 
 // subnetRefs are references to the ids of a region's subnets of one tier.
-func subnetRefs(r schema.Region, tier schema.SubnetTier) []string {
+func subnetRefs(r model.Region, tier model.SubnetTier) []string {
 	var out []string
 	for _, s := range subnets(r, tier) {
 		out = append(out, "aws_subnet."+subnetName(r, s)+".id")
@@ -377,7 +377,7 @@ func subnetRefs(r schema.Region, tier schema.SubnetTier) []string {
 }
 
 // privateRouteTable is zone z's private route table in region r.
-func privateRouteTable(r schema.Region, zone string) string {
+func privateRouteTable(r model.Region, zone string) string {
 	return rid(r) + "_private_" + ident(zone)
 }
 

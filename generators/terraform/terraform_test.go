@@ -17,6 +17,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/topogen/topogen/generators/names"
+	"github.com/topogen/topogen/model"
 	"github.com/topogen/topogen/schema"
 )
 
@@ -257,7 +258,7 @@ func TestPeeringMesh(t *testing.T) {
 					if i == j {
 						continue
 					}
-					for _, s := range subnets(a, schema.Private) {
+					for _, s := range subnets(a, model.Private) {
 						if name := rid(a) + "_to_" + rid(b) + "_" + ident(s.Zone); !routes[name] {
 							t.Errorf("no route %s", name)
 						}

@@ -6,11 +6,12 @@ package testtopo
 import (
 	"testing"
 
+	"github.com/topogen/topogen/model"
 	"github.com/topogen/topogen/schema"
 )
 
 // Load loads the topology in dir; any error fails the test.
-func Load(t testing.TB, dir string) *schema.Topology {
+func Load(t testing.TB, dir string) *model.Topology {
 	t.Helper()
 	topo, diags := schema.Load(dir)
 	if diags.HasErrors() {
@@ -31,7 +32,7 @@ func ReadDir(t testing.TB, dir string) map[string][]byte {
 
 // LoadFiles loads in-memory files (named as if in dir); any error fails
 // the test.
-func LoadFiles(t testing.TB, dir string, files map[string][]byte) *schema.Topology {
+func LoadFiles(t testing.TB, dir string, files map[string][]byte) *model.Topology {
 	t.Helper()
 	topo, diags := schema.LoadFiles(dir, files)
 	if diags.HasErrors() {
