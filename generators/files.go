@@ -1,6 +1,6 @@
 // Package generators holds what every target shares: the generated file and
 // the write-once tree they are collected in. Each target lives in its own
-// subpackage and is a pure function from *schema.Topology to files.
+// subpackage and is a pure function from *model.Topology to files.
 package generators
 
 import (

@@ -16,7 +16,7 @@ const KubeStateMetricsJob = "kube-state-metrics"
 
 // memberRegionRe captures the region from an exporter's member_idx label,
 // the member's "host:port" (mongodb-facts.md §5), in the host format
-// schema.MemberHost writes.
+// model.MemberHost writes.
 const memberRegionRe = model.MemberHostRegionRe
 
 // gen holds what every rule builder derives from the topology.

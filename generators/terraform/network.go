@@ -6,7 +6,7 @@ import (
 )
 
 // network renders network.tf: per region the VPC, its subnets (carved by
-// schema.CarveSubnets), the internet gateway, one NAT gateway per zone (a
+// model.CarveSubnets), the internet gateway, one NAT gateway per zone (a
 // zone outage does not cut the others' egress) and the route tables.
 //
 // Routes are aws_route resources, never inline route blocks: the peering
