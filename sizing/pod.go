@@ -28,6 +28,10 @@ var (
 	// TLSReloader: mongosh (Node.js) once per certificate renewal; at
 	// 200m its start takes a few seconds.
 	TLSReloader = Container{CPU: "200m", Memory: "256Mi"}
+	// Probe: the client probe's mongosh (Node.js), one insert and one find
+	// every names.ProbeIntervalSecs; not on the MongoDB nodes (no
+	// toleration), so not in Sidecars.
+	Probe = Container{CPU: "100m", Memory: "256Mi"}
 	// PBMAgent: pbm-agent uploads oplog chunks continuously (PITR) and
 	// streams logical backups, compressing them.
 	PBMAgent = Container{CPU: "300m", Memory: "2Gi"}

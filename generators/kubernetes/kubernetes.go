@@ -87,6 +87,7 @@ func objects(t *model.Topology, r model.Region) (base, overlay []object, err err
 	overlay = append(overlay, sts, buildPDB(t, r))
 	overlay = append(overlay, buildNetworkPolicies(t, r)...)
 	overlay = append(overlay, buildServiceMonitor(t, r), buildPrometheusRule(t, r))
+	overlay = append(overlay, buildProbe(t, r)...)
 	overlay = append(overlay, buildPBMRestore(t, r))
 	if len(t.Regions) > 1 {
 		overlay = append(overlay, buildPBMFailover(t, r))

@@ -55,6 +55,8 @@ func TestEnsureUsersInMongosh(t *testing.T) {
 		"exporter":     {"mongodb-exporter", "exp-pw", []any{map[string]any{"role": "clusterMonitor", "db": "admin"}, map[string]any{"role": "read", "db": "local"}}},
 		"backup":       {"mongodb-backup", "bak-pw", []any{map[string]any{"role": "backup", "db": "admin"}}},
 		"tls-reloader": {"mongodb-tls-reloader", "tls-pw", []any{map[string]any{"role": "hostManager", "db": "admin"}}},
+		// The client probe inserts and finds in its own database only.
+		"probe": {"mongodb-probe", "probe-pw", []any{map[string]any{"role": "readWrite", "db": "topogen_probe"}}},
 		// Percona Backup for MongoDB 2.x, "Configure authentication in
 		// MongoDB": readWrite, backup, clusterMonitor, restore and the
 		// user-defined pbmAnyAction, all on admin.
@@ -111,7 +113,7 @@ func TestEnsureUsersInMongosh(t *testing.T) {
 	if len(order) == 0 || order[0] != "createRole pbmAnyAction" {
 		t.Errorf("write commands %v: want createRole pbmAnyAction first", order)
 	}
-	if d := cmp.Diff(map[string]string{"pbmAnyAction": "createRole", "exporter": "updateUser", "backup": "createUser", "tls-reloader": "createUser", "pbm": "createUser"}, got); d != "" {
+	if d := cmp.Diff(map[string]string{"pbmAnyAction": "createRole", "exporter": "updateUser", "backup": "createUser", "tls-reloader": "createUser", "pbm": "createUser", "probe": "createUser"}, got); d != "" {
 		t.Errorf("user commands (-want +got):\n%s", d)
 	}
 	stored, pwds := set.Users(), set.Passwords()

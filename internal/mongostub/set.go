@@ -49,11 +49,14 @@ type Command struct {
 	Doc    bson.D
 	// User is who the connection had authenticated as ("" for none).
 	User string
+	// ReadPreference is the envelope's $readPreference (nil if none).
+	ReadPreference any
 }
 
 // connState is one client connection's authentication.
 type connState struct {
 	user string
+	db   string // of the command being answered
 	conv *scramConv
 }
 
@@ -244,9 +247,11 @@ func (m *Member) handle(c net.Conn) {
 		if len(doc) > 0 {
 			name = doc[0].Key
 		}
-		s.log = append(s.log, Command{Member: m.Host, DB: req.db, Name: name, Doc: doc, User: conn.user})
+		s.log = append(s.log, Command{Member: m.Host, DB: req.db, Name: name, Doc: doc, User: conn.user,
+			ReadPreference: lookup(req.body, "$readPreference")})
 		var reply bson.D
 		if !hang {
+			conn.db = req.db
 			reply = m.command(conn, name, doc)
 		}
 		s.reqID++
