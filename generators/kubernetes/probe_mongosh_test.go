@@ -147,4 +147,3 @@ func lookupD(d bson.D, key string) any {
 	}
 	return nil
 }
-

@@ -57,7 +57,7 @@ var Users = []User{
 		Secret: names.SecretPBM,
 		Roles:  []Role{{"readWrite", "admin"}, {"backup", "admin"}, {"clusterMonitor", "admin"}, {"restore", "admin"}, {"pbmAnyAction", "admin"}},
 		Why:    "pbm-agent and the pbm CLI: the roles Percona Backup for MongoDB 2.x documents (\"Configure authentication in MongoDB\"), pbmAnyAction being one of CustomRoles",
-	},	{
+	}, {
 		Name:   "probe",
 		Secret: names.SecretProbe,
 		Roles:  []Role{{"readWrite", names.ProbeDB}},
