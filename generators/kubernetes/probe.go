@@ -11,7 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/topogen/topogen/generators/names"
-	"github.com/topogen/topogen/schema"
+	"github.com/topogen/topogen/model"
 	"github.com/topogen/topogen/sizing"
 )
 
@@ -52,13 +52,13 @@ func probeLabels() map[string]string {
 
 // probeURI is the application connection string plus the CA file and the
 // bounded server selection.
-func probeURI(t *schema.Topology, r schema.Region) string {
+func probeURI(t *model.Topology, r model.Region) string {
 	ms := strconv.Itoa(probeTimeoutMS)
 	return ConnectionURI(t, r) + "&tlsCAFile=" + probeCADir + "/ca.crt" +
 		"&serverSelectionTimeoutMS=" + ms + "&connectTimeoutMS=" + ms
 }
 
-func buildProbe(t *schema.Topology, r schema.Region) []object {
+func buildProbe(t *model.Topology, r model.Region) []object {
 	ns := t.Kubernetes.Namespace
 	cm := corev1.ConfigMap{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
