@@ -432,6 +432,7 @@ var pendingTerraform = []string{
 	"SecretsManager <topology>/mongodb-backup",
 	"SecretsManager <topology>/mongodb-pbm",
 	"SecretsManager <topology>/mongodb-tls-reloader",
+	"SecretsManager <topology>/mongodb-probe",
 }
 
 func isPending(topo *model.Topology, line string) (string, bool) {

@@ -42,7 +42,7 @@ func wave(kind string) string {
 		return waveNS
 	case "ConfigMap", "Secret", "ExternalSecret", "Certificate", "ServiceAccount":
 		return waveConfig
-	case "CronJob", "ServiceMonitor", "PrometheusRule":
+	case "CronJob", "ServiceMonitor", "PrometheusRule", "Deployment": // Deployment: the client probe
 		return waveAfter
 	default:
 		return waveWork

@@ -12,7 +12,7 @@ func TestSyncWaves(t *testing.T) {
 	want := map[string]string{
 		"Namespace": "-2", "ConfigMap": "-1", "ExternalSecret": "-1", "Certificate": "-1", "ServiceAccount": "-1",
 		"Service": "0", "StatefulSet": "0", "PodDisruptionBudget": "0", "NetworkPolicy": "0",
-		"CronJob": "1", "ServiceMonitor": "1", "PrometheusRule": "1",
+		"CronJob": "1", "Deployment": "1", "ServiceMonitor": "1", "PrometheusRule": "1",
 		"Role": "0", "RoleBinding": "0",
 	}
 	topo := withExternalSecrets(t, cases["default"])
