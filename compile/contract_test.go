@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"path"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
 	"sigs.k8s.io/yaml"
 
 	"github.com/topogen/topogen/generators/names"
@@ -191,6 +193,11 @@ func treeNeeds(objs map[string][]obj) []need {
 					add("SecretStore", str(s, "name"))
 				}
 				add("Secret", ns+"/"+str(o, "spec", "selector", "secret", "name"))
+				// The secret it fills must exist, tagged for
+				// external-secrets, with its replicas (Terraform's shell).
+				for _, d := range list(o, "spec", "data") {
+					add("SecretsManagerShell", str(d, "match", "remoteRef", "remoteKey"))
+				}
 			case "Certificate":
 				add("Issuer", str(o, "spec", "issuerRef", "kind")+"/"+issuerKey(ns, o))
 			case "ClusterIssuer":
@@ -300,23 +307,59 @@ func addonNeeds(objs map[string][]obj, region string) []need {
 			if str(o, "metadata", "labels", names.RegionLabel) != region {
 				continue
 			}
-			walk(o["spec"], func(m obj) {
-				if arn, ok := m["eks.amazonaws.com/role-arn"].(string); ok {
-					out = append(out, need{"IAMRole", arn[strings.LastIndex(arn, "/")+1:], f})
+			// Every IAM role ARN anywhere in the object: IRSA
+			// annotations in chart values, and the Argo CD cluster
+			// Secret's awsAuthConfig.roleARN inside its templated config.
+			walkStrings(o["spec"], func(s string) {
+				for _, m := range roleARN.FindAllStringSubmatch(s, -1) {
+					out = append(out, need{"IAMRole", m[1], f})
 				}
 			})
+			// The cluster registration's ExternalSecret reads the
+			// regional stack's entry.
+			if str(o, "kind") == "ExternalSecret" {
+				for _, d := range list(o, "spec", "dataFrom") {
+					out = append(out, need{"SecretsManager", str(d, "extract", "key"), f})
+				}
+			}
 		}
 	}
 	return out
 }
 
-// terraformProduces reads resource types and names from the .tf files.
-func terraformProduces(t *testing.T, p produced, files map[string][]byte) {
+var roleARN = regexp.MustCompile(`arn:aws:iam::[0-9]{12}:role/([A-Za-z0-9+=,.@_-]+)`)
+
+// walkStrings calls f on every string inside v.
+func walkStrings(v any, f func(string)) {
+	switch x := v.(type) {
+	case string:
+		f(x)
+	case obj:
+		for _, e := range x {
+			walkStrings(e, f)
+		}
+	case []any:
+		for _, e := range x {
+			walkStrings(e, f)
+		}
+	}
+}
+
+// terraformProduces reads resource types and names from the .tf files of
+// region's stack and of the global stack: what another region's stack
+// creates does not serve this region (a node group, a role trusting
+// another cluster).
+func terraformProduces(t *testing.T, p produced, files map[string][]byte, region string) {
 	t.Helper()
+	// Secrets by stack directory and resource label, and the versions
+	// (values) referring to them.
+	secretNames := map[string]string{}
+	valued := map[string]string{} // stack/label → file
 	for f, b := range files {
-		if !strings.HasPrefix(f, "terraform/") || !strings.HasSuffix(f, ".tf") {
+		if !strings.HasSuffix(f, ".tf") || !strings.HasPrefix(f, "terraform/"+region+"/") && !strings.HasPrefix(f, "terraform/global/") {
 			continue
 		}
+		stack := path.Dir(f)
 		file, diags := hclsyntax.ParseConfig(b, f, hcl.InitialPos)
 		if diags.HasErrors() {
 			t.Fatalf("%s: %v", f, diags)
@@ -340,7 +383,24 @@ func terraformProduces(t *testing.T, p produced, files map[string][]byte) {
 			case "aws_iam_role":
 				p.add("IAMRole", attr("name"), f)
 			case "aws_secretsmanager_secret":
-				p.add("SecretsManager", attr("name"), f)
+				// A value only with a version resource; a shell for
+				// external-secrets' PushSecret when tagged for it.
+				secretNames[stack+"/"+blk.Labels[1]] = attr("name")
+				if a, ok := blk.Body.Attributes["tags"]; ok {
+					if v, d := a.Expr.Value(nil); !d.HasErrors() && v.CanIterateElements() {
+						if m := v.AsValueMap(); m["managed-by"].Type() == cty.String && m["managed-by"].AsString() == "external-secrets" {
+							p.add("SecretsManagerShell", attr("name"), f)
+						}
+					}
+				}
+			case "aws_secretsmanager_secret_version":
+				if a, ok := blk.Body.Attributes["secret_id"]; ok {
+					for _, tr := range a.Expr.Variables() {
+						if len(tr) >= 2 && tr.RootName() == "aws_secretsmanager_secret" {
+							valued[stack+"/"+tr[1].(hcl.TraverseAttr).Name] = f
+						}
+					}
+				}
 			case "aws_kms_alias":
 				p.add("KMSAlias", attr("name"), f)
 			case "aws_eks_addon":
@@ -370,6 +430,11 @@ func terraformProduces(t *testing.T, p produced, files map[string][]byte) {
 			}
 		}
 	}
+	for k, f := range valued {
+		if n, ok := secretNames[k]; ok {
+			p.add("SecretsManager", n, f)
+		}
+	}
 }
 
 // contract returns, per delivery flavour, the needs of each region's tree
@@ -377,8 +442,7 @@ func terraformProduces(t *testing.T, p produced, files map[string][]byte) {
 func contract(t *testing.T, topo *model.Topology, files map[string][]byte) []string {
 	t.Helper()
 	var missing []string
-	tf := produced{}
-	terraformProduces(t, tf, files)
+	pushed := produced{}
 	// A PushSecret in one region's tree writes a Secrets Manager secret
 	// every region reads (the preferred region's CA, replicated).
 	for _, r := range topo.Regions {
@@ -386,7 +450,7 @@ func contract(t *testing.T, topo *model.Topology, files map[string][]byte) []str
 			for _, o := range os {
 				if str(o, "kind") == "PushSecret" {
 					for _, d := range list(o, "spec", "data") {
-						tf.add("SecretsManager", str(d, "match", "remoteRef", "remoteKey"), f)
+						pushed.add("SecretsManager", str(d, "match", "remoteRef", "remoteKey"), f)
 					}
 				}
 			}
@@ -397,9 +461,10 @@ func contract(t *testing.T, topo *model.Topology, files map[string][]byte) []str
 		for _, r := range topo.Regions {
 			tree := parseYAML(t, files, names.KubernetesDir(r))
 			p := produced{}
-			for k, v := range tf {
+			for k, v := range pushed {
 				p[k] = v
 			}
+			terraformProduces(t, p, files, r.Name)
 			treeProduces(p, tree)
 			addonProduces(p, addons, r.Name)
 			// The application namespace is the application's (README).
@@ -419,21 +484,12 @@ func contract(t *testing.T, topo *model.Topology, files map[string][]byte) []str
 	return slices.Compact(missing)
 }
 
-// pendingTerraform are what the Terraform target does not create yet;
-// the Terraform helper of issue 12 adds them (names.* identities). Each
-// entry is a "kind name-pattern" where "<region>" stands for each region's
-// name. The test fails when one of them is produced, so the list only
-// shrinks: delete an entry once Terraform creates it.
-var pendingTerraform = []string{
-	"IAMRole <topology>-<region>-aws-lb-controller",
-	"IAMRole <topology>-<region>-external-secrets",
-	"SecretsManager <topology>/mongodb-admin",
-	"SecretsManager <topology>/mongodb-exporter",
-	"SecretsManager <topology>/mongodb-backup",
-	"SecretsManager <topology>/mongodb-pbm",
-	"SecretsManager <topology>/mongodb-tls-reloader",
-	"SecretsManager <topology>/mongodb-probe",
-}
+// pendingTerraform are what the Terraform target does not create yet.
+// Each entry is a "kind name-pattern" where "<region>" stands for each
+// region's name. The test fails when one of them is produced, so the list
+// only shrinks: delete an entry once Terraform creates it. Empty: every
+// need of the region trees has a producer.
+var pendingTerraform []string
 
 func isPending(topo *model.Topology, line string) (string, bool) {
 	for _, p := range pendingTerraform {
@@ -492,16 +548,21 @@ func TestDeployabilityContract(t *testing.T) {
 }
 
 // TestContractCatchesRemovedProducers: the check is not vacuous. Each case
-// removes one producer from the rendered default tree (or, for what
-// Terraform does not create yet, first adds the resource Terraform must
-// produce, then removes it) and the exact need must turn up missing.
+// removes one producer from the rendered default tree (a file, or the name
+// of a Terraform resource) and the exact need must turn up missing.
 func TestContractCatchesRemovedProducers(t *testing.T) {
 	topo, base := render(t, "../regions")
 	us, _ := topo.Region("us")
+	eu, _ := topo.Region("eu")
 	lbRole := names.LBControllerRole(topo, us)
 	adminSM := names.SecretsManagerName(topo, names.SecretAdmin)
-	// What the Terraform target must add (the names are names.*'s).
-	planned := fmt.Sprintf("resource \"aws_iam_role\" \"us_lb\" {\n  name = %q\n}\n\nresource \"aws_secretsmanager_secret\" \"admin\" {\n  name = %q\n}\n", lbRole, adminSM)
+	// rename renames the (quoted) name in one rendered file.
+	rename := func(f map[string][]byte, path, from, to string) {
+		if !bytes.Contains(f[path], []byte(`"`+from+`"`)) {
+			t.Fatalf("%s does not name %q", path, from)
+		}
+		f[path] = bytes.ReplaceAll(f[path], []byte(`"`+from+`"`), []byte(`"`+to+`"`))
+	}
 	for _, c := range []struct {
 		name   string
 		mutate func(files map[string][]byte)
@@ -511,7 +572,7 @@ func TestContractCatchesRemovedProducers(t *testing.T) {
 			delete(f, "kubernetes/us/storageclass-fast-ssd.yaml")
 		}, "gitops/argocd us: StorageClass fast-ssd"},
 		{"LB controller role removed from Terraform", func(f map[string][]byte) {
-			f["terraform/planned.tf"] = []byte(strings.Replace(planned, lbRole, "someone-else", 1))
+			rename(f, "terraform/us/iam.tf", lbRole, "someone-else")
 		}, "gitops/argocd us: IAMRole " + lbRole + ""},
 		{"LB controller add-on removed", func(f map[string][]byte) {
 			delete(f, "gitops/flux/addons/us/helmrelease-global-mongodb-us-aws-load-balancer-controller.yaml")
@@ -520,17 +581,30 @@ func TestContractCatchesRemovedProducers(t *testing.T) {
 			delete(f, "kubernetes/eu/externalsecret-mongodb-admin.yaml")
 		}, "gitops/argocd eu: Secret mongodb/mongodb-admin"},
 		{"a credential's Secrets Manager secret removed from Terraform", func(f map[string][]byte) {
-			f["terraform/planned.tf"] = []byte(strings.Replace(planned, adminSM, "elsewhere", 1))
+			rename(f, "terraform/global/secrets.tf", adminSM, "elsewhere")
 		}, "gitops/argocd eu: SecretsManager " + adminSM + ""},
+		{"a credential's value (its secret version) removed from Terraform", func(f map[string][]byte) {
+			f["terraform/global/secrets.tf"] = bytes.Replace(f["terraform/global/secrets.tf"],
+				[]byte("aws_secretsmanager_secret.mongodb_admin.id"), []byte("aws_secretsmanager_secret.elsewhere.id"), 1)
+		}, "gitops/flux eu: SecretsManager " + adminSM},
+		{"the CA's secret loses the tag PushSecret requires", func(f map[string][]byte) {
+			rename(f, "terraform/global/secrets.tf", "external-secrets", "topogen")
+		}, "gitops/argocd us: SecretsManagerShell global-mongodb/mongodb-ca"},
 		{"the CA's PushSecret removed", func(f map[string][]byte) {
 			delete(f, "kubernetes/us/pushsecret-mongodb-ca.yaml")
 		}, "gitops/flux apac: SecretsManager global-mongodb/mongodb-ca"},
+		{"the GitOps role Argo CD assumes removed from Terraform", func(f map[string][]byte) {
+			rename(f, "terraform/eu/iam.tf", names.GitOpsRole(topo, eu), "someone-else")
+		}, "gitops/argocd eu: IAMRole " + names.GitOpsRole(topo, eu)},
+		{"the cluster entry removed from Terraform", func(f map[string][]byte) {
+			rename(f, "terraform/eu/secrets.tf", names.ClusterSecret(topo, eu), "elsewhere")
+		}, "gitops/argocd eu: SecretsManager " + names.ClusterSecret(topo, eu)},
 		{"the node group's taint removed from Terraform", func(f map[string][]byte) {
-			f["terraform/eks.tf"] = bytes.ReplaceAll(f["terraform/eks.tf"], []byte(`"NO_SCHEDULE"`), []byte(`"NO_EXECUTE"`))
+			f["terraform/us/eks.tf"] = bytes.ReplaceAll(f["terraform/us/eks.tf"], []byte(`"NO_SCHEDULE"`), []byte(`"NO_EXECUTE"`))
 		}, "gitops/argocd us: Taint dedicated=mongodb:NoSchedule"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			files := map[string][]byte{"terraform/planned.tf": []byte(planned)}
+			files := map[string][]byte{}
 			for k, v := range base {
 				files[k] = v
 			}

@@ -120,6 +120,10 @@ func (c *comparer) global(old, new *model.Topology) {
 	field(c, Safe, "dns.publicZone", old.DNS.PublicZone, new.DNS.PublicZone, "safe: public DNS records move")
 	field(c, Safe, "dns.apiRecord", old.DNS.APIRecord, new.DNS.APIRecord, "safe: public DNS records move")
 	field(c, Safe, "dns.healthCheckPath", old.DNS.HealthCheckPath, new.DNS.HealthCheckPath, "safe: health checks change")
+	// Not Destructive: a tree generated before the field existed reads as
+	// false, and the records (not members or data) are what moves.
+	field(c, Safe, "dns.createPublicZone", old.DNS.CreatePublicZone, new.DNS.CreatePublicZone,
+		"review: the global stack deletes the public zone it created, or creates a second zone of that name; the API records move to a zone the domain must be delegated to")
 }
 
 func major(v string) string {
@@ -165,6 +169,13 @@ func (c *comparer) rest(old, new *model.Topology) {
 	field(c, Safe, "terraform.state.key", to.StateKey, tn.StateKey, "safe: run terraform init -migrate-state")
 	field(c, Safe, "terraform.state.region", to.StateRegion, tn.StateRegion, "safe: run terraform init -migrate-state")
 	field(c, Destructive, "terraform.backupBucketPrefix", to.BackupBucketPrefix, tn.BackupBucketPrefix, "destructive: backup buckets are replaced and old backups dropped")
+	// An old tree without the field (generated before it existed) has no
+	// secrets to move.
+	if to.SecretsRegion != "" {
+		field(c, Destructive, "terraform.secretsRegion", to.SecretsRegion, tn.SecretsRegion,
+			"destructive: the shared secrets are re-created in the new region with new passwords, and the CA secret empty; pin terraform.secretsRegion to the old region instead")
+	}
+	field(c, Safe, "terraform.flowLogRetentionDays", to.FlowLogRetentionDays, tn.FlowLogRetentionDays, "safe: flow-log retention")
 	c.platform(old, new)
 
 	mo, mn := old.Monitoring, new.Monitoring

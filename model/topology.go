@@ -73,6 +73,10 @@ type DNS struct {
 	PublicZone      string
 	APIRecord       string
 	HealthCheckPath string
+	// CreatePublicZone: the global stack creates PublicZone (and outputs
+	// its name servers to delegate to); false uses the existing zone of
+	// that name.
+	CreatePublicZone bool
 }
 
 // Region is one cloud region holding part of the replica set.
@@ -236,7 +240,12 @@ type Terraform struct {
 	StateKey           string
 	StateRegion        string
 	BackupBucketPrefix string
-	EKS                EKS
+	// FlowLogRetentionDays of every VPC's flow logs.
+	FlowLogRetentionDays int
+	// SecretsRegion holds the primaries of the shared Secrets Manager
+	// secrets (resolved: the preferred region unless set).
+	SecretsRegion string
+	EKS           EKS
 	// AlarmSubscriptions of the alert topic.
 	AlarmSubscriptions []AlarmSubscription `json:",omitempty"`
 }

@@ -42,10 +42,11 @@ type rawMongoDB struct {
 }
 
 type rawDNS struct {
-	Domain          string `json:"domain"`
-	PublicZone      string `json:"publicZone"`
-	APIRecord       string `json:"apiRecord"`
-	HealthCheckPath string `json:"healthCheckPath"`
+	Domain           string `json:"domain"`
+	PublicZone       string `json:"publicZone"`
+	APIRecord        string `json:"apiRecord"`
+	HealthCheckPath  string `json:"healthCheckPath"`
+	CreatePublicZone bool   `json:"createPublicZone"`
 }
 
 type rawRegion struct {
@@ -142,8 +143,10 @@ type rawTerraform struct {
 		Key    string `json:"key"`
 		Region string `json:"region"`
 	} `json:"state"`
-	BackupBucketPrefix string `json:"backupBucketPrefix"`
-	EKS                struct {
+	BackupBucketPrefix   string `json:"backupBucketPrefix"`
+	FlowLogRetentionDays int    `json:"flowLogRetentionDays"`
+	SecretsRegion        string `json:"secretsRegion"`
+	EKS                  struct {
 		AdminPrincipals   []string          `json:"adminPrincipals"`
 		GitOpsPrincipal   string            `json:"gitopsPrincipal"`
 		PublicAccessCIDRs []string          `json:"publicAccessCIDRs"`

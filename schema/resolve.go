@@ -43,12 +43,14 @@ func (c *checker) resolveRaw(raw rawTopology) (*model.Topology, model.Diagnostic
 			ExternalSecrets:     model.ExternalSecrets(raw.Kubernetes.ExternalSecrets),
 		},
 		Terraform: model.Terraform{
-			AccountID:          raw.Terraform.AccountID,
-			EKSVersion:         raw.Terraform.EKSVersion,
-			StateBucket:        raw.Terraform.State.Bucket,
-			StateKey:           raw.Terraform.State.Key,
-			StateRegion:        raw.Terraform.State.Region,
-			BackupBucketPrefix: raw.Terraform.BackupBucketPrefix,
+			AccountID:            raw.Terraform.AccountID,
+			EKSVersion:           raw.Terraform.EKSVersion,
+			StateBucket:          raw.Terraform.State.Bucket,
+			StateKey:             raw.Terraform.State.Key,
+			StateRegion:          raw.Terraform.State.Region,
+			BackupBucketPrefix:   raw.Terraform.BackupBucketPrefix,
+			FlowLogRetentionDays: raw.Terraform.FlowLogRetentionDays,
+			SecretsRegion:        raw.Terraform.SecretsRegion,
 			EKS: model.EKS{
 				AdminPrincipals:   raw.Terraform.EKS.AdminPrincipals,
 				GitOpsPrincipal:   raw.Terraform.EKS.GitOpsPrincipal,
@@ -108,6 +110,7 @@ func (c *checker) resolveRaw(raw rawTopology) (*model.Topology, model.Diagnostic
 		t.ReplicaSet.MultiRegionAckRegions = 2
 	}
 	c.checkBackup(t)
+	c.checkSecretsRegion(t)
 	if c.diags.HasErrors() {
 		return nil, c.diags.Sort()
 	}

@@ -8,6 +8,8 @@
 #
 # Usage: scripts/validate-terraform.sh DIR...   (e.g. out/terraform golden/two-regions/out/terraform)
 #
+# Stacks run JOBS at a time (default 2); the verdicts print in order.
+#
 # TF_PLUGIN_DIR is a filesystem mirror holding
 # registry.terraform.io/hashicorp/aws/<version>/ (default /opt/tf-plugins, the
 # machine image's). Each stack is copied to a temporary directory first, and
@@ -23,7 +25,10 @@
 # dummy credentials in the environment. The plan then needs
 # no AWS account and no network: with -refresh=false nothing is read back,
 # and the only data sources the generators use are computed locally
-# (aws_iam_policy_document). A plan that fails is a failure.
+# (aws_iam_policy_document) or are the global stack's terraform_remote_state
+# reads of the regional stacks, which the override points at local state
+# files holding the regional stacks' declared outputs
+# (remote_state_overrides). A plan that fails is a failure.
 #
 # tfsec: TFSEC when set (a command line), else the version pinned in
 # tools/go.mod (`go tool -modfile=tools/go.mod tfsec`, built from the module
@@ -78,7 +83,27 @@ export AWS_EC2_METADATA_DISABLED=true AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDE
 unset AWS_PROFILE AWS_SESSION_TOKEN AWS_DEFAULT_PROFILE
 
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+smpid=
+trap '[ -z "$smpid" ] || kill "$smpid" 2>/dev/null; rm -rf "$work"' EXIT
+
+# The loopback Secrets Manager (internal/fakesecretsmanager): the global
+# stack's ephemeral aws_secretsmanager_random_password resources are opened
+# during plan and call GetRandomPassword; the override points every
+# provider's secretsmanager endpoint at this server, which answers that
+# call only (any other call fails the plan).
+if ! command -v go >/dev/null 2>&1; then
+	echo "FAIL: go is needed to build internal/fakesecretsmanager for the offline plan" >&2
+	exit 1
+fi
+go -C "$root" build -o "$work/fakesecretsmanager" ./internal/fakesecretsmanager
+fake_password="offline-plan-fake-password-$$"
+"$work/fakesecretsmanager" "$work/sm.addr" "$fake_password" 2>"$work/sm.log" &
+smpid=$!
+for _ in $(seq 100); do
+	[ -s "$work/sm.addr" ] && break
+	sleep 0.1
+done
+smaddr="$(cat "$work/sm.addr")"
 
 # override_file STACK: the offline override for the copy of one stack: a
 # local backend and the skip_* arguments on each aws provider block (by
@@ -99,7 +124,7 @@ override_file() {
 		echo
 		echo 'provider "aws" {'
 		[ "$alias" = "-" ] || echo "  alias                       = \"$alias\""
-		cat <<-'EOF'
+		cat <<-EOF
 			  skip_credentials_validation = true
 			  skip_requesting_account_id  = true
 			  skip_metadata_api_check     = true
@@ -107,14 +132,135 @@ override_file() {
 			  # The account check needs STS (the caller's identity): offline
 			  # there is none, so the copy drops it. The tree keeps it.
 			  allowed_account_ids = null
+			  endpoints {
+			    secretsmanager = "$smaddr"
+			  }
 			}
 		EOF
 	done
 }
 
+# remote_state_overrides STACK: for each terraform_remote_state block of the
+# stack (the global stack reading the regional ones, labelled by the
+# region's identifier: its directory name with - as _), a local state file
+# in the copy holding every output the sibling regional stack declares
+# (each a string "offline-<output>", ARN-shaped for "*_arn" outputs, which
+# the provider validates: the regional outputs are all strings),
+# and an override pointing the block at it. Offline there is no S3 to read;
+# a regional output the global stack uses but the regional stack does not
+# declare still fails the plan ("Unsupported attribute").
+remote_state_overrides() {
+	local stack="$1" copy="$2" label sib name found
+	for label in $(awk '/^data "terraform_remote_state" "[^"]+"/ { gsub(/^data "terraform_remote_state" "|".*$/, ""); print }' "$stack"/*.tf); do
+		found=
+		for sib in "$(dirname "$stack")"/*/; do
+			name="$(basename "$sib")"
+			if [ "${name//-/_}" = "$label" ] && compgen -G "$sib*.tf" >/dev/null; then
+				found="$sib"
+			fi
+		done
+		if [ -z "$found" ]; then
+			echo "FAIL: $stack: terraform_remote_state.$label: no sibling stack $label" >&2
+			return 1
+		fi
+		{
+			printf '{"version": 4, "terraform_version": "%s", "serial": 1, "lineage": "offline-plan", "outputs": {' "$tfversion"
+			awk '/^output "[^"]+"/ { gsub(/^output "|".*$/, ""); print }' "$found"*.tf | sort -u |
+				awk 'NR > 1 { printf "," } { v = "offline-" $0; if ($0 ~ /_arn$/) v = "arn:aws:offline:us-east-1:000000000000:" v; printf "\n  \"%s\": {\"value\": \"%s\", \"type\": \"string\"}", $0, v }'
+			printf '\n}, "resources": []}\n'
+		} >"$copy/offline-remote-$label.tfstate"
+		cat <<-EOF
+
+			data "terraform_remote_state" "$label" {
+			  backend = "local"
+			  config = {
+			    path = "offline-remote-$label.tfstate"
+			  }
+			}
+		EOF
+	done
+}
+
+tfversion="$(terraform version -json 2>/dev/null | sed -n 's/.*"terraform_version": *"\([^"]*\)".*/\1/p' | head -1)"
+
+# check_stack N STACK: every step for one stack in its copy $work/N; the
+# verdict line goes to $work/N.out (stdout) and $work/N.err (failures),
+# the planned resource count to $work/N.count.
+check_stack() {
+	local n="$1" stack="$2"
+	local tmp="$work/$n" log="$work/$n.log" count sec
+	mkdir -p "$tmp"
+	cp -R "$stack/." "$tmp/"
+	rm -rf "$tmp/.terraform" "$tmp/.terraform.lock.hcl"
+
+	if ! (cd "$tmp" && terraform fmt -no-color -check -recursive -diff) >"$log" 2>&1; then
+		echo "FAIL: $stack: terraform fmt -check found unformatted files:"
+		cat "$log"
+		return 1
+	fi
+	override_file "$tmp" >"$tmp/topogen_offline_override.tf"
+	remote_state_overrides "$stack" "$tmp" >>"$tmp/topogen_offline_override.tf" || return 1
+	if ! (cd "$tmp" && terraform init -no-color -plugin-dir="$TF_PLUGIN_DIR") >"$log" 2>&1; then
+		echo "FAIL: $stack: terraform init:"
+		cat "$log"
+		return 1
+	fi
+	if ! (cd "$tmp" && terraform validate -no-color) >"$log" 2>&1; then
+		echo "FAIL: $stack: terraform validate:"
+		cat "$log"
+		return 1
+	fi
+	if ! (cd "$tmp" && terraform plan -no-color -refresh=false -lock=false -input=false -out=offline.tfplan) >"$log" 2>&1; then
+		echo "FAIL: $stack: terraform plan -refresh=false (offline):"
+		cat "$log"
+		return 1
+	fi
+	count="$(grep -o 'Plan: [0-9]* to add' "$log" | grep -o '[0-9]*' || echo 0)"
+	# A generated password must reach neither the plan's output nor the
+	# saved plan (ephemeral values and write-only arguments are never
+	# persisted): the fake endpoint's password must appear in neither.
+	if grep -q '^ephemeral "' "$tmp"/*.tf; then
+		(cd "$tmp" && terraform show -no-color -json offline.tfplan) >"$tmp/offline.tfplan.json" 2>&1 || true
+		if grep -q "$fake_password" "$log" "$tmp/offline.tfplan.json"; then
+			echo "FAIL: $stack: a generated password reached the plan (its output or the saved plan)"
+			return 1
+		fi
+		if ! grep -q '"secret_string_wo_version"' "$tmp/offline.tfplan.json"; then
+			echo "FAIL: $stack: terraform show -json did not render the saved plan:"
+			head -20 "$tmp/offline.tfplan.json"
+			return 1
+		fi
+	fi
+	rm -f "$tmp/offline.tfplan" "$tmp/offline.tfplan.json"
+	echo "$count" >"$work/$n.count"
+	sec="tfsec skipped"
+	if [ "${#tfsec[@]}" -gt 0 ]; then
+		# The override is not part of the tree: scan the tree's files only.
+		rm -f "$tmp/topogen_offline_override.tf" "$tmp"/offline-remote-*.tfstate
+		# tfsec 1.26 predates ephemeral blocks (Terraform 1.10) and refuses
+		# the whole file ("Unsupported block type"): scan without them. They
+		# hold only the password's length and alphabet; the secrets and
+		# versions they feed are scanned.
+		for f in "$tmp"/*.tf; do
+			awk '/^ephemeral "/ { skip = 1 } !skip { print } skip && /^}/ { skip = 0 }' "$f" >"$f.tfsec" && mv "$f.tfsec" "$f"
+		done
+		args=(--no-color --no-module-downloads --minimum-severity HIGH --concise-output)
+		if ! "${tfsec[@]}" "${args[@]}" "$tmp" >"$log" 2>&1; then
+			echo "FAIL: $stack: tfsec found HIGH or CRITICAL problems (fix them, or accept one in the generator with a tfsec:ignore comment and its reason, listed in the README):"
+			cat "$log"
+			return 1
+		fi
+		sec="tfsec: no HIGH/CRITICAL"
+	fi
+	echo "ok: $stack: fmt clean; validate passed; offline plan: $count to add; $sec"
+}
+
+# JOBS stacks at a time (default 2: each plan runs one provider process
+# per aws provider block, and the machine image has few cores).
+jobs_max="${JOBS:-2}"
 failed=0
 n=0
-total=0
+all=()
 for dir in "$@"; do
 	if [ ! -d "$dir" ]; then
 		echo "FAIL: $dir: not a directory" >&2
@@ -131,56 +277,34 @@ for dir in "$@"; do
 		failed=1
 		continue
 	fi
-	for stack in "${stacks[@]}"; do
-		n=$((n + 1))
-		tmp="$work/$n"
-		mkdir -p "$tmp"
-		cp -R "$stack/." "$tmp/"
-		rm -rf "$tmp/.terraform" "$tmp/.terraform.lock.hcl"
-		log="$work/$n.log"
-
-		if ! (cd "$tmp" && terraform fmt -no-color -check -recursive -diff) >"$log" 2>&1; then
-			echo "FAIL: $stack: terraform fmt -check found unformatted files:" >&2
-			cat "$log" >&2
-			failed=1
-			continue
-		fi
-		override_file "$tmp" >"$tmp/topogen_offline_override.tf"
-		if ! (cd "$tmp" && terraform init -no-color -plugin-dir="$TF_PLUGIN_DIR") >"$log" 2>&1; then
-			echo "FAIL: $stack: terraform init:" >&2
-			cat "$log" >&2
-			failed=1
-			continue
-		fi
-		if ! (cd "$tmp" && terraform validate -no-color) >"$log" 2>&1; then
-			echo "FAIL: $stack: terraform validate:" >&2
-			cat "$log" >&2
-			failed=1
-			continue
-		fi
-		if ! (cd "$tmp" && terraform plan -no-color -refresh=false -lock=false -input=false) >"$log" 2>&1; then
-			echo "FAIL: $stack: terraform plan -refresh=false (offline):" >&2
-			cat "$log" >&2
-			failed=1
-			continue
-		fi
-		count="$(grep -o 'Plan: [0-9]* to add' "$log" | grep -o '[0-9]*' || echo 0)"
-		total=$((total + count))
-		sec="tfsec skipped"
-		if [ "${#tfsec[@]}" -gt 0 ]; then
-			# The override is not part of the tree: scan the tree's files only.
-			rm -f "$tmp/topogen_offline_override.tf"
-			args=(--no-color --no-module-downloads --minimum-severity HIGH --concise-output)
-			if ! "${tfsec[@]}" "${args[@]}" "$tmp" >"$log" 2>&1; then
-				echo "FAIL: $stack: tfsec found HIGH or CRITICAL problems (fix them, or accept one in the generator with a tfsec:ignore comment and its reason, listed in the README):" >&2
-				cat "$log" >&2
-				failed=1
-				continue
-			fi
-			sec="tfsec: no HIGH/CRITICAL"
-		fi
-		echo "ok: $stack: fmt clean; validate passed; offline plan: $count to add; $sec"
-	done
+	all+=("${stacks[@]}")
 done
+# Wait for the stack jobs by pid: a bare wait would also wait for the
+# Secrets Manager server, which runs until the EXIT trap kills it.
+pids=()
+for stack in "${all[@]}"; do
+	n=$((n + 1))
+	while [ "$(jobs -rp | grep -vcx "$smpid")" -ge "$jobs_max" ]; do
+		sleep 0.2
+	done
+	(check_stack "$n" "$stack" >"$work/$n.out" 2>&1 || touch "$work/$n.failed") &
+	pids+=("$!")
+done
+for pid in "${pids[@]}"; do
+	wait "$pid" || true
+done
+total=0
+for i in $(seq "$n"); do
+	if [ -e "$work/$i.failed" ]; then
+		cat "$work/$i.out" >&2
+		failed=1
+	else
+		cat "$work/$i.out"
+	fi
+	[ ! -s "$work/$i.count" ] || total=$((total + $(cat "$work/$i.count")))
+done
+if grep -q . "$work/sm.log"; then
+	echo "offline Secrets Manager calls: $(grep -c 'GetRandomPassword' "$work/sm.log") GetRandomPassword, $(grep -vc 'GetRandomPassword' "$work/sm.log") other"
+fi
 echo "terraform: $n stacks, $total resources planned"
 exit "$failed"

@@ -25,3 +25,10 @@ const (
 	// so no sample is lost between scrapes.
 	ProbeIntervalSecs = 10
 )
+
+// Keys of every credential's JSON value in Secrets Manager (and of the
+// Kubernetes Secret the ExternalSecret makes of it).
+const (
+	CredentialKeyUsername = "username"
+	CredentialKeyPassword = "password"
+)

@@ -44,12 +44,17 @@ type awsName struct {
 func regionAWSNames(t *model.Topology, r model.Region) []awsName {
 	ns := []awsName{
 		{"S3 bucket", names.BackupBucket(t, r), maxBucketName},
+		{"S3 bucket", stateBucket(t, r), maxBucketName},
 		{"EKS cluster", names.EKSCluster(t, r), maxEKSClusterName},
 		{"IAM role", eksClusterRole(t, r), maxIAMRoleName},
 		{"IAM role", eksNodeRole(t, r), maxIAMRoleName},
 		{"IAM role", names.BackupRole(t, r), maxIAMRoleName},
 		{"IAM role", names.ExternalDNSRole(t, r), maxIAMRoleName},
 		{"IAM role", names.EBSCSIRole(t, r), maxIAMRoleName},
+		{"IAM role", names.LBControllerRole(t, r), maxIAMRoleName},
+		{"IAM role", names.ExternalSecretsRole(t, r), maxIAMRoleName},
+		{"IAM role", names.GitOpsRole(t, r), maxIAMRoleName},
+		{"IAM role", flowLogsRole(t, r), maxIAMRoleName},
 	}
 	if len(t.Regions) > 1 { // replication exists only between regions
 		ns = append(ns, awsName{"IAM role", replicationRole(t, r), maxIAMRoleName})
@@ -80,6 +85,17 @@ func CheckNames(t *model.Topology) model.Diagnostics {
 				worst.what, worst.name, len(worst.name), worst.max),
 			Fix: fmt.Sprintf("shorten the region name, the topology name (%q) or terraform.backupBucketPrefix (%q) by %d characters",
 				t.Name, t.Terraform.BackupBucketPrefix, len(worst.name)-worst.max),
+		})
+		if worst.name == stateBucket(t, r) {
+			ds[len(ds)-1].Fix = fmt.Sprintf("shorten the region name or terraform.state.bucket (%q) by %d characters", t.Terraform.StateBucket, len(worst.name)-worst.max)
+		}
+	}
+	if g := globalStateBucket(t); len(g) > maxBucketName {
+		ds = append(ds, model.Diagnostic{
+			Pos:     t.Pos("terraform", "state", "bucket"),
+			Path:    "terraform.state.bucket",
+			Summary: fmt.Sprintf("the global stack's state bucket %q is %d characters; AWS allows at most %d", g, len(g), maxBucketName),
+			Fix:     fmt.Sprintf("shorten terraform.state.bucket by %d characters (each stack's bucket is <bucket>-<region>, the global one <bucket>-%s)", len(g)-maxBucketName, GlobalStack),
 		})
 	}
 	return ds

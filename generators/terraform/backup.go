@@ -35,25 +35,33 @@ const (
 	objectsReason = "Objects of the backup buckets (under PBM's prefix where it applies): an object ARN has no other form than <bucket ARN>/<key>, so a set of objects needs a wildcard."
 )
 
-// backup renders backup.tf: per region the KMS-encrypted, versioned,
-// private backup bucket with retention, its replication to the next region
-// (lexical order, wrapping) so a region's dumps survive the region, and
-// the IRSA role of the backup CronJob's ServiceAccount.
-func backup(t *model.Topology, f *file) {
+// backupGlobal renders the global stack's backup.tf: each region's
+// replication to the next region (lexical order, wrapping) so a region's
+// dumps survive the region, and the storage policy of each region's backup
+// role; both name buckets and keys of other regions (the regional stacks'
+// outputs).
+func backupGlobal(t *model.Topology, f *file) {
 	for _, r := range t.Regions {
-		backupRegion(t, r, f)
 		if len(t.Regions) > 1 {
 			replication(t, r, names.BackupReplicaRegion(t, r), f)
 		}
-		backupRole(t, r, f)
+		backupPolicy(t, r, f)
 	}
 }
 
+// bucketRef is the region's backup bucket in its own stack.
 func bucketRef(r model.Region, attr string) string {
 	return "aws_s3_bucket." + rid(r) + "_backup." + attr
 }
-func keyARN(r model.Region) string { return "aws_kms_key." + rid(r) + "_backup.arn" }
 
+// Region r's backup bucket and key from the global stack.
+func bucketARN(r model.Region) string { return rs(r, "backup_bucket_arn") }
+func keyARN(r model.Region) string    { return rs(r, "backup_key_arn") }
+
+// backupRegion renders a regional stack's backup.tf: the KMS-encrypted,
+// versioned, private backup bucket with retention and the IRSA role of the
+// backup ServiceAccount (its storage policy is the global stack's:
+// backupPolicy).
 func backupRegion(t *model.Topology, r model.Region, f *file) {
 	id := rid(r)
 	p := id
@@ -83,7 +91,7 @@ func backupRegion(t *model.Topology, r model.Region, f *file) {
 	rule := sse.block("rule")
 	def := rule.block("apply_server_side_encryption_by_default")
 	def.str("sse_algorithm", "aws:kms")
-	def.ref("kms_master_key_id", keyARN(r))
+	def.ref("kms_master_key_id", "aws_kms_key."+id+"_backup.arn")
 	rule.boolean("bucket_key_enabled", true)
 
 	pab := f.resource("aws_s3_bucket_public_access_block", id+"_backup", p)
@@ -103,6 +111,8 @@ func backupRegion(t *model.Topology, r model.Region, f *file) {
 	lr.block("noncurrent_version_expiration").num("noncurrent_days", noncurrentDays)
 	lr.block("abort_incomplete_multipart_upload").num("days_after_initiation", 1)
 	lc.dependsOn("aws_s3_bucket_versioning." + id + "_backup")
+
+	f.irsaRole(id+"_backup", r, names.BackupRole(t, r), t.Kubernetes.Namespace, names.BackupServiceAccount)
 }
 
 // replication copies every dump of from's bucket to to's bucket, re-
@@ -118,17 +128,17 @@ func replication(t *model.Topology, from, to model.Region, f *file) {
 		src := pol.block("statement")
 		src.str("sid", "ReadSourceBucket")
 		src.strs("actions", "s3:GetReplicationConfiguration", "s3:ListBucket")
-		src.refs("resources", bucketRef(from, "arn"))
+		src.refs("resources", bucketARN(from))
 		obj := pol.block("statement")
 		obj.str("sid", "ReadSourceObjects")
 		obj.strs("actions", "s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging")
 		obj.tfsecIgnore(ruleWildcard, objectsReason)
-		obj.raw("resources", tupleOf(template(f.tr(bucketRef(from, "arn")), "/*")))
+		obj.raw("resources", tupleOf(template(f.tr(bucketARN(from)), "/*")))
 		dst := pol.block("statement")
 		dst.str("sid", "WriteDestinationObjects")
 		dst.strs("actions", "s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags")
 		dst.tfsecIgnore(ruleWildcard, objectsReason)
-		dst.raw("resources", tupleOf(template(f.tr(bucketRef(to, "arn")), "/*")))
+		dst.raw("resources", tupleOf(template(f.tr(bucketARN(to)), "/*")))
 		dec := pol.block("statement")
 		dec.str("sid", "DecryptSource")
 		dec.strs("actions", "kms:Decrypt")
@@ -140,7 +150,7 @@ func replication(t *model.Topology, from, to model.Region, f *file) {
 	})
 
 	rc := f.resource("aws_s3_bucket_replication_configuration", id+"_backup", p)
-	rc.ref("bucket", bucketRef(from, "id"))
+	rc.ref("bucket", rs(from, "backup_bucket"))
 	rc.ref("role", "aws_iam_role."+name+".arn")
 	rule := rc.block("rule")
 	rule.str("id", "to-"+to.Name)
@@ -150,16 +160,17 @@ func replication(t *model.Topology, from, to model.Region, f *file) {
 	rule.block("delete_marker_replication").str("status", "Disabled")
 	rule.block("source_selection_criteria").block("sse_kms_encrypted_objects").str("status", "Enabled")
 	d := rule.block("destination")
-	d.ref("bucket", bucketRef(to, "arn"))
+	d.ref("bucket", bucketARN(to))
 	d.str("storage_class", "STANDARD")
 	d.block("encryption_configuration").ref("replica_kms_key_id", keyARN(to))
-	// Replication requires versioning on both buckets first.
-	rc.dependsOn("aws_s3_bucket_versioning."+id+"_backup", "aws_s3_bucket_versioning."+rid(to)+"_backup")
+	// Replication requires versioning on both buckets first: each stack's
+	// backup_bucket output refers to its versioning resource, so it exists
+	// once the output does.
 }
 
-// backupRole is the role the backup ServiceAccount (names.
-// BackupServiceAccount in the MongoDB namespace: the pbm-agent sidecars and
-// the pbm Jobs) assumes. Every region's agents write to the one PBM storage
+// backupPolicy is the storage policy of the role the backup ServiceAccount
+// (names.BackupServiceAccount in the MongoDB namespace: the pbm-agent
+// sidecars and the pbm Jobs) assumes, created by the region's stack. Every region's agents write to the one PBM storage
 // (the storage region's bucket), and after the runbook's storage failover
 // to its replica, so each role may use PBM's prefix in both buckets and
 // nothing else. The actions are what PBM 2.10.0's S3 storage calls
@@ -169,7 +180,7 @@ func replication(t *model.Topology, from, to model.Region, f *file) {
 // (s3:AbortMultipartUpload), CopyObject (get + put), DeleteObject (pbm
 // cleanup, delete-backup). SSE-KMS uploads need kms:GenerateDataKey, and
 // kms:Decrypt to complete a multipart upload and to read.
-func backupRole(t *model.Topology, r model.Region, f *file) {
+func backupPolicy(t *model.Topology, r model.Region, f *file) {
 	id := rid(r)
 	p := id
 	store := names.PBMStorageRegion(t)
@@ -180,12 +191,11 @@ func backupRole(t *model.Topology, r model.Region, f *file) {
 	var bucketARNs, keyARNs []string
 	var objects []hclwrite.Tokens
 	for _, b := range buckets {
-		bucketARNs = append(bucketARNs, bucketRef(b, "arn"))
+		bucketARNs = append(bucketARNs, bucketARN(b))
 		keyARNs = append(keyARNs, keyARN(b))
-		objects = append(objects, template(f.tr(bucketRef(b, "arn")), "/"+names.PBMPrefix+"/*"))
+		objects = append(objects, template(f.tr(bucketARN(b)), "/"+names.PBMPrefix+"/*"))
 	}
-	f.irsaRole(id+"_backup", r, names.BackupRole(t, r), t.Kubernetes.Namespace, names.BackupServiceAccount)
-	f.inlinePolicy(id+"_backup", p, "pbm-storage", func(pol body) {
+	f.inlinePolicyOn(id+"_backup", p, "pbm-storage", rs(r, "backup_role_name"), func(pol body) {
 		l := pol.block("statement")
 		l.str("sid", "ListPBMPrefix")
 		l.strs("actions", "s3:ListBucket")

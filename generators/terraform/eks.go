@@ -13,20 +13,13 @@ const (
 	policyECR     = "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly"
 )
 
-// eks renders eks.tf: per region the cluster and its IAM role, the node
-// role, the node groups and the OIDC provider IRSA roles trust.
-func eks(t *model.Topology, f *file) {
-	for _, r := range t.Regions {
-		eksRegion(t, r, f)
-	}
-}
-
+// eksRegion renders a regional stack's eks.tf: the cluster and its IAM
+// role, the node role, the node groups and the OIDC provider IRSA roles
+// trust.
 func eksRegion(t *model.Topology, r model.Region, f *file) {
 	id := rid(r)
 	p := id
 	cluster := names.EKSCluster(t, r)
-	f.comment("Region " + r.Name + " (" + r.CloudRegion + ")")
-
 	f.serviceRole(id+"_eks_cluster", p, eksClusterRole(t, r), "eks.amazonaws.com")
 	attach(f, id+"_eks_cluster", p, id+"_eks_cluster", policyCluster)
 	// The cluster role uses the secrets key (EKS docs, "Encrypt Kubernetes
@@ -145,10 +138,16 @@ func (f *file) role(label, provider, name string) {
 // inlinePolicy renders the policy document label, its statements written
 // by statements, and attaches it to role label as the inline policy name.
 func (f *file) inlinePolicy(label, provider, name string, statements func(pol body)) {
+	f.inlinePolicyOn(label, provider, name, "aws_iam_role."+label+".id", statements)
+}
+
+// inlinePolicyOn is inlinePolicy on the role role refers to (a role of
+// another stack, by its name).
+func (f *file) inlinePolicyOn(label, provider, name, role string, statements func(pol body)) {
 	statements(f.data("aws_iam_policy_document", label, provider))
 	rp := f.resource("aws_iam_role_policy", label, provider)
 	rp.str("name", name)
-	rp.ref("role", "aws_iam_role."+label+".id")
+	rp.ref("role", role)
 	rp.ref("policy", "data.aws_iam_policy_document."+label+".json")
 }
 

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/hashicorp/hcl/v2/hclwrite"
+
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/model"
 )
@@ -85,19 +87,25 @@ func principalLabel(res string) string {
 func eksAccess(t *model.Topology, r model.Region, f *file) {
 	id := rid(r)
 	for _, p := range eksPrincipals(t) {
-		name := id + "_" + p.label
-		e := f.resource("aws_eks_access_entry", name, id)
-		e.ref("cluster_name", "aws_eks_cluster."+id+".name")
-		e.str("principal_arn", p.arn)
-		e.str("type", "STANDARD")
-
-		a := f.resource("aws_eks_access_policy_association", name, id)
-		a.ref("cluster_name", "aws_eks_cluster."+id+".name")
-		a.str("principal_arn", p.arn)
-		a.str("policy_arn", clusterAdminPolicy)
-		a.block("access_scope").str("type", "cluster")
-		a.dependsOn("aws_eks_access_entry." + name)
+		accessEntry(f, id, id+"_"+p.label, lit(p.arn))
 	}
+}
+
+// accessEntry renders access entry name on region id's cluster for the
+// principal arn (a literal or a reference), with the cluster-admin access
+// policy on the whole cluster.
+func accessEntry(f *file, id, name string, arn hclwrite.Tokens) {
+	e := f.resource("aws_eks_access_entry", name, id)
+	e.ref("cluster_name", "aws_eks_cluster."+id+".name")
+	e.raw("principal_arn", arn)
+	e.str("type", "STANDARD")
+
+	a := f.resource("aws_eks_access_policy_association", name, id)
+	a.ref("cluster_name", "aws_eks_cluster."+id+".name")
+	a.raw("principal_arn", arn)
+	a.str("policy_arn", clusterAdminPolicy)
+	a.block("access_scope").str("type", "cluster")
+	a.dependsOn("aws_eks_access_entry." + name)
 }
 
 // CheckEKSAccess checks what CUE cannot: each public-access CIDR parses,

@@ -68,7 +68,7 @@ func commentTokens(lines ...string) hclwrite.Tokens {
 // blank line. Resources, data sources, outputs and variables must be unique
 // across the module.
 func (f *file) block(typ string, labels ...string) body {
-	if typ == "resource" || typ == "data" || typ == "output" || typ == "variable" {
+	if typ == "resource" || typ == "data" || typ == "ephemeral" || typ == "output" || typ == "variable" {
 		key := typ + " " + strings.Join(labels, ".")
 		if prev, dup := f.seen[key]; dup {
 			f.fail("%s defined twice (also in %s): two names map to one identifier", key, prev)

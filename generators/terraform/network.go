@@ -5,19 +5,15 @@ import (
 	"github.com/topogen/topogen/model"
 )
 
-// network renders network.tf: per region the VPC, its subnets (carved by
-// model.CarveSubnets), the internet gateway, one NAT gateway per zone (a
-// zone outage does not cut the others' egress) and the route tables.
+// networkRegion renders a regional stack's network.tf: the VPC, its
+// subnets (carved by model.CarveSubnets), the internet gateway, one NAT
+// gateway per zone (a zone outage does not cut the others' egress) and the
+// route tables.
 //
 // Routes are aws_route resources, never inline route blocks: the peering
-// routes are added to the same private tables from peering.tf, and the
-// provider does not allow mixing the two styles on one table.
-func network(t *model.Topology, f *file) {
-	for _, r := range t.Regions {
-		networkRegion(t, r, f)
-	}
-}
-
+// routes are added to the same private tables from the global stack's
+// peering.tf, and the provider does not allow mixing the two styles on one
+// table.
 func networkRegion(t *model.Topology, r model.Region, f *file) {
 	id := rid(r)
 	p := id

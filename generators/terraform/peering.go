@@ -4,7 +4,7 @@ import (
 	"github.com/topogen/topogen/model"
 )
 
-// peering renders peering.tf: every unordered pair of regions exactly once,
+// peering renders the global stack's peering.tf: every unordered pair of regions exactly once,
 // requested by the lexically-first region (t.Regions is sorted) and
 // accepted in the other, so n regions give n(n-1)/2 connections and adding
 // a region only adds the pairs that name it.
@@ -34,8 +34,8 @@ func peerPair(t *model.Topology, a, b model.Region, f *file) {
 	f.comment("Peering " + a.Name + " (" + a.CloudRegion + ") <-> " + b.Name + " (" + b.CloudRegion + ")")
 
 	pc := f.resource("aws_vpc_peering_connection", pair, rid(a))
-	pc.ref("vpc_id", "aws_vpc."+rid(a)+".id")
-	pc.ref("peer_vpc_id", "aws_vpc."+rid(b)+".id")
+	pc.ref("vpc_id", rs(a, "vpc_id"))
+	pc.ref("peer_vpc_id", rs(b, "vpc_id"))
 	pc.str("peer_region", b.CloudRegion)
 	pc.boolean("auto_accept", false)
 	pc.tags("Name", t.Name+"-"+a.Name+"-"+b.Name)
@@ -64,7 +64,7 @@ func peerPair(t *model.Topology, a, b model.Region, f *file) {
 func peerRoutes(from, to model.Region, pair string, f *file) {
 	for _, s := range subnets(from, model.Private) {
 		r := f.resource("aws_route", rid(from)+"_to_"+rid(to)+"_"+ident(s.Zone), rid(from))
-		r.ref("route_table_id", "aws_route_table."+privateRouteTable(from, s.Zone)+".id")
+		r.ref("route_table_id", rs(from, routeTableOutput(s.Zone)))
 		r.str("destination_cidr_block", to.CIDR.String())
 		r.ref("vpc_peering_connection_id", "aws_vpc_peering_connection_accepter."+pair+".id")
 	}

@@ -34,8 +34,8 @@ const (
 )
 
 // versions renders versions.tf: Terraform and provider constraints and the
-// S3 backend (native lock file, encrypted state).
-func versions(t *model.Topology, f *file) {
+// stack's S3 backend (native lock file, encrypted state).
+func versions(f *file, bucket, key, region string) {
 	tf := f.block("terraform")
 	tf.str("required_version", requiredVersion)
 	rp := tf.block("required_providers")
@@ -44,15 +44,16 @@ func versions(t *model.Topology, f *file) {
 		"version": cty.StringVal(awsVersion),
 	}))
 	be := tf.block("backend", "s3")
-	be.str("bucket", t.Terraform.StateBucket)
-	be.str("key", t.Terraform.StateKey)
-	be.str("region", t.Terraform.StateRegion)
+	be.str("bucket", bucket)
+	be.str("key", key)
+	be.str("region", region)
 	be.boolean("encrypt", true)
 	be.boolean("use_lockfile", true)
 }
 
-// providers renders providers.tf: one aws provider per region, aliased by
-// the region's name, plus the global one. There is deliberately no default
+// providers renders the global stack's providers.tf: one aws provider per
+// region, aliased by the region's name, plus the global one. A regional
+// stack has its region's provider only. There is deliberately no default
 // (unaliased) provider, so a block that forgets `provider` fails validate
 // instead of landing in an arbitrary region.
 func providers(t *model.Topology, f *file) {

@@ -1,6 +1,8 @@
-// Package terraform renders out/terraform/: one root module holding every
-// region's network, the VPC peering mesh, the EKS clusters, DNS, backups and
-// health-check alarms, for the hashicorp/aws provider only.
+// Package terraform renders out/terraform/: one stack per region
+// (terraform/<region>/: network, EKS, IAM, private zone, backup bucket) and
+// one global stack (terraform/global/: peering, Route53, health checks,
+// alarms, replication, shared secrets), each a root module with its own
+// state, for the hashicorp/aws provider only (stacks.go).
 //
 // Every per-region object is an explicit block named after the region
 // (aws_vpc.us, aws_subnet.us_private_us_east_1a), never count or for_each
@@ -9,11 +11,12 @@
 // formatted exactly as `terraform fmt` would.
 //
 // Providers: one aws provider per region, aliased by the region's name, and
-// aws.global pinned to us-east-1 for the global resources (providers.go).
-// There is no default provider: every block names its provider. Nothing is
-// a variable: the topology is the only input, so variables.tf is not
-// generated. scripts/validate-terraform.sh runs terraform fmt -check and
-// terraform validate with the real provider over a rendered tree.
+// in the global stack aws.global pinned to us-east-1 for the global
+// resources (providers.go). There is no default provider: every block names
+// its provider. Nothing is a variable: the topology is the only input, so
+// variables.tf is not generated. scripts/validate-terraform.sh runs
+// terraform fmt -check, validate and an offline plan with the real
+// provider over every stack of a rendered tree.
 package terraform
 
 import (
@@ -30,38 +33,56 @@ import (
 // Dir is the target's directory under the output directory.
 const Dir = "terraform"
 
-// Generate renders out/terraform/.
+// GlobalStack is the directory of the global stack under Dir.
+const GlobalStack = "global"
+
+// part is one file of a stack.
+type part struct {
+	name   string
+	render func(*file)
+}
+
+// Generate renders out/terraform/: one stack per region
+// (terraform/<region>/) and the global stack (terraform/global/), each a
+// root module with its own state (stacks.go).
 func Generate(t *model.Topology) ([]generators.File, error) {
 	if len(t.Regions) == 0 {
 		return nil, fmt.Errorf("topology has no regions")
 	}
-	parts := []struct {
-		name   string
-		render func(*model.Topology, *file)
-	}{
-		{"versions.tf", versions},
-		{"providers.tf", providers},
-		{"network.tf", network},
-		{"peering.tf", peering},
-		{"eks.tf", eks},
-		{"dns.tf", dns},
-		{"backup.tf", backup},
-		{"monitoring.tf", monitoring},
-		{"outputs.tf", outputs},
+	var out []generators.File
+	for _, r := range t.Regions {
+		if r.Name == GlobalStack {
+			return nil, fmt.Errorf("region %q: its stack directory and provider alias would clash with the global stack's", r.Name)
+		}
+		fs, err := renderStack(r.Name, regionParts(t, r))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fs...)
+		out = append(out, generators.File{Path: Dir + "/" + r.Name + "/" + LBControllerPolicyFile, Data: lbControllerPolicy})
 	}
-	// One label set across the module: a resource defined twice (two
+	fs, err := renderStack(GlobalStack, globalParts(t))
+	if err != nil {
+		return nil, err
+	}
+	return append(out, fs...), nil
+}
+
+// renderStack renders the parts of one stack into terraform/<dir>/.
+func renderStack(dir string, parts []part) ([]generators.File, error) {
+	// One label set across the stack: a resource defined twice (two
 	// region names mapping to one identifier) is reported, not emitted.
 	seen := map[string]string{}
 	var out []generators.File
 	for _, p := range parts {
 		f := newFile(p.name, seen)
-		p.render(t, f)
+		p.render(f)
 		if f.err != nil {
-			return nil, fmt.Errorf("%s/%s: %w", Dir, p.name, f.err)
+			return nil, fmt.Errorf("%s/%s/%s: %w", Dir, dir, p.name, f.err)
 		}
 		// File.Bytes formats the tokens as hclwrite.Format (and so
 		// `terraform fmt`) would; formatting again would only re-lex them.
-		out = append(out, generators.File{Path: Dir + "/" + p.name, Data: f.f.Bytes()})
+		out = append(out, generators.File{Path: Dir + "/" + dir + "/" + p.name, Data: f.f.Bytes()})
 	}
 	return out, nil
 }

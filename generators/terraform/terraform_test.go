@@ -39,7 +39,9 @@ func parse(t *testing.T, files map[string][]byte) []tfBlock {
 	t.Helper()
 	var paths []string
 	for p := range files {
-		paths = append(paths, p)
+		if strings.HasSuffix(p, ".tf") {
+			paths = append(paths, p)
+		}
 	}
 	slices.Sort(paths)
 	var out []tfBlock
@@ -96,14 +98,36 @@ func nested(b *hclsyntax.Body, typ string) []*hclsyntax.Block {
 	return out
 }
 
+// stacks groups the rendered files by stack directory (terraform/<stack>/).
+func stacks(files map[string][]byte) map[string]map[string][]byte {
+	out := map[string]map[string][]byte{}
+	for p, b := range files {
+		dir := filepath.Dir(p)
+		if out[dir] == nil {
+			out[dir] = map[string][]byte{}
+		}
+		out[dir][p] = b
+	}
+	return out
+}
+
 func TestFormattedAsTerraformFmt(t *testing.T) {
+	regional := []string{LBControllerPolicyFile, "backup.tf", "dns.tf", "eks.tf", "iam.tf", "network.tf", "outputs.tf", "providers.tf", "secrets.tf", "versions.tf"}
+	global := []string{"backup.tf", "dns.tf", "monitoring.tf", "outputs.tf", "peering.tf", "providers.tf", "remote_state.tf", "secrets.tf", "versions.tf"}
 	for _, c := range goldenCases {
 		t.Run(c.name, func(t *testing.T) {
-			files := generate(t, load(t, c.input))
-			want := []string{"backup.tf", "dns.tf", "eks.tf", "monitoring.tf", "network.tf", "outputs.tf", "peering.tf", "providers.tf", "versions.tf"}
-			var got []string
+			topo := load(t, c.input)
+			files := generate(t, topo)
+			want := map[string][]string{Dir + "/" + GlobalStack: global}
+			for _, r := range topo.Regions {
+				want[Dir+"/"+r.Name] = regional
+			}
+			got := map[string][]string{}
 			for p, data := range files {
-				got = append(got, strings.TrimPrefix(p, Dir+"/"))
+				got[filepath.Dir(p)] = append(got[filepath.Dir(p)], filepath.Base(p))
+				if !strings.HasSuffix(p, ".tf") {
+					continue
+				}
 				// terraform fmt is hclwrite.Format plus rewrites of legacy
 				// syntax this generator never emits; the real
 				// `terraform fmt -check` runs in scripts/validate-terraform.sh.
@@ -111,8 +135,10 @@ func TestFormattedAsTerraformFmt(t *testing.T) {
 					t.Errorf("%s is not formatted as terraform fmt would", p)
 				}
 			}
-			slices.Sort(got)
-			if !slices.Equal(got, want) {
+			for d := range got {
+				slices.Sort(got[d])
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Errorf("files = %v, want %v", got, want)
 			}
 			parse(t, files)
@@ -120,54 +146,80 @@ func TestFormattedAsTerraformFmt(t *testing.T) {
 	}
 }
 
-// TestReferencesDefined walks every expression of every block and checks
-// that each resource, data source, provider alias, variable and local it
-// refers to is defined in the module, and that every resource and data
-// source names its provider (there is no default provider).
+// TestReferencesDefined walks every expression of every block of each
+// stack and checks that each resource, data source, provider alias,
+// variable and local it refers to is defined in the same stack, that every
+// resource and data source names its provider (there is no default
+// provider), and that each regional output the global stack reads through
+// terraform_remote_state is declared by that region's stack.
 func TestReferencesDefined(t *testing.T) {
 	for _, c := range goldenCases {
 		t.Run(c.name, func(t *testing.T) {
-			blocks := parse(t, generate(t, load(t, c.input)))
-			defined := map[string]bool{}
-			for _, b := range blocks {
-				switch b.typ {
-				case "resource":
-					defined[b.lbls[0]+"."+b.lbls[1]] = true
-				case "data":
-					defined["data."+b.lbls[0]+"."+b.lbls[1]] = true
-				case "provider":
-					defined[b.lbls[0]+"."+literal(t, b.body, "alias")] = true
-				case "variable":
-					defined["var."+b.lbls[0]] = true
-				case "locals":
-					for n := range b.body.Attributes {
-						defined["local."+n] = true
+			topo := load(t, c.input)
+			byStack := stacks(generate(t, topo))
+			outputs := map[string]bool{} // "<region id>.<output>"
+			for _, r := range topo.Regions {
+				for _, b := range parse(t, byStack[Dir+"/"+r.Name]) {
+					if b.typ == "output" {
+						outputs[rid(r)+"."+b.lbls[0]] = true
+					}
+					if b.typ == "data" && b.lbls[0] == "terraform_remote_state" {
+						t.Errorf("%s: a regional stack reads another stack's state", b.file)
 					}
 				}
 			}
-			refs := 0
-			for _, b := range blocks {
-				if b.typ == "resource" || b.typ == "data" {
-					if _, ok := b.body.Attributes["provider"]; !ok {
-						t.Errorf("%s: %s sets no provider", b.file, b.key)
+			refs, remote := 0, 0
+			for dir, files := range byStack {
+				blocks := parse(t, files)
+				defined := map[string]bool{"path.module": true}
+				for _, b := range blocks {
+					switch b.typ {
+					case "resource":
+						defined[b.lbls[0]+"."+b.lbls[1]] = true
+					case "data":
+						defined["data."+b.lbls[0]+"."+b.lbls[1]] = true
+					case "ephemeral":
+						defined["ephemeral."+b.lbls[0]+"."+b.lbls[1]] = true
+					case "provider":
+						defined[b.lbls[0]+"."+literal(t, b.body, "alias")] = true
+					case "variable":
+						defined["var."+b.lbls[0]] = true
+					case "locals":
+						for n := range b.body.Attributes {
+							defined["local."+n] = true
+						}
 					}
 				}
-				walk(b.body, func(a *hclsyntax.Attribute) {
-					for _, tr := range a.Expr.Variables() {
-						refs++
-						name, err := refName(tr)
-						if err != nil {
-							t.Errorf("%s: %v", a.SrcRange, err)
-							continue
-						}
-						if !defined[name] {
-							t.Errorf("%s: %s refers to undefined %s", a.SrcRange, a.Name, name)
+				for _, b := range blocks {
+					if b.typ == "resource" || b.typ == "ephemeral" || b.typ == "data" && b.lbls[0] != "terraform_remote_state" {
+						if _, ok := b.body.Attributes["provider"]; !ok {
+							t.Errorf("%s: %s sets no provider", b.file, b.key)
 						}
 					}
-				})
+					walk(b.body, func(a *hclsyntax.Attribute) {
+						for _, tr := range a.Expr.Variables() {
+							refs++
+							name, err := refName(tr)
+							if err != nil {
+								t.Errorf("%s: %v", a.SrcRange, err)
+								continue
+							}
+							if !defined[name] {
+								t.Errorf("%s: %s refers to undefined %s (in %s)", a.SrcRange, a.Name, name, dir)
+							}
+							if strings.HasPrefix(name, "data.terraform_remote_state.") {
+								remote++
+								out := tr[4].(hcl.TraverseAttr).Name
+								if region := tr[2].(hcl.TraverseAttr).Name; !outputs[region+"."+out] {
+									t.Errorf("%s: the %s stack has no output %s", a.SrcRange, region, out)
+								}
+							}
+						}
+					})
+				}
 			}
-			if refs == 0 {
-				t.Fatal("no references found: the walk is broken")
+			if refs == 0 || remote == 0 {
+				t.Fatalf("%d references, %d remote: the walk is broken", refs, remote)
 			}
 		})
 	}
@@ -199,9 +251,15 @@ func refName(tr hcl.Traversal) (string, error) {
 	}
 	want := 2
 	switch parts[0] {
-	case "data":
+	case "data", "ephemeral":
 		want = 3
-	case "count", "each", "self", "path", "terraform", "module":
+	case "path":
+		// path.module: the stack's own files (the LB controller policy).
+		if len(parts) == 2 && parts[1] == "module" {
+			return "path.module", nil
+		}
+		return "", fmt.Errorf("unexpected reference %v", parts)
+	case "count", "each", "self", "terraform", "module":
 		return "", fmt.Errorf("unexpected reference %s", parts[0])
 	}
 	if len(parts) < want {
@@ -529,5 +587,58 @@ func TestSimpleTraversal(t *testing.T) {
 		if _, ok := simpleTraversal(expr); ok {
 			t.Errorf("%q: accepted, want the parser's path", expr)
 		}
+	}
+}
+
+// TestDefaultRecordFailover: the default geolocation answer is an alias to
+// a failover pair, the preferred region PRIMARY and the next by preference
+// SECONDARY, each health-checked (issue 12, item 7: when the preferred
+// region is down, default traffic must leave it).
+func TestDefaultRecordFailover(t *testing.T) {
+	topo := load(t, "../../regions")
+	blocks := parse(t, generate(t, topo))
+	def := findBlock(blocks, "resource aws_route53_record.api_default")
+	if def == nil || len(nested(def.body, "alias")) != 1 || len(nested(def.body, "failover_routing_policy")) != 0 {
+		t.Fatal("api_default is not an alias without failover policy")
+	}
+	alias := nested(def.body, "alias")[0].Body
+	if got := literal(t, alias, "name"); got != failoverName(topo) {
+		t.Errorf("default aliases %q, want %q", got, failoverName(topo))
+	}
+	prefs := topo.PreferredRegions()
+	for i, c := range []struct{ label, typ string }{{"api_default_primary", "PRIMARY"}, {"api_default_secondary", "SECONDARY"}} {
+		b := findBlock(blocks, "resource aws_route53_record."+c.label)
+		if b == nil {
+			t.Fatalf("no %s", c.label)
+		}
+		fo := nested(b.body, "failover_routing_policy")
+		if len(fo) != 1 || literal(t, fo[0].Body, "type") != c.typ {
+			t.Errorf("%s: not a %s failover record", c.label, c.typ)
+		}
+		if !bytes.Contains(b.src, []byte(`"`+names.PublicAPIRecord(topo, prefs[i])+`"`)) ||
+			!bytes.Contains(b.src, []byte("aws_route53_health_check."+rid(prefs[i])+".id")) {
+			t.Errorf("%s does not point at %s with its health check:\n%s", c.label, prefs[i].Name, b.src)
+		}
+	}
+	if prefs[0].Name != "us" || prefs[1].Name != "eu" {
+		t.Errorf("default topology's preference order is %s, %s; the scenario expects us, eu", prefs[0].Name, prefs[1].Name)
+	}
+}
+
+// TestExistingPublicZone: createPublicZone false finds the zone by name
+// instead of creating it, and has no name servers to output.
+func TestExistingPublicZone(t *testing.T) {
+	topo := *load(t, "../../regions")
+	topo.DNS.CreatePublicZone = false
+	files := generate(t, &topo)
+	blocks := parse(t, files)
+	if findBlock(blocks, "resource aws_route53_zone.public") != nil || findBlock(blocks, "data aws_route53_zone.public") == nil {
+		t.Fatal("the public zone is still created, or not looked up")
+	}
+	if findBlock(blocks, "output public_zone_name_servers") != nil {
+		t.Error("name servers output without a zone of ours")
+	}
+	if bytes.Contains(files[Dir+"/"+GlobalStack+"/dns.tf"], []byte("= aws_route53_zone.public.zone_id")) {
+		t.Error("a record still refers to the created zone")
 	}
 }
