@@ -19,11 +19,11 @@ import (
 // same in every region (the set replicates admin.system.users), so the
 // names are too.
 const (
-	secretAdmin    = names.SecretAdmin    // root user the image entrypoint creates
-	secretExporter = names.SecretExporter // clusterMonitor user for the exporter
-	secretBackup   = names.SecretBackup   // backup-role user for mongodump
-	keyUsername    = "username"
-	keyPassword    = "password"
+	secretAdmin    = names.SecretAdmin           // root user the image entrypoint creates
+	secretExporter = names.SecretExporter        // clusterMonitor user for the exporter
+	secretBackup   = names.SecretBackup          // backup-role user for mongodump
+	keyUsername    = names.CredentialKeyUsername // the Secrets Manager value's keys, written by Terraform
+	keyPassword    = names.CredentialKeyPassword
 
 	// ConnectionConfigMap holds MONGODB_URI for applications.
 	ConnectionConfigMap = "mongodb-connection"

@@ -55,7 +55,7 @@ done
 // passed on its command line (/proc/<pid>/cmdline is world-readable).
 func authFromFiles(dir string) string {
 	return `const fs = require("fs"); const cred = (f) => fs.readFileSync("` + dir + `/" + f, "utf8").trim(); ` +
-		`db.getSiblingDB("admin").auth(cred("username"), cred("password")); `
+		`db.getSiblingDB("admin").auth(cred("` + keyUsername + `"), cred("` + keyPassword + `")); `
 }
 
 // authFromEnv logs in as root from the mongod container's environment (the
