@@ -31,6 +31,9 @@ type Topology struct {
 	// Patches are the user's kustomize patches (patches/<region|all>/*.yaml
 	// beside the topology), applied by the Kubernetes target.
 	Patches []Patch `json:",omitempty"`
+	// Sharding is the zone-sharded cluster mode (sharding.go); nil: one
+	// replica set.
+	Sharding *Sharding `json:",omitempty"`
 
 	// PosOf returns the source position of a topology field, e.g.
 	// PosOf("slo", "latency", "primaryWrite"), for diagnostics raised after
