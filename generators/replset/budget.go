@@ -57,8 +57,11 @@ func StartupWindowSecs(r model.Region) int {
 }
 
 // Budgets derives the init Job's budgets from the topology.
-func Budgets(t *model.Topology) Budget {
-	s := t.ReplicaSet.Settings
+func Budgets(t *model.Topology) Budget { return SettingsBudgets(t.ReplicaSet.Settings) }
+
+// SettingsBudgets derives the budgets from one replica set's settings
+// (each set of a sharded cluster has its own).
+func SettingsBudgets(s model.ReplicaSetSettings) Budget {
 	catchUp := s.CatchUpTimeoutMillis / 1000
 	if catchUp < 0 { // -1: unbounded catch-up; wait for one election timeout more
 		catchUp = s.ElectionTimeoutMillis / 1000

@@ -12,10 +12,14 @@ import (
 // (mongodb-facts.md §1.1); no getLastErrorDefaults, which makes 5.0+ abort
 // (fassert 5624101, §1.2); no term or replicaSetId, which initiate sets.
 type Config struct {
-	ID       string   `json:"_id"`
-	Version  int      `json:"version"`
-	Members  []Member `json:"members"`
-	Settings Settings `json:"settings"`
+	ID      string `json:"_id"`
+	Version int    `json:"version"`
+	// ConfigSvr marks the config server replica set of a sharded cluster
+	// (mongodb-facts.md §1.1: "configsvr: bool. Only for config-server
+	// RS"); omitted, and so absent, for every other set.
+	ConfigSvr bool     `json:"configsvr,omitempty"`
+	Members   []Member `json:"members"`
+	Settings  Settings `json:"settings"`
 }
 
 // Member is one members[] entry.
@@ -52,6 +56,19 @@ const MultiRegionMode = "multiRegion"
 // InitiateConfig builds the rs.initiate() document from the model.
 func InitiateConfig(t *model.Topology) Config {
 	return BuildConfig(t.ReplicaSet, t.Members, 1)
+}
+
+// SetConfig is the rs.initiate() document of one set of a sharded
+// cluster. The config server replica set carries configsvr: true, which
+// mongod requires of a set whose members run --configsvr (MongoDB manual,
+// "Deploy a Sharded Cluster": rs.initiate({_id, configsvr: true,
+// members})); the §1.3 rules for it (no arbiters, buildIndexes,
+// no delay, writeConcernMajorityJournalDefault true) hold because topogen
+// writes none of those fields and their defaults comply.
+func SetConfig(s model.MemberSet, configsvr bool) Config {
+	c := BuildConfig(s.ReplicaSet, s.Members, 1)
+	c.ConfigSvr = configsvr
+	return c
 }
 
 // BuildConfig builds a configuration document for the given members and

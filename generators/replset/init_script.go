@@ -231,15 +231,26 @@ for (;;) {
 
 // InitScript renders out/replset/init-replset.js.
 func InitScript(t *model.Topology) []byte {
-	cfg := MarshalConfig(InitiateConfig(t))
-	electable, err := json.Marshal(ElectableHosts(t))
+	return renderInit(t.ReplicaSet, InitiateConfig(t), t.Members)
+}
+
+// SetInitScript renders the init script of one set of a sharded cluster:
+// the same first-boot logic, initiating the config server replica set
+// (configsvr) or a shard's set.
+func SetInitScript(s model.MemberSet, configsvr bool) []byte {
+	return renderInit(s.ReplicaSet, SetConfig(s, configsvr), s.Members)
+}
+
+func renderInit(rs model.ReplicaSet, c Config, members []model.Member) []byte {
+	cfg := MarshalConfig(c)
+	electable, err := json.Marshal(electableHosts(members))
 	if err != nil {
 		panic(err)
 	}
-	b := Budgets(t)
+	b := SettingsBudgets(rs.Settings)
 	var buf bytes.Buffer
 	err = initScript.Execute(&buf, map[string]any{
-		"Name":          t.ReplicaSet.Name,
+		"Name":          rs.Name,
 		"ConfigJSON":    strings.TrimSuffix(string(cfg), "\n"),
 		"ElectableJSON": string(electable),
 		"MembersWait":   b.MembersWaitSecs,
@@ -254,9 +265,11 @@ func InitScript(t *model.Topology) []byte {
 // ElectableHosts lists the members that may run replSetInitiate (priority
 // > 0) in preference order: highest priority first, then the config's
 // member order.
-func ElectableHosts(t *model.Topology) []string {
+func ElectableHosts(t *model.Topology) []string { return electableHosts(t.Members) }
+
+func electableHosts(members []model.Member) []string {
 	var ms []model.Member
-	for _, m := range t.Members {
+	for _, m := range members {
 		if m.Priority > 0 {
 			ms = append(ms, m)
 		}

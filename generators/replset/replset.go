@@ -13,6 +13,9 @@ const (
 
 // Generate renders out/replset/.
 func Generate(t *model.Topology) ([]generators.File, error) {
+	if t.Sharding != nil {
+		return generateSharded(t), nil
+	}
 	return []generators.File{
 		{Path: InitiatePath, Data: MarshalConfig(InitiateConfig(t))},
 		{Path: InitScriptPath, Data: InitScript(t)},

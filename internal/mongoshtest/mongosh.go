@@ -22,9 +22,14 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/topogen/topogen/internal/mongostub"
 )
+
+// Stub is what mongosh runs against: a scripted replica set
+// (*mongostub.Set) or sharded cluster (*mongostub.Cluster), by the
+// addresses its hosts listen on.
+type Stub interface {
+	Addrs() map[string]string
+}
 
 // Find returns the mongosh to run: $MONGOSH, else the pinned one under
 // tools/node. Without one the test is skipped, except in CI (CI=true),
@@ -90,7 +95,7 @@ exec "$MONGOSH_REAL" "$@"
 // RunShell runs a generated shell command (a probe, a preStop hook, a
 // sidecar script) with sh -c, its "mongosh" being the real one without
 // TLS options, against set.
-func RunShell(t testing.TB, set *mongostub.Set, env []string, script string) Result {
+func RunShell(t testing.TB, set Stub, env []string, script string) Result {
 	t.Helper()
 	real := Find(t)
 	bin := t.TempDir()
@@ -104,12 +109,12 @@ func RunShell(t testing.TB, set *mongostub.Set, env []string, script string) Res
 // Run runs mongosh with args against set, with env added to a minimal
 // environment. It fails the test if mongosh cannot be started or runs for
 // more than two minutes.
-func Run(t testing.TB, set *mongostub.Set, env []string, args ...string) Result {
+func Run(t testing.TB, set Stub, env []string, args ...string) Result {
 	t.Helper()
 	return run(t, set, env, Find(t), args...)
 }
 
-func run(t testing.TB, set *mongostub.Set, env []string, bin string, args ...string) Result {
+func run(t testing.TB, set Stub, env []string, bin string, args ...string) Result {
 	t.Helper()
 	dir := t.TempDir()
 	pre := filepath.Join(dir, "mongostub-preload.js")

@@ -30,6 +30,10 @@ const (
 	electionIDPrimaryMarker = 0x7f
 )
 
+// helloTime is the localTime every hello reports (fixed: deterministic
+// replies).
+var helloTime = time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC)
+
 func commandError(code int, codeName, msg string) bson.D {
 	return bson.D{
 		{Key: "ok", Value: 0.0},
@@ -50,6 +54,11 @@ func (m *Member) command(c *connState, name string, doc bson.D) bson.D {
 	lower := strings.ToLower(name)
 	if s.requireAuth && c.user == "" && !noAuthNeeded[lower] {
 		return commandError(13, "Unauthorized", fmt.Sprintf("Command %s requires authentication", name))
+	}
+	if s.role == roleMongos {
+		if reply, handled := m.mongos(c, lower, name, doc); handled {
+			return reply
+		}
 	}
 	switch lower {
 	case "saslstart":
@@ -172,7 +181,7 @@ func (m *Member) hello(name string, doc bson.D) bson.D {
 		bson.E{Key: "maxBsonObjectSize", Value: int32(maxBsonObjectSize)},
 		bson.E{Key: "maxMessageSizeBytes", Value: int32(maxMessageSizeBytes)},
 		bson.E{Key: "maxWriteBatchSize", Value: int32(maxWriteBatchSize)},
-		bson.E{Key: "localTime", Value: bson.NewDateTimeFromTime(time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC))},
+		bson.E{Key: "localTime", Value: bson.NewDateTimeFromTime(helloTime)},
 		bson.E{Key: "logicalSessionTimeoutMinutes", Value: int32(logicalSessionTimeout)},
 		bson.E{Key: "connectionId", Value: s.reqID + 1},
 		bson.E{Key: "minWireVersion", Value: int32(0)},
@@ -198,6 +207,9 @@ func (m *Member) initiate(doc bson.D) bson.D {
 	c, err := parseConfig(cfgDoc)
 	if err != nil {
 		return commandError(93, "InvalidReplicaSetConfig", err.Error())
+	}
+	if reply := s.checkConfigSvr(c); reply != nil {
+		return reply
 	}
 	self, found := c.member(m.Host)
 	if !found {

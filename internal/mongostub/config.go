@@ -9,10 +9,11 @@ import (
 // config is a replica-set configuration as the stub keeps it: the
 // document received, and the members parsed out of it.
 type config struct {
-	doc     bson.D
-	name    string
-	version int
-	members []memberConfig
+	doc       bson.D
+	name      string
+	version   int
+	configsvr bool
+	members   []memberConfig
 }
 
 type memberConfig struct {
@@ -30,9 +31,10 @@ func parseConfig(doc bson.D) (*config, error) {
 		return nil, err
 	}
 	var c struct {
-		ID      string         `bson:"_id"`
-		Version int            `bson:"version"`
-		Members []memberConfig `bson:"members"`
+		ID        string         `bson:"_id"`
+		Version   int            `bson:"version"`
+		ConfigSvr bool           `bson:"configsvr"`
+		Members   []memberConfig `bson:"members"`
 	}
 	// Members without priority or votes have mongod's defaults (1, 1;
 	// member_config.idl).
@@ -53,7 +55,7 @@ func parseConfig(doc bson.D) (*config, error) {
 			c.Members[i].Votes = 1
 		}
 	}
-	return &config{doc: doc, name: c.ID, version: c.Version, members: c.Members}, nil
+	return &config{doc: doc, name: c.ID, version: c.Version, configsvr: c.ConfigSvr, members: c.Members}, nil
 }
 
 func (c *config) member(host string) (memberConfig, bool) {
@@ -123,15 +125,20 @@ func (c *config) stored() bson.D {
 			settings = set(settings, e.Key, e.Value)
 		}
 	}
-	return bson.D{
+	out := bson.D{
 		{Key: "_id", Value: c.name},
 		{Key: "version", Value: int32(c.version)},
 		{Key: "term", Value: int64(1)},
+	}
+	if c.configsvr {
+		out = append(out, bson.E{Key: "configsvr", Value: true})
+	}
+	return append(out, bson.D{
 		{Key: "members", Value: members},
 		{Key: "protocolVersion", Value: int64(1)},
 		{Key: "writeConcernMajorityJournalDefault", Value: true},
 		{Key: "settings", Value: settings},
-	}
+	}...)
 }
 
 func (c *config) memberDoc(host string) (bson.D, bool) {

@@ -5,6 +5,7 @@ import (
 	"net"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -29,6 +30,11 @@ type Set struct {
 	aliases        map[string]string
 	log            []Command
 	reqID          int32
+	// role is how the members were started (--configsvr, --shardsvr, or
+	// a mongos); cluster is the sharded cluster they belong to (nil for a
+	// plain replica set). sharding.go.
+	role    role
+	cluster *Cluster
 }
 
 // Member is one scripted mongod.
@@ -51,6 +57,8 @@ type Command struct {
 	User string
 	// ReadPreference is the envelope's $readPreference (nil if none).
 	ReadPreference any
+	// Seq orders commands across the sets of a Cluster.
+	Seq uint64
 }
 
 // connState is one client connection's authentication.
@@ -64,7 +72,13 @@ type connState struct {
 // for every host; they stop when the test ends.
 func New(t testing.TB, hosts []string) *Set {
 	t.Helper()
-	s := &Set{byHost: map[string]*Member{}, users: map[string]bson.D{}, roles: map[string]bson.D{}, passwords: map[string]string{}}
+	return newSet(t, hosts, roleReplSet, nil)
+}
+
+func newSet(t testing.TB, hosts []string, r role, c *Cluster) *Set {
+	t.Helper()
+	s := &Set{byHost: map[string]*Member{}, users: map[string]bson.D{}, roles: map[string]bson.D{}, passwords: map[string]string{},
+		role: r, cluster: c}
 	for _, h := range hosts {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -248,7 +262,7 @@ func (m *Member) handle(c net.Conn) {
 			name = doc[0].Key
 		}
 		s.log = append(s.log, Command{Member: m.Host, DB: req.db, Name: name, Doc: doc, User: conn.user,
-			ReadPreference: lookup(req.body, "$readPreference")})
+			ReadPreference: lookup(req.body, "$readPreference"), Seq: seq.Add(1)})
 		var reply bson.D
 		if !hang {
 			conn.db = req.db
@@ -271,6 +285,9 @@ func (m *Member) handle(c net.Conn) {
 		}
 	}
 }
+
+// seq numbers every command any stub receives.
+var seq atomic.Uint64
 
 func lookup(d bson.D, key string) any {
 	for _, e := range d {
