@@ -121,3 +121,39 @@ type Mongos struct {
 	Port   int
 	Sizing Sizing
 }
+
+// Sets are every replica set of the sharded cluster: the config servers
+// first, then the shards in name order.
+func (s *Sharding) Sets() []MemberSet {
+	out := []MemberSet{s.ConfigServers}
+	for _, sh := range s.Shards {
+		out = append(out, sh.Set)
+	}
+	return out
+}
+
+// SetView is t as one of its sets would be in the replica-set mode: the
+// set's name and members, the regions it has members in (Members and
+// Voters counting the set's), no Sharding. Everything written for the
+// replica-set mode's one set (failure tables, write estimates, a member
+// StatefulSet) applies to it unchanged.
+func (t *Topology) SetView(set MemberSet) *Topology {
+	v := *t
+	v.Sharding = nil
+	v.ReplicaSet = set.ReplicaSet
+	v.Members = set.Members
+	v.Regions = nil
+	for _, r := range t.Regions {
+		ms := set.RegionMembers(r.Name)
+		if len(ms) == 0 {
+			continue
+		}
+		r.Members, r.Voters = len(ms), 0
+		for _, m := range ms {
+			r.Voters += m.Votes
+		}
+		r.Sizing = set.Sizing
+		v.Regions = append(v.Regions, r)
+	}
+	return &v
+}
