@@ -29,6 +29,7 @@ var cases = []struct{ name, dir string }{
 	{"default", "../regions"},
 	{"two-regions", "../golden/two-regions/input"},
 	{"five-regions", "../golden/five-regions/input"},
+	{"eu-residency", "../golden/eu-residency/input"},
 }
 
 func TestExplainGolden(t *testing.T) {

@@ -35,6 +35,9 @@ type Report struct {
 	Rollout Rollout `json:"rollout"`
 	// RPO: data lost by a region loss and by a restore (rpo.go).
 	RPO RPO `json:"rpo"`
+	// Sharding is the sharded mode's report (sharded.go); the fields
+	// above then describe no set: each set has its own in it.
+	Sharding *Sharded `json:"sharding,omitempty"`
 }
 
 // RegionRow is one line of the members table.
@@ -185,6 +188,9 @@ type SLOCheck struct {
 // Explain analyses a resolved topology. It does no I/O and never fails:
 // what it cannot estimate (a missing RTT) is reported as unknown.
 func Explain(t *model.Topology) Report {
+	if t.Sharding != nil {
+		return explainSharded(t)
+	}
 	pref := t.Preferred()
 	r := Report{
 		Topology:   t.Name,

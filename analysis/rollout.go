@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/topogen/topogen/model"
 )
@@ -223,6 +224,24 @@ const rolloutRequiredAvailability = zoneLossAvailability
 // exists: an error (exit 2) when slo.availability is at least 99.9%, a
 // warning below.
 func CheckRollout(t *model.Topology) model.Diagnostics {
+	if t.Sharding != nil {
+		// Each set rolls on its own: the same proof per set.
+		var ds model.Diagnostics
+		check := func(set model.MemberSet, path ...string) {
+			for _, d := range CheckRollout(t.SetView(set)) {
+				d.Summary = set.ReplicaSet.Name + ": " + d.Summary
+				if d.Path == "regions" {
+					d.Pos, d.Path = t.Pos(path...), strings.Join(path, ".")
+				}
+				ds = append(ds, d)
+			}
+		}
+		check(t.Sharding.ConfigServers, "sharding", "configServers", "members")
+		for _, sh := range t.Sharding.Shards {
+			check(sh.Set, "sharding", "zones", sh.Zone, "shard", "members")
+		}
+		return ds
+	}
 	ro := RolloutPlan(t)
 	if ro.Safe {
 		return nil

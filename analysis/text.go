@@ -22,45 +22,23 @@ func (r Report) JSON() []byte {
 // Text renders the report as plain-text tables.
 func (r Report) Text() []byte {
 	var b bytes.Buffer
+	if r.Sharding != nil {
+		r.Sharding.writeText(&b, r)
+		return b.Bytes()
+	}
 	fmt.Fprintf(&b, "Topology %s, replica set %s: %s, majority %d; primary preferred in %s.\n\n",
 		r.Topology, r.ReplicaSet, plural(r.Voters, "voting member"), r.Majority, r.Primary)
 
 	b.WriteString("Members\n")
-	tb := table{header: []string{"REGION", "CLOUD REGION", "MEMBERS", "VOTERS", "PRIORITY", "TAGS"}}
-	for _, g := range r.Regions {
-		prio := strconv.Itoa(g.Priority)
-		if !g.Electable {
-			prio += " (never primary)"
-		}
-		tb.add(g.Name, g.CloudRegion, strconv.Itoa(g.Members), strconv.Itoa(g.Voters), prio,
-			"region="+g.Tags.Region+" zone="+strings.Join(g.Tags.Zones, "|"))
-	}
-	tb.write(&b)
+	writeMembers(&b, r.Regions)
 
 	fmt.Fprintf(&b, "\nFailures (time to a new primary = %s)\n", r.Failover.Formula)
-	tb = table{header: []string{"LOST", "MEMBERS LOST", "VOTES LEFT", "MAJORITY", "NEW PRIMARY IN", "W:MAJORITY WRITES", "TIME TO PRIMARY"}}
-	for _, f := range r.Failures {
-		maj, prim, writes := "kept", f.Primary, "yes"
-		if !f.MajorityKept {
-			maj = "lost"
-		}
-		if f.Election == "none" {
-			prim += " (unchanged)"
-		}
-		if prim == "" {
-			prim = "none"
-		}
-		if !f.MajorityWrites {
-			writes = "NO: writes stop"
-		}
-		tb.add(f.lostLabel(), strconv.Itoa(f.MembersLost), fmt.Sprintf("%d/%d", f.VotesLeft, r.Voters), maj, prim, writes, f.TimeToPrimary)
-	}
-	tb.write(&b)
+	writeFailures(&b, r.Failures, r.Voters)
 
 	l := r.Latency
 	fmt.Fprintf(&b, "\nLatency (inter-region RTT: cloudping.co p50 over one year, see analysis/rtt.go; intra-region %s; w:majority = RTT to the closest voters completing %s)\n",
 		millis(l.IntraRegionRTTMillis), plural(r.Majority, "vote"))
-	tb = table{header: []string{"REGION", "CLOUD REGION", "W:MAJORITY IF PRIMARY HERE", "READ FROM PRIMARY", "NEAREST OTHER REGION"}}
+	tb := table{header: []string{"REGION", "CLOUD REGION", "W:MAJORITY IF PRIMARY HERE", "READ FROM PRIMARY", "NEAREST OTHER REGION"}}
 	for _, g := range l.Regions {
 		w := "n/a (not electable)"
 		if g.WriteIfPrimaryMillis >= 0 || g.Region == r.Primary {
@@ -98,6 +76,42 @@ func (r Report) Text() []byte {
 		fmt.Fprintf(&b, "\nUnknown round trips (add analysis.rttMillis): %s\n", strings.Join(r.MissingRTT, ", "))
 	}
 	return b.Bytes()
+}
+
+// writeMembers is the members table of one set.
+func writeMembers(b *bytes.Buffer, regions []RegionRow) {
+	tb := table{header: []string{"REGION", "CLOUD REGION", "MEMBERS", "VOTERS", "PRIORITY", "TAGS"}}
+	for _, g := range regions {
+		prio := strconv.Itoa(g.Priority)
+		if !g.Electable {
+			prio += " (never primary)"
+		}
+		tb.add(g.Name, g.CloudRegion, strconv.Itoa(g.Members), strconv.Itoa(g.Voters), prio,
+			"region="+g.Tags.Region+" zone="+strings.Join(g.Tags.Zones, "|"))
+	}
+	tb.write(b)
+}
+
+// writeFailures is the failure table of one set of voters.
+func writeFailures(b *bytes.Buffer, failures []Failure, voters int) {
+	tb := table{header: []string{"LOST", "MEMBERS LOST", "VOTES LEFT", "MAJORITY", "NEW PRIMARY IN", "W:MAJORITY WRITES", "TIME TO PRIMARY"}}
+	for _, f := range failures {
+		maj, prim, writes := "kept", f.Primary, "yes"
+		if !f.MajorityKept {
+			maj = "lost"
+		}
+		if f.Election == "none" {
+			prim += " (unchanged)"
+		}
+		if prim == "" {
+			prim = "none"
+		}
+		if !f.MajorityWrites {
+			writes = "NO: writes stop"
+		}
+		tb.add(f.lostLabel(), strconv.Itoa(f.MembersLost), fmt.Sprintf("%d/%d", f.VotesLeft, voters), maj, prim, writes, f.TimeToPrimary)
+	}
+	tb.write(b)
 }
 
 // table aligns columns with two spaces between them.

@@ -2,6 +2,7 @@ package schema
 
 import (
 	"fmt"
+	"slices"
 
 	"k8s.io/apimachinery/pkg/api/resource"
 
@@ -18,9 +19,9 @@ import (
 // member, so nothing else could take it. Unknown instance types are
 // refused: the check would otherwise pass anything.
 func (c *checker) checkSizing(t *model.Topology) {
-	for _, r := range t.Regions {
-		sp := []string{"regions", r.Name, "sizing"}
-		sz := r.Sizing
+	for _, set := range sizedSets(t) {
+		sp := append(slices.Clone(set.path), "sizing")
+		sz := set.sizing
 		it, ok := sizing.Lookup(sz.InstanceType)
 		if sz.Instance != (sizing.InstanceType{}) {
 			it, ok = sz.Instance, true

@@ -42,7 +42,8 @@ func sel(path ...string) cue.Path {
 
 func isListField(name string) bool {
 	switch name {
-	case "zones", "continents", "countries", "alertmanagers", "adminPrincipals", "publicAccessCIDRs", "clientCIDRs":
+	case "zones", "continents", "countries", "alertmanagers", "adminPrincipals", "publicAccessCIDRs", "clientCIDRs",
+		"regions", "values", "ranges", "key": // the last four in sharding
 		return true
 	}
 	return false

@@ -43,10 +43,18 @@ func splitParts(def, v cue.Value, fromFS func(string) string) parts {
 	if err != nil {
 		return parts{}
 	}
+	// An optional field the topology leaves out (sharding) is no part:
+	// LookupPath finds its constraint, which is not concrete.
+	written := map[string]bool{}
+	if it, err := v.Fields(); err == nil {
+		for it.Next() {
+			written[it.Selector().Unquoted()] = true
+		}
+	}
 	for fields.Next() {
 		name := fields.Selector().Unquoted()
 		x := v.LookupPath(cue.MakePath(fields.Selector()))
-		if !x.Exists() {
+		if !x.Exists() || fields.IsOptional() && !written[name] {
 			continue
 		}
 		if name != "regions" {

@@ -19,6 +19,65 @@ type rawTopology struct {
 	Delivery   rawDelivery          `json:"delivery"`
 	Analysis   rawAnalysis          `json:"analysis"`
 	Addons     model.Addons         `json:"addons"`
+	Sharding   *rawSharding         `json:"sharding"`
+}
+
+type rawSizing struct {
+	CPU             string `json:"cpu"`
+	CPULimit        string `json:"cpuLimit"`
+	Memory          string `json:"memory"`
+	MemoryLimit     string `json:"memoryLimit"`
+	StorageSize     string `json:"storageSize"`
+	StorageClass    string `json:"storageClass"`
+	InstanceType    string `json:"instanceType"`
+	AppInstanceType string `json:"appInstanceType"`
+	IOPS            int    `json:"iops"`
+	Throughput      int    `json:"throughput"`
+	Instance        *struct {
+		VCPU      int `json:"vCPU"`
+		MemoryGiB int `json:"memoryGiB"`
+		MaxPods   int `json:"maxPods"`
+	} `json:"instance"`
+}
+
+type rawSharding struct {
+	LocationField string                   `json:"locationField"`
+	Zones         map[string]rawZone       `json:"zones"`
+	Collections   map[string]rawCollection `json:"collections"`
+	ConfigServers rawSet                   `json:"configServers"`
+	Mongos        struct {
+		Replicas       int            `json:"replicas"`
+		RegionReplicas map[string]int `json:"regionReplicas"`
+		Port           int            `json:"port"`
+		CPU            string         `json:"cpu"`
+		Memory         string         `json:"memory"`
+		InstanceType   string         `json:"instanceType"`
+	} `json:"mongos"`
+}
+
+type rawZone struct {
+	Jurisdiction string   `json:"jurisdiction"`
+	Default      bool     `json:"default"`
+	Regions      []string `json:"regions"`
+	Values       []string `json:"values"`
+	Ranges       []struct {
+		Min string `json:"min"`
+		Max string `json:"max"`
+	} `json:"ranges"`
+	Shard rawSet `json:"shard"`
+}
+
+// rawSet is a shard's or the config servers' replica set.
+type rawSet struct {
+	Name    string         `json:"name"`
+	Members map[string]int `json:"members"`
+	Voters  map[string]int `json:"voters"`
+	Sizing  rawSizing      `json:"sizing"`
+}
+
+type rawCollection struct {
+	// Key: one {field: 1 | "hashed"} per element, in order.
+	Key []map[string]any `json:"key"`
 }
 
 type rawReplicaSet struct {
@@ -57,23 +116,9 @@ type rawRegion struct {
 	Priority    int      `json:"priority"`
 	Members     int      `json:"members"`
 	Voters      *int     `json:"voters"`
-	Sizing      struct {
-		CPU             string `json:"cpu"`
-		CPULimit        string `json:"cpuLimit"`
-		Memory          string `json:"memory"`
-		MemoryLimit     string `json:"memoryLimit"`
-		StorageSize     string `json:"storageSize"`
-		StorageClass    string `json:"storageClass"`
-		InstanceType    string `json:"instanceType"`
-		AppInstanceType string `json:"appInstanceType"`
-		IOPS            int    `json:"iops"`
-		Throughput      int    `json:"throughput"`
-		Instance        *struct {
-			VCPU      int `json:"vCPU"`
-			MemoryGiB int `json:"memoryGiB"`
-			MaxPods   int `json:"maxPods"`
-		} `json:"instance"`
-	} `json:"sizing"`
+	// Sizing is nil only in the sharded mode (the replica-set mode
+	// requires it).
+	Sizing *rawSizing `json:"sizing"`
 	Serves struct {
 		Continents []string `json:"continents"`
 		Countries  []string `json:"countries"`

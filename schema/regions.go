@@ -27,6 +27,9 @@ func (c *checker) resolveRegions(t *model.Topology, raw rawTopology) {
 	}
 	// Pod names "<rs>-<region>-<ordinal>" are DNS labels too.
 	maxRegionLen := 63 - len(t.ReplicaSet.Name) - len("--") - 2
+	if raw.Sharding != nil {
+		maxRegionLen = 63 - len("x--") - 2 // each set's pod names: checkHosts
+	}
 	total := 0
 	usedIDs := map[int]string{}
 	cloudRegions := map[string]string{}
@@ -94,7 +97,19 @@ func (c *checker) resolveRegions(t *model.Topology, raw rawTopology) {
 		}
 		total += r.Members
 		reg.CIDR = c.parseCIDR(r.CIDR, append(path, "cidr"))
-		reg.Sizing = c.resolveSizing(r, path)
+		switch {
+		case raw.Sharding == nil:
+			reg.Sizing = c.resolveSizing(*r.Sizing, path)
+		case r.Members != 0:
+			c.errorf(append(path, "members"), "drop it and give the region's members per set: sharding.zones.<zone>.shard.members and sharding.configServers.members",
+				"a region of the sharded mode holds no replica-set members of its own")
+		case r.Voters != nil:
+			c.errorf(append(path, "voters"), "drop it and pin votes per set: sharding.zones.<zone>.shard.voters or sharding.configServers.voters",
+				"a region of the sharded mode holds no replica-set members of its own")
+		case r.Sizing != nil:
+			c.errorf(append(path, "sizing"), "drop it and size each set: sharding.zones.<zone>.shard.sizing and sharding.configServers.sizing (the routers' nodes: sharding.mongos.instanceType)",
+				"a region of the sharded mode has no sizing of its own: each shard and the config servers are sized")
+		}
 		if reg.CIDR.IsValid() {
 			reg.Subnets = model.CarveSubnets(reg.CIDR, reg.Zones)
 		}
@@ -107,7 +122,9 @@ func (c *checker) resolveRegions(t *model.Topology, raw rawTopology) {
 	c.checkCIDRsDisjoint(t)
 	c.checkGeolocations(t)
 	c.checkPriorities(t)
-	c.checkJurisdiction(t)
+	if raw.Sharding == nil {
+		c.checkJurisdiction(t)
+	}
 }
 
 // suggestLabel turns a name into a DNS label for the fix hint.

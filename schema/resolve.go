@@ -87,6 +87,9 @@ func (c *checker) resolveRaw(raw rawTopology) (*model.Topology, model.Diagnostic
 	t.Analysis = resolveAnalysis(raw.Analysis)
 
 	c.resolveRegions(t, raw)
+	if raw.Sharding != nil {
+		c.resolveSharding(t, raw)
+	}
 	// issue 16: checks in files of their own (check_*.go).
 	c.checkRegionNames(t)
 	c.checkURLs(t)
@@ -98,14 +101,16 @@ func (c *checker) resolveRaw(raw rawTopology) (*model.Topology, model.Diagnostic
 	if c.partial {
 		return nil, c.diags
 	}
-	if !c.diags.HasErrors() {
+	switch {
+	case c.diags.HasErrors():
+	case t.Sharding != nil:
+		c.shardingMembers(t, raw)
+	default:
 		c.assignVotes(t, raw)
-	}
-	if !c.diags.HasErrors() {
 		t.Members = buildMembers(t)
 		c.checkVotes(t, raw)
 	}
-	if len(t.Regions) >= 2 {
+	if len(t.Regions) >= 2 && t.Sharding == nil {
 		// getLastErrorModes "multiRegion": acknowledged in 2 distinct regions.
 		t.ReplicaSet.MultiRegionAckRegions = 2
 	}

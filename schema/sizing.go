@@ -7,21 +7,21 @@ import (
 	"github.com/topogen/topogen/sizing"
 )
 
-// resolveSizing builds a region's member sizing and checks the quantities:
-// parseable, limits equal to requests (Guaranteed QoS), room for
-// WiredTiger; the fit on the node is checkSizing's.
-func (c *checker) resolveSizing(r rawRegion, path []string) model.Sizing {
+// resolveSizing builds a member sizing (path holds "sizing") and checks
+// the quantities: parseable, limits equal to requests (Guaranteed QoS),
+// room for WiredTiger; the fit on the node is checkSizing's.
+func (c *checker) resolveSizing(r rawSizing, path []string) model.Sizing {
 	s := model.Sizing{
-		CPU:             r.Sizing.CPU,
-		CPULimit:        r.Sizing.CPULimit,
-		Memory:          r.Sizing.Memory,
-		MemoryLimit:     r.Sizing.MemoryLimit,
-		StorageSize:     r.Sizing.StorageSize,
-		StorageClass:    r.Sizing.StorageClass,
-		InstanceType:    r.Sizing.InstanceType,
-		AppInstanceType: r.Sizing.AppInstanceType,
-		IOPS:            r.Sizing.IOPS,
-		Throughput:      r.Sizing.Throughput,
+		CPU:             r.CPU,
+		CPULimit:        r.CPULimit,
+		Memory:          r.Memory,
+		MemoryLimit:     r.MemoryLimit,
+		StorageSize:     r.StorageSize,
+		StorageClass:    r.StorageClass,
+		InstanceType:    r.InstanceType,
+		AppInstanceType: r.AppInstanceType,
+		IOPS:            r.IOPS,
+		Throughput:      r.Throughput,
 	}
 	c.checkVolumePerformance(s, path)
 	sp := append(slices.Clone(path), "sizing")
@@ -55,8 +55,33 @@ func (c *checker) resolveSizing(r rawRegion, path []string) model.Sizing {
 				"cpuLimit %s differs from cpu %s: mongod runs with Guaranteed QoS, its CPU limit equals its request", s.CPULimit, s.CPU)
 		}
 	}
-	if r.Sizing.Instance != nil {
-		s.Instance = sizing.InstanceType{VCPU: r.Sizing.Instance.VCPU, MemoryGiB: r.Sizing.Instance.MemoryGiB, MaxPods: r.Sizing.Instance.MaxPods}
+	if r.Instance != nil {
+		s.Instance = sizing.InstanceType{VCPU: r.Instance.VCPU, MemoryGiB: r.Instance.MemoryGiB, MaxPods: r.Instance.MaxPods}
 	}
 	return s
+}
+
+// sizedSet is one sizing of data-bearing members and where the topology
+// declares it (the parent of its "sizing" field).
+type sizedSet struct {
+	path   []string
+	sizing model.Sizing
+}
+
+// sizedSets are the sizings the node-fit and storage checks judge: each
+// region's in the replica-set mode; each shard's and the config servers'
+// in the sharded mode (its regions have none).
+func sizedSets(t *model.Topology) []sizedSet {
+	if t.Sharding == nil {
+		out := make([]sizedSet, 0, len(t.Regions))
+		for _, r := range t.Regions {
+			out = append(out, sizedSet{path: []string{"regions", r.Name}, sizing: r.Sizing})
+		}
+		return out
+	}
+	var out []sizedSet
+	for _, sh := range t.Sharding.Shards {
+		out = append(out, sizedSet{path: shardPath(sh.Zone), sizing: sh.Set.Sizing})
+	}
+	return append(out, sizedSet{path: configServersPath(), sizing: t.Sharding.ConfigServers.Sizing})
 }

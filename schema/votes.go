@@ -19,18 +19,62 @@ import (
 //     votes: 0, priority: 0;
 //   - a voting member's priority is its region's priority; priority > 0
 //     requires a vote, which this construction guarantees.
-// The same topology always yields the same assignment.
+// The same topology always yields the same assignment. The rules hold for
+// every replica set: the replica-set mode's one set, and in the sharded
+// mode each shard and the config servers (a voteSet each).
 
-// assignVotes fills Region.Voters: pinned values as written, the others by
-// the round-robin above, for the largest odd total that fits.
+// voteSet is one replica set as the vote rules see it.
+type voteSet struct {
+	// regions the set has members in, in lexical order, with Members
+	// and Priority of the set there (Voters is filled by assign).
+	regions []model.Region
+	// pinned voters by region, and where each is written.
+	pinned   map[string]int
+	pinnedAt func(region string) []string
+	// at is the field a layout error points at when no region pins.
+	at []string
+	// prefix names the set in messages ("" for the replica-set mode's).
+	prefix string
+	// oneRegionFix is the fix of the one-region warning.
+	oneRegionFix string
+}
+
+// replicaSetVotes is the replica-set mode's one set.
+func replicaSetVotes(t *model.Topology, raw rawTopology) voteSet {
+	vs := voteSet{regions: t.Regions, pinned: map[string]int{}, at: []string{"regions"},
+		pinnedAt:     func(r string) []string { return []string{"regions", r, "voters"} },
+		oneRegionFix: "add regions to survive a regional outage"}
+	for _, r := range t.Regions {
+		if v := raw.Regions[r.Name].Voters; v != nil {
+			vs.pinned[r.Name] = *v
+		}
+	}
+	return vs
+}
+
+// preferred returns the set's regions in primary-preference order.
+func (vs voteSet) preferred() []model.Region {
+	return (&model.Topology{Regions: vs.regions}).PreferredRegions()
+}
+
+// assignVotes fills the replica-set mode's Region.Voters.
 func (c *checker) assignVotes(t *model.Topology, raw rawTopology) {
-	pref := t.PreferredRegions()
+	voters := replicaSetVotes(t, raw).assign()
+	for i := range t.Regions {
+		t.Regions[i].Voters = voters[t.Regions[i].Name]
+	}
+}
+
+// assign returns the voters per region: pinned values as written, the
+// others by the round-robin above, for the largest odd total that fits.
+func (vs voteSet) assign() map[string]int {
+	pref := vs.preferred()
 	pinned := 0
 	totalMembers := 0
 	for _, r := range pref {
 		totalMembers += r.Members
-		if v := raw.Regions[r.Name].Voters; v != nil {
-			pinned += *v
+		if v, ok := vs.pinned[r.Name]; ok {
+			pinned += v
 		}
 	}
 	best := map[string]int{}
@@ -47,7 +91,7 @@ func (c *checker) assignVotes(t *model.Topology, raw rawTopology) {
 		for placed < target {
 			progress := false
 			for _, r := range pref {
-				if raw.Regions[r.Name].Voters != nil || placed == target {
+				if _, ok := vs.pinned[r.Name]; ok || placed == target {
 					continue
 				}
 				if got[r.Name] < min(r.Members, limit) {
@@ -65,27 +109,38 @@ func (c *checker) assignVotes(t *model.Topology, raw rawTopology) {
 			break
 		}
 	}
-	for i := range t.Regions {
-		r := &t.Regions[i]
-		if v := raw.Regions[r.Name].Voters; v != nil {
-			r.Voters = *v
+	out := map[string]int{}
+	for _, r := range vs.regions {
+		if v, ok := vs.pinned[r.Name]; ok {
+			out[r.Name] = v
 		} else {
-			r.Voters = best[r.Name]
+			out[r.Name] = best[r.Name]
 		}
 	}
+	return out
 }
 
-// buildMembers lists every member in _id order.
+// buildMembers lists every member of the replica-set mode in _id order.
 func buildMembers(t *model.Topology) []model.Member {
+	return setMembers(t.ReplicaSet.Name, t.MongoDB.Port, t.Regions)
+}
+
+// setMembers lists a set's members in _id order: in each region (Members,
+// Voters and Priority of the set there) ordinals 0.. with _id
+// 100*region ID + ordinal, the first Voters voting at the region's
+// priority. Pod names carry the set's name, so hosts of different sets
+// differ while their _ids may repeat (mongod needs _id unique within a
+// set only, mongodb-facts.md §1.1).
+func setMembers(set string, port int, regions []model.Region) []model.Member {
 	var ms []model.Member
-	for _, r := range t.Regions {
+	for _, r := range regions {
 		for i := range r.Members {
 			m := model.Member{
 				ID:      100*r.ID + i,
 				Region:  r.Name,
 				Ordinal: i,
-				Pod:     model.PodName(t.ReplicaSet.Name, r.Name, i),
-				Port:    t.MongoDB.Port,
+				Pod:     model.PodName(set, r.Name, i),
+				Port:    port,
 				Zone:    r.Zones[i%len(r.Zones)],
 			}
 			m.Host = model.MemberHost(m.Pod, r.DNSZone)
@@ -101,68 +156,81 @@ func buildMembers(t *model.Topology) []model.Member {
 }
 
 // checkVotes reports a vote layout mongod rejects or that loses the
-// majority with one region.
+// majority with one region (the replica-set mode's set).
 func (c *checker) checkVotes(t *model.Topology, raw rawTopology) {
-	voters := t.Voters()
+	c.checkSetVotes(replicaSetVotes(t, raw))
+}
+
+// checkSetVotes checks one set whose regions carry their Voters.
+func (c *checker) checkSetVotes(vs voteSet) {
+	voters := 0
+	for _, r := range vs.regions {
+		voters += r.Voters
+	}
 	// Point at the pinned voters when there are any: that is what to edit.
-	at := []string{"regions"}
-	for _, r := range t.Regions {
-		if raw.Regions[r.Name].Voters != nil {
-			at = []string{"regions", r.Name, "voters"}
+	at := vs.at
+	for _, r := range vs.regions {
+		if _, ok := vs.pinned[r.Name]; ok {
+			at = vs.pinnedAt(r.Name)
 			break
 		}
 	}
-	layout := c.layout(t)
+	layout := vs.layout()
+	p := vs.prefix
 	switch {
 	case voters < 1:
-		c.errorf(at, "give at least one region voters > 0", "no member votes (%s): a replica set needs 1 to 7 voters", layout)
+		c.errorf(at, "give at least one region voters > 0", "%sno member votes (%s): a replica set needs 1 to 7 voters", p, layout)
 		return
 	case voters > model.MaxVoters:
 		c.errorf(at, "lower pinned voters; members beyond 7 voters get votes: 0, priority: 0 automatically",
-			"%d voting members (%s): mongod allows at most %d (mongodb-facts.md §1.3)", voters, layout, model.MaxVoters)
+			"%s%d voting members (%s): mongod allows at most %d (mongodb-facts.md §1.3)", p, voters, layout, model.MaxVoters)
 		return
 	case voters%2 == 0:
 		c.errorf(at, "pin voters to an odd total, or drop voters and let topogen assign them",
-			"%d voting members (%s): use an odd number so an election cannot tie", voters, layout)
+			"%s%d voting members (%s): use an odd number so an election cannot tie", p, voters, layout)
 	}
-	majority := t.Majority()
+	majority := voters/2 + 1
 	switch {
-	case len(t.Regions) >= 3:
-		for _, r := range t.Regions {
+	case len(vs.regions) >= 3:
+		for _, r := range vs.regions {
 			if voters-r.Voters < majority {
 				at := at
-				if raw.Regions[r.Name].Voters != nil {
-					at = []string{"regions", r.Name, "voters"}
+				if _, ok := vs.pinned[r.Name]; ok {
+					at = vs.pinnedAt(r.Name)
 				}
 				c.errorf(at, "move votes out of that region (at most "+strconv.Itoa((voters-1)/2)+" per region), or drop voters and let topogen assign them",
-					"losing region %q leaves %d of %d votes, less than the majority of %d (%s)", r.Name, voters-r.Voters, voters, majority, layout)
+					"%slosing region %q leaves %d of %d votes, less than the majority of %d (%s)", p, r.Name, voters-r.Voters, voters, majority, layout)
 			}
 		}
-	case len(t.Regions) == 2:
-		big := t.PreferredRegions()[0]
-		for _, r := range t.Regions {
+	case len(vs.regions) == 2:
+		big := vs.preferred()[0]
+		for _, r := range vs.regions {
 			if r.Voters > big.Voters {
 				big = r
 			}
 		}
-		c.warnf([]string{"regions", big.Name}, "add a third region (even one member) to survive the loss of any region",
-			"two regions (%s): losing region %q leaves %d of %d votes, so the set cannot elect a primary and writes stop until it returns or a forced reconfig", layout, big.Name, voters-big.Voters, voters)
-	case len(t.Regions) == 1:
-		c.warnf([]string{"regions"}, "add regions to survive a regional outage",
-			"one region: losing %q stops the replica set", t.Regions[0].Name)
+		warnAt := []string{"regions", big.Name}
+		if vs.prefix != "" {
+			warnAt = vs.at
+		}
+		c.warnf(warnAt, "add a third region (even one member) to survive the loss of any region",
+			"%stwo regions (%s): losing region %q leaves %d of %d votes, so the set cannot elect a primary and writes stop until it returns or a forced reconfig", p, layout, big.Name, voters-big.Voters, voters)
+	case len(vs.regions) == 1:
+		c.warnf(vs.at, vs.oneRegionFix,
+			"%sone region: losing %q stops the replica set", p, vs.regions[0].Name)
 	}
-	for _, r := range t.Regions {
+	for _, r := range vs.regions {
 		if r.Priority > 0 && r.Voters == 0 {
 			c.warnf([]string{"regions", r.Name, "priority"}, "give it voters, or set priority: 0",
-				"region %q has priority %d but no voting member: its members get priority 0 and never become primary", r.Name, r.Priority)
+				"%sregion %q has priority %d but no voting member: its members get priority 0 and never become primary", p, r.Name, r.Priority)
 		}
 	}
 }
 
-// layout renders the votes per region, e.g. "us 3, eu 2, apac 2".
-func (c *checker) layout(t *model.Topology) string {
+// layout renders the votes per region, e.g. "voters us 3, eu 2, apac 2".
+func (vs voteSet) layout() string {
 	s := ""
-	for i, r := range t.PreferredRegions() {
+	for i, r := range vs.preferred() {
 		if i > 0 {
 			s += ", "
 		}

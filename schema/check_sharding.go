@@ -1,0 +1,359 @@
+package schema
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/topogen/topogen/model"
+)
+
+// checkSharding checks the zones against the regions: names exist, one
+// default zone, residency (a jurisdiction's regions belong to exactly one
+// zone of that jurisdiction, a zone's shard has no member outside its
+// zone's regions), and that every non-default zone claims data.
+func (c *checker) checkSharding(t *model.Topology, raw rawTopology) {
+	rs := raw.Sharding
+	exists := func(path []string, region, fix string) bool {
+		if _, ok := t.Region(region); ok {
+			return true
+		}
+		c.errorf(path, fix, "no region is named %q (regions: %s)", region, strings.Join(regionNames(t), ", "))
+		return false
+	}
+	zones := slices.Sorted(maps.Keys(rs.Zones))
+	if len(zones) == 0 {
+		c.errorf([]string{"sharding", "zones"}, `add a zone per jurisdiction and a default zone, e.g. zones: {EU: {jurisdiction: "EU", ...}, global: {default: true, ...}}`,
+			"the sharded mode needs zones: none is declared")
+	}
+	var defaults []string
+	for _, zn := range zones {
+		z := rs.Zones[zn]
+		zp := []string{"sharding", "zones", zn}
+		if z.Default {
+			defaults = append(defaults, zn)
+			if len(defaults) == 2 {
+				c.errorf(append(zp, "default"), "keep default: true on one zone only",
+					"zone %q is a default zone, and so is zone %q (%s): data no zone claims needs exactly one home", zn, defaults[0], c.pos("sharding", "zones", defaults[0], "default"))
+			}
+			if z.Jurisdiction != "" {
+				c.errorf(append(zp, "jurisdiction"), "drop the jurisdiction of the default zone, or make another zone the default",
+					"the default zone %q holds the data no zone claims, so it cannot promise jurisdiction %s", zn, z.Jurisdiction)
+			}
+			if len(z.Values) > 0 || len(z.Ranges) > 0 {
+				at := append(zp, "values")
+				if len(z.Values) == 0 {
+					at = append(zp, "ranges")
+				}
+				c.errorf(at, "drop them: the default zone gets every range the other zones do not claim",
+					"the default zone %q claims values or ranges of its own", zn)
+			}
+		} else if len(z.Values) == 0 && len(z.Ranges) == 0 {
+			c.errorf(zp, fmt.Sprintf("list the %s values of the zone's documents, e.g. values: [\"DE\", \"FR\"]", rs.LocationField),
+				"zone %q claims no values or ranges of %s, so no document would live there", zn, rs.LocationField)
+		}
+		allowed := map[string]bool{}
+		for i, rn := range z.Regions {
+			rp := append(slices.Clone(zp), "regions", strconv.Itoa(i))
+			if !exists(rp, rn, "name a region of the topology") {
+				continue
+			}
+			allowed[rn] = true
+			r, _ := t.Region(rn)
+			if z.Jurisdiction != "" && r.Jurisdiction != z.Jurisdiction {
+				c.errorf(rp, fmt.Sprintf("remove it from the zone's regions, or set regions.%s.jurisdiction: %q if its data may stay there", rn, z.Jurisdiction),
+					"zone %q keeps its data in %s, but region %q (%s) is %s", zn, z.Jurisdiction, rn, c.pos("regions", rn, "cloudRegion"), cmp.Or(r.Jurisdiction, "in no jurisdiction"))
+			}
+		}
+		sp := shardPath(zn)
+		for _, rn := range slices.Sorted(maps.Keys(z.Shard.Members)) {
+			mp := append(slices.Clone(sp), "members", rn)
+			if !exists(mp, rn, "name a region of the topology") || allowed[rn] {
+				continue
+			}
+			c.errorf(mp, fmt.Sprintf("move the members to the zone's regions (%s), or allow %q in sharding.zones.%s.regions", strings.Join(z.Regions, ", "), rn, zn),
+				"the shard of zone %q places %d members in region %q, outside the zone's regions: its data would be copied there", zn, z.Shard.Members[rn], rn)
+		}
+	}
+	if len(zones) > 0 && len(defaults) == 0 {
+		c.errorf([]string{"sharding", "zones"}, "mark one zone default: true: it holds the data without residency",
+			"no zone is the default, so documents no zone claims would have no home")
+	}
+	// Every jurisdiction region belongs to exactly one zone of its
+	// jurisdiction (the default zone may use it too: data without
+	// residency may live anywhere).
+	for _, r := range t.Regions {
+		if r.Jurisdiction == "" {
+			continue
+		}
+		var in []string
+		for _, zn := range zones {
+			z := rs.Zones[zn]
+			if z.Default || z.Jurisdiction == "" {
+				continue
+			}
+			if slices.Contains(z.Regions, r.Name) {
+				in = append(in, zn)
+			}
+		}
+		switch {
+		case len(in) == 0:
+			c.errorf([]string{"regions", r.Name, "jurisdiction"}, fmt.Sprintf("add %q to the regions of the zone of %s (sharding.zones.<zone>.regions), or add a zone with jurisdiction: %q", r.Name, r.Jurisdiction, r.Jurisdiction),
+				"region %q declares jurisdiction %s, but no zone's shard of that jurisdiction holds it", r.Name, r.Jurisdiction)
+		case len(in) > 1:
+			c.errorf([]string{"regions", r.Name, "jurisdiction"}, "keep the region in one of them: one zone per jurisdiction region",
+				"region %q belongs to the zones %s: a jurisdiction region belongs to exactly one zone's shard", r.Name, strings.Join(in, " and "))
+		}
+	}
+	for _, rn := range slices.Sorted(maps.Keys(rs.ConfigServers.Members)) {
+		exists(append(configServersPath(), "members", rn), rn, "name a region of the topology")
+	}
+	for _, rn := range slices.Sorted(maps.Keys(rs.Mongos.RegionReplicas)) {
+		exists([]string{"sharding", "mongos", "regionReplicas", rn}, rn, "name a region of the topology")
+	}
+	if len(rs.Collections) == 0 {
+		c.errorf([]string{"sharding", "collections"}, fmt.Sprintf(`shard the collections holding resident data, e.g. collections: "app.users": key: [{%s: 1}, {userId: 1}]`, rs.LocationField),
+			"no collection is sharded: every document would stay on the primary shard, whatever its %s", rs.LocationField)
+	}
+	c.checkSetNames(t)
+}
+
+func regionNames(t *model.Topology) []string {
+	var out []string
+	for _, r := range t.Regions {
+		out = append(out, r.Name)
+	}
+	return out
+}
+
+// checkSetNames: every set needs its own name (a shard's name is its id
+// in config.shards and the prefix of its pods).
+func (c *checker) checkSetNames(t *model.Topology) {
+	seen := map[string][]string{}
+	for _, sh := range t.Sharding.Shards {
+		p := append(shardPath(sh.Zone), "name")
+		if other, dup := seen[sh.Set.ReplicaSet.Name]; dup {
+			c.errorf(p, "give each shard its own name", "shard name %q is also used at %s", sh.Set.ReplicaSet.Name, c.pos(other...))
+		}
+		seen[sh.Set.ReplicaSet.Name] = p
+	}
+	p := append(configServersPath(), "name")
+	if other, dup := seen[t.Sharding.ConfigServers.ReplicaSet.Name]; dup {
+		c.errorf(p, "give the config servers a name no shard uses", "config server set name %q is also used at %s", t.Sharding.ConfigServers.ReplicaSet.Name, c.pos(other...))
+	}
+}
+
+// checkHosts: pod names "<set>-<region>-<ordinal>" are DNS labels and
+// unique across sets (hosts are per pod; "a-b" in region "c" and "a" in
+// region "b-c" would collide).
+func (c *checker) checkHosts(t *model.Topology) {
+	type set struct {
+		path    []string
+		members []model.Member
+	}
+	sets := []set{{configServersPath(), t.Sharding.ConfigServers.Members}}
+	for _, sh := range t.Sharding.Shards {
+		sets = append(sets, set{shardPath(sh.Zone), sh.Set.Members})
+	}
+	seen := map[string]bool{}
+	for _, s := range sets {
+		for _, m := range s.members {
+			switch {
+			case len(m.Pod) > 63:
+				c.errorf(append(s.path, "name"), "shorten the set's or the region's name",
+					"pod name %q is longer than 63 characters (a DNS label)", m.Pod)
+			case seen[m.Pod]:
+				c.errorf(append(s.path, "name"), "rename the set so its pods cannot collide with another set's",
+					"pod name %q is also another set's member", m.Pod)
+			}
+			seen[m.Pod] = true
+		}
+	}
+}
+
+// shardedCollection reads one collection's key: its first field is the
+// location field, ranged (zone ranges are ranges of it); at least one
+// more field, since a key of the location alone has one value per
+// location, and a chunk cannot be split below one key value ("Choose a
+// Shard Key": cardinality; jumbo chunks); at most one hashed field (a
+// compound hashed index has one hashed field, "Hashed Indexes").
+func (c *checker) shardedCollection(ns string, raw rawCollection, location string) (model.ShardedCollection, bool) {
+	path := []string{"sharding", "collections", ns, "key"}
+	col := model.ShardedCollection{Namespace: ns}
+	ok := true
+	seen := map[string]bool{}
+	hashed := 0
+	for i, f := range raw.Key {
+		fp := append(slices.Clone(path), strconv.Itoa(i))
+		if len(f) != 1 {
+			c.errorf(fp, "write one field per element, in key order, e.g. [{country: 1}, {userId: 1}]", "a shard key element names %d fields: their order would be lost", len(f))
+			ok = false
+			continue
+		}
+		for name, v := range f {
+			field := model.ShardKeyField{Field: name, Hashed: v == "hashed"}
+			if seen[name] {
+				c.errorf(fp, "name each field once", "field %q is twice in the shard key", name)
+				ok = false
+			}
+			seen[name] = true
+			if field.Hashed {
+				hashed++
+			}
+			col.Key = append(col.Key, field)
+		}
+	}
+	if !ok || len(col.Key) == 0 {
+		return col, false
+	}
+	first := col.Key[0]
+	switch {
+	case first.Field != location:
+		c.errorf(append(slices.Clone(path), "0"), fmt.Sprintf("put the location field first: [{%s: 1}, {%s: 1}, ...]", location, first.Field),
+			"the shard key of %s starts with %q, not the location field %q: zone ranges are ranges of the key's prefix, so documents of one location would spread over every zone", ns, first.Field, location)
+		return col, false
+	case first.Hashed:
+		c.errorf(append(slices.Clone(path), "0"), fmt.Sprintf("make it {%s: 1}; hash a later field instead", location),
+			"the location field %q is hashed: its values would scatter over the key space and no zone range could hold one location", location)
+		return col, false
+	case len(col.Key) == 1:
+		c.errorf(path, fmt.Sprintf("add a high-cardinality field after it, e.g. [{%s: 1}, {userId: 1}]", location),
+			"the shard key of %s is the location field alone: one location's documents would be one chunk that cannot be split", ns)
+		return col, false
+	case hashed > 1:
+		c.errorf(path, "hash one field at most", "the shard key of %s hashes %d fields: a compound hashed index has one hashed field", ns, hashed)
+		return col, false
+	}
+	return col, true
+}
+
+// claim is one zone's range of the location field: [lo, hi) on the whole
+// key, where the fields after the location are MinKey in lo and MinKey (a
+// range) or MaxKey (a value) in hi.
+type claim struct {
+	zone string
+	// path of the value or range, for diagnostics.
+	path []string
+	// lo and hi on the location field; hiMax: the rest of hi is MaxKey.
+	lo, hi string
+	hiMax  bool
+	what   string
+}
+
+// compare orders claim bounds: (loc, rest) with rest MinKey < MaxKey.
+func cmpBound(aLoc string, aMax bool, bLoc string, bMax bool) int {
+	if c := strings.Compare(aLoc, bLoc); c != 0 {
+		return c
+	}
+	switch {
+	case aMax == bMax:
+		return 0
+	case aMax:
+		return 1
+	}
+	return -1
+}
+
+// zoneClaims collects every non-default zone's values and ranges, sorted,
+// and reports empty and overlapping ones: "a range can only be associated
+// with one zone", and new bounds "cannot overlap with an existing range"
+// (sh.updateZoneKeyRange, Behavior). Strings compare by their bytes, as
+// BSON strings under the simple collation the shard key uses.
+func (c *checker) zoneClaims(raw rawTopology) ([]claim, bool) {
+	var cs []claim
+	ok := true
+	for _, zn := range slices.Sorted(maps.Keys(raw.Sharding.Zones)) {
+		z := raw.Sharding.Zones[zn]
+		if z.Default {
+			continue
+		}
+		for i, v := range z.Values {
+			cs = append(cs, claim{zone: zn, path: []string{"sharding", "zones", zn, "values", strconv.Itoa(i)}, lo: v, hi: v, hiMax: true, what: strconv.Quote(v)})
+		}
+		for i, r := range z.Ranges {
+			p := []string{"sharding", "zones", zn, "ranges", strconv.Itoa(i)}
+			if r.Min >= r.Max {
+				c.errorf(p, "give min < max (min inclusive, max exclusive), e.g. {min: \"DE\", max: \"DF\"}",
+					"range [%q, %q) of zone %q is empty", r.Min, r.Max, zn)
+				ok = false
+				continue
+			}
+			cs = append(cs, claim{zone: zn, path: p, lo: r.Min, hi: r.Max, what: fmt.Sprintf("[%q, %q)", r.Min, r.Max)})
+		}
+	}
+	slices.SortStableFunc(cs, func(a, b claim) int { return cmpBound(a.lo, false, b.lo, false) })
+	for i := 1; i < len(cs); i++ {
+		prev, cur := cs[i-1], cs[i]
+		if cmpBound(cur.lo, false, prev.hi, prev.hiMax) < 0 {
+			later, earlier := cur, prev
+			if slices.Compare(cur.path, prev.path) < 0 {
+				later, earlier = prev, cur
+			}
+			c.errorf(later.path, "give each location value to one zone only",
+				"%s of zone %q overlaps %s of zone %q (%s): a key range belongs to one zone", later.what, later.zone, earlier.what, earlier.zone, c.pos(earlier.path...))
+			ok = false
+		}
+	}
+	return cs, ok
+}
+
+// zoneRanges turns the sorted claims into the sh.updateZoneKeyRange calls
+// of a key of n fields: each claim, and for the default zone every gap
+// between them from {MinKey, ...} to {MaxKey, ...}. Bounds after the
+// location field are MinKey or MaxKey: a value v is [{v, MinKey}, {v,
+// MaxKey}), as MongoDB's "segmenting data by location" tutorial writes
+// it; a hashed field accepts only NumberLong, MinKey or MaxKey in a zone
+// range (SERVER-44865). Documents without the location field sort as null,
+// below every string: the default zone's first range holds them.
+func zoneRanges(cs []claim, def string, n int) []model.ZoneRange {
+	bound := func(loc model.KeyBound, rest string) []model.KeyBound {
+		b := []model.KeyBound{loc}
+		for range n - 1 {
+			b = append(b, model.KeyBound{Special: rest})
+		}
+		return b
+	}
+	val := func(v string) model.KeyBound { return model.KeyBound{Value: v} }
+	restOf := func(max bool) string {
+		if max {
+			return model.MaxKey
+		}
+		return model.MinKey
+	}
+	var out []model.ZoneRange
+	cursor := bound(model.KeyBound{Special: model.MinKey}, model.MinKey)
+	for _, cl := range cs {
+		lo := bound(val(cl.lo), model.MinKey)
+		if def != "" && slices.Compare(keyOrder(cursor), keyOrder(lo)) < 0 {
+			out = append(out, model.ZoneRange{Zone: def, Min: cursor, Max: lo})
+		}
+		hi := bound(val(cl.hi), restOf(cl.hiMax))
+		out = append(out, model.ZoneRange{Zone: cl.zone, Min: lo, Max: hi})
+		cursor = hi
+	}
+	end := bound(model.KeyBound{Special: model.MaxKey}, model.MaxKey)
+	if def != "" && slices.Compare(keyOrder(cursor), keyOrder(end)) < 0 {
+		out = append(out, model.ZoneRange{Zone: def, Min: cursor, Max: end})
+	}
+	return out
+}
+
+// keyOrder makes a bound comparable with slices.Compare: MinKey, then
+// values, then MaxKey ("Comparison/Sort Order" of BSON types).
+func keyOrder(b []model.KeyBound) []string {
+	out := make([]string, len(b))
+	for i, k := range b {
+		switch k.Special {
+		case model.MinKey:
+			out[i] = "0"
+		case model.MaxKey:
+			out[i] = "2"
+		default:
+			out[i] = "1" + k.Value
+		}
+	}
+	return out
+}
