@@ -86,6 +86,9 @@ func buildMongodConfigMap(t *model.Topology, r model.Region, conf []byte) object
 // majority writes (mongodb-facts.md §6; the seed's MultiRegionMongoClient
 // settings).
 func ConnectionURI(t *model.Topology, r model.Region) string {
+	if t.Sharding != nil {
+		return mongosURI(t, r)
+	}
 	q := []string{
 		"replicaSet=" + url.QueryEscape(t.ReplicaSet.Name),
 		"tls=true",
@@ -120,6 +123,10 @@ func buildConnectionConfigMap(t *model.Topology, r model.Region) object {
 			"MONGODB_TLS_CA_SECRET": names.ClientCA,
 			"MONGODB_TLS_CA_KEY":    "ca.crt",
 		},
+	}
+	if t.Sharding != nil {
+		// Applications talk to the region's mongos, never to a set.
+		delete(cm.Data, "MONGODB_REPLICA_SET")
 	}
 	return object{kind: "ConfigMap", name: ConnectionConfigMap, v: cm}
 }
@@ -190,7 +197,7 @@ func buildCertificate(t *model.Topology, r model.Region) object {
 			"commonName": name,
 			"subject": map[string]any{
 				"organizations":       []string{t.Name},
-				"organizationalUnits": []string{t.ReplicaSet.Name},
+				"organizationalUnits": []string{memberOU(t)},
 			},
 			"dnsNames":    dns,
 			"ipAddresses": []string{"127.0.0.1"},

@@ -59,10 +59,14 @@ func buildInitJob(t *model.Topology, r model.Region) object {
 		return fmt.Sprintf("mongosh --nodb --quiet --file %s/%s", scriptsDir, key)
 	}
 	script := "set -eu\n" + run(initScriptKey) + "\n" + run(usersScriptKey) + "\n"
+	return initJobFor(t, r, script, replset.Budgets(t).AttemptSecs)
+}
 
-	budget := replset.Budgets(t)
+// initJobFor is the init Job running script; attemptSecs bounds one
+// attempt.
+func initJobFor(t *model.Topology, r model.Region, script string, attemptSecs int) object {
 	backoff, ttl := int32(initJobAttempts-1), int32(86400)
-	deadline := int64(initJobAttempts * budget.AttemptSecs)
+	deadline := int64(initJobAttempts * attemptSecs)
 	env := []corev1.EnvVar{
 		{Name: "TOPOGEN_URI_OPTIONS", Value: "tls=true&tlsCAFile=" + caFile},
 		{Name: "TOPOGEN_CREDENTIALS_DIR", Value: usersDir + "/" + secretAdmin},

@@ -59,6 +59,9 @@ func Region(t *model.Topology, r model.Region) ([]generators.File, error) {
 // objects builds the region's objects: base (the same in every region)
 // and overlay (region-specific).
 func objects(t *model.Topology, r model.Region) (base, overlay []object, err error) {
+	if t.Sharding != nil {
+		return shardedObjects(t, r)
+	}
 	base = append(base, buildNamespace(t))
 	base = append(base, buildExternalSecrets(t)...)
 

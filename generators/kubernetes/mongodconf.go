@@ -36,6 +36,16 @@ type mongodConf struct {
 	Security           mongodSecurity  `json:"security"`
 	Storage            mongodStorage   `json:"storage"`
 	OperationProfiling mongodProfiling `json:"operationProfiling"`
+	// Sharding is set in the sharded mode only (sharded.go).
+	Sharding *mongodSharding `json:"sharding,omitempty"`
+}
+
+// mongodSharding: the member's role in a sharded cluster (MongoDB manual,
+// "Configuration File Options": sharding.clusterRole configsvr or
+// shardsvr; with it mongod refuses to start without
+// replication.replSetName).
+type mongodSharding struct {
+	ClusterRole string `json:"clusterRole"`
 }
 
 type mongodNet struct {
@@ -109,11 +119,19 @@ func CacheSizeGB(limitBytes int64) (float64, error) {
 }
 
 func buildMongodConf(t *model.Topology, r model.Region) ([]byte, error) {
+	c, err := mongodConfFor(t, r)
+	if err != nil {
+		return nil, err
+	}
+	return marshalMongodConf(c)
+}
+
+func mongodConfFor(t *model.Topology, r model.Region) (mongodConf, error) {
+	var c mongodConf
 	cache, err := CacheSizeGB(r.Sizing.MemoryLimitBytes)
 	if err != nil {
-		return nil, fmt.Errorf("region %s: sizing.memoryLimit: %w", r.Name, err)
+		return c, fmt.Errorf("region %s: sizing.memoryLimit: %w", r.Name, err)
 	}
-	var c mongodConf
 	c.Net.Port = t.MongoDB.Port
 	c.Net.BindIPAll = true
 	c.Net.Compression.Compressors = "snappy,zstd"
@@ -133,6 +151,10 @@ func buildMongodConf(t *model.Topology, r model.Region) ([]byte, error) {
 	// slowOpThresholdMs to its log whatever the profiler's mode (MongoDB
 	// manual, "Database Profiler": slowms applies with the profiler off).
 	c.OperationProfiling = mongodProfiling{Mode: "off", SlowOpThresholdMs: 100}
+	return c, nil
+}
+
+func marshalMongodConf(c mongodConf) ([]byte, error) {
 	b, err := yaml.Marshal(c)
 	if err != nil {
 		return nil, err

@@ -52,12 +52,17 @@ func wave(kind string) string {
 // commonLabels go on every object of every region (set by render, not by
 // the builders).
 func commonLabels(t *model.Topology) map[string]string {
-	return map[string]string{
-		labelName:       appName,
-		labelPartOf:     t.Name,
-		labelManagedBy:  names.ManagedBy,
-		labelReplicaSet: t.ReplicaSet.Name,
+	l := map[string]string{
+		labelName:      appName,
+		labelPartOf:    t.Name,
+		labelManagedBy: names.ManagedBy,
 	}
+	// In the sharded mode each set's objects carry their set's name
+	// (object.labels): a region holds several sets.
+	if t.Sharding == nil {
+		l[labelReplicaSet] = t.ReplicaSet.Name
+	}
+	return l
 }
 
 // object is one Kubernetes object before kustomize: a typed k8s.io/api
@@ -65,6 +70,9 @@ func commonLabels(t *model.Topology) map[string]string {
 type object struct {
 	kind, name string
 	v          any
+	// labels go on this object (and its pod templates) besides the
+	// region's: the sharded mode's replica-set label.
+	labels map[string]string
 }
 
 // meta builds metadata: name, namespace (empty for cluster-scoped kinds),
@@ -98,6 +106,9 @@ func render(o object, labels objectLabels) ([]byte, error) {
 	clean(m)
 	delete(m, "status")
 	labelObject(m, o.kind, labels)
+	if len(o.labels) > 0 {
+		labelObject(m, o.kind, objectLabels{all: o.labels})
+	}
 	if spec, ok := m["spec"].(map[string]any); ok && len(spec) == 0 {
 		delete(m, "spec") // Namespace: an empty spec says nothing
 	}

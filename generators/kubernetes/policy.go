@@ -74,8 +74,25 @@ func dnsEgress() networkingv1.NetworkPolicyEgressRule {
 func mongoEgress(t *model.Topology) networkingv1.NetworkPolicyEgressRule {
 	return networkingv1.NetworkPolicyEgressRule{
 		To:    append([]networkingv1.NetworkPolicyPeer{samePeer()}, vpcPeers(t)...),
-		Ports: []networkingv1.NetworkPolicyPort{tcp(t.MongoDB.Port)},
+		Ports: mongoPorts(t),
 	}
+}
+
+// mongoPorts: mongod's port, and in the sharded mode the mongos ports
+// that differ from it.
+func mongoPorts(t *model.Topology) []networkingv1.NetworkPolicyPort {
+	out := []networkingv1.NetworkPolicyPort{tcp(t.MongoDB.Port)}
+	if t.Sharding == nil {
+		return out
+	}
+	seen := map[int]bool{t.MongoDB.Port: true}
+	for _, m := range t.Sharding.Mongos {
+		if !seen[m.Port] {
+			seen[m.Port] = true
+			out = append(out, tcp(m.Port))
+		}
+	}
+	return out
 }
 
 // httpsEgress: S3 and STS (IRSA), whose addresses are not fixed.

@@ -194,41 +194,8 @@ func buildStatefulSet(t *model.Topology, r model.Region, mongodConf []byte) obje
 		SecurityContext: restrictedContainer(),
 	}
 
-	exporterURI := fmt.Sprintf("mongodb://localhost:%d/admin?tls=true&tlsCAFile=%s&directConnection=true", t.MongoDB.Port, caFile)
-	exporter := corev1.Container{
-		Name:  exporterContainer,
-		Image: t.MongoDB.ExporterImage,
-		// The collectors the Prometheus target's rules read
-		// (names.ExporterCollectors); native metric names (no
-		// --compatible-mode, which is off by default).
-		Args: slices.Concat([]string{"--mongodb.uri=" + exporterURI}, names.ExporterCollectors,
-			[]string{"--web.listen-address=:" + strconv.Itoa(names.ExporterPort)}),
-		Env: []corev1.EnvVar{
-			secretEnv("MONGODB_USER", secretExporter, keyUsername),
-			secretEnv("MONGODB_PASSWORD", secretExporter, keyPassword),
-		},
-		Ports:     []corev1.ContainerPort{{Name: portNameMetrics, ContainerPort: names.ExporterPort, Protocol: corev1.ProtocolTCP}},
-		Resources: guaranteed(sizing.Exporter),
-		LivenessProbe: &corev1.Probe{
-			ProbeHandler:   corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromString(portNameMetrics)}},
-			PeriodSeconds:  20,
-			TimeoutSeconds: 5,
-		},
-		VolumeMounts:    []corev1.VolumeMount{{Name: "tls", MountPath: tlsDir, ReadOnly: true}},
-		SecurityContext: restrictedContainer(),
-	}
-
-	pemInit := corev1.Container{
-		Name:      "tls-pem",
-		Image:     t.MongoDB.Image,
-		Command:   []string{"sh", "-c", fmt.Sprintf("cat %[1]s/tls.crt %[1]s/tls.key > %[2]s && chmod 0400 %[2]s", tlsDir, pemFile)},
-		Resources: guaranteed(sizing.PEMInit),
-		VolumeMounts: []corev1.VolumeMount{
-			{Name: "tls", MountPath: tlsDir, ReadOnly: true},
-			{Name: "pem", MountPath: pemDir},
-		},
-		SecurityContext: restrictedContainer(),
-	}
+	exporter := exporterSidecar(t)
+	pemInit := pemInitContainer(t)
 
 	readOnly := int32(0o440)
 	pemLimit := quantity("1Mi")
@@ -312,4 +279,48 @@ func buildStatefulSet(t *model.Topology, r model.Region, mongodConf []byte) obje
 		},
 	}
 	return object{kind: "StatefulSet", name: sts, v: set}
+}
+
+// exporterSidecar is mongodb_exporter next to the local mongod (or
+// mongos) on t.MongoDB.Port.
+func exporterSidecar(t *model.Topology) corev1.Container {
+	exporterURI := fmt.Sprintf("mongodb://localhost:%d/admin?tls=true&tlsCAFile=%s&directConnection=true", t.MongoDB.Port, caFile)
+	return corev1.Container{
+		Name:  exporterContainer,
+		Image: t.MongoDB.ExporterImage,
+		// The collectors the Prometheus target's rules read
+		// (names.ExporterCollectors); native metric names (no
+		// --compatible-mode, which is off by default).
+		Args: slices.Concat([]string{"--mongodb.uri=" + exporterURI}, names.ExporterCollectors,
+			[]string{"--web.listen-address=:" + strconv.Itoa(names.ExporterPort)}),
+		Env: []corev1.EnvVar{
+			secretEnv("MONGODB_USER", secretExporter, keyUsername),
+			secretEnv("MONGODB_PASSWORD", secretExporter, keyPassword),
+		},
+		Ports:     []corev1.ContainerPort{{Name: portNameMetrics, ContainerPort: names.ExporterPort, Protocol: corev1.ProtocolTCP}},
+		Resources: guaranteed(sizing.Exporter),
+		LivenessProbe: &corev1.Probe{
+			ProbeHandler:   corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromString(portNameMetrics)}},
+			PeriodSeconds:  20,
+			TimeoutSeconds: 5,
+		},
+		VolumeMounts:    []corev1.VolumeMount{{Name: "tls", MountPath: tlsDir, ReadOnly: true}},
+		SecurityContext: restrictedContainer(),
+	}
+}
+
+// pemInitContainer concatenates the certificate and its key into the
+// PEM file mongod and mongos read (net.tls.certificateKeyFile).
+func pemInitContainer(t *model.Topology) corev1.Container {
+	return corev1.Container{
+		Name:      "tls-pem",
+		Image:     t.MongoDB.Image,
+		Command:   []string{"sh", "-c", fmt.Sprintf("cat %[1]s/tls.crt %[1]s/tls.key > %[2]s && chmod 0400 %[2]s", tlsDir, pemFile)},
+		Resources: guaranteed(sizing.PEMInit),
+		VolumeMounts: []corev1.VolumeMount{
+			{Name: "tls", MountPath: tlsDir, ReadOnly: true},
+			{Name: "pem", MountPath: pemDir},
+		},
+		SecurityContext: restrictedContainer(),
+	}
 }

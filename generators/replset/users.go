@@ -173,7 +173,19 @@ for (const u of users) {
 `))
 
 // UsersScript renders ensure-users.js for the topology's set.
-func UsersScript(t *model.Topology) []byte {
+func UsersScript(t *model.Topology) []byte { return usersScriptFor(t.ReplicaSet.Name, t.Members) }
+
+// SetUsersScript renders ensure-users.js for one set of a sharded
+// cluster, run on that set's primary. On the config server replica set
+// it creates the cluster's users (those a mongos authenticates: MongoDB
+// manual, "Sharded Cluster Users" — mongos stores users on the config
+// servers); on a shard it creates shard-local users, the ones a direct
+// connection to a shard member authenticates against (MongoDB manual,
+// "Shard Local Users"): the exporter, pbm-agent and tls-reloader sidecars
+// connect to their own mongod directly.
+func SetUsersScript(s model.MemberSet) []byte { return usersScriptFor(s.ReplicaSet.Name, s.Members) }
+
+func usersScriptFor(name string, members []model.Member) []byte {
 	type entry struct {
 		Name   string `json:"name"`
 		Secret string `json:"secret"`
@@ -192,12 +204,12 @@ func UsersScript(t *model.Topology) []byte {
 		panic(err)
 	}
 	var hosts []string
-	for _, m := range t.Members {
+	for _, m := range members {
 		hosts = append(hosts, m.HostPort())
 	}
 	var buf bytes.Buffer
 	err = usersScript.Execute(&buf, map[string]string{
-		"Name":      t.ReplicaSet.Name,
+		"Name":      name,
 		"UsersJSON": string(js),
 		"RolesJSON": string(rs),
 		"Hosts":     strings.Join(hosts, ","),

@@ -44,7 +44,8 @@ regions: euc: {
 //     and us (2);
 //   - app.users sharded on {country: 1, userId: 1}, DE and FR in EU,
 //     every other country in default;
-//   - 2 mongos per region on the member port.
+//   - 2 mongos per region on the member port;
+//   - eu and euc in the jurisdiction EU.
 //
 // Topology.ReplicaSet and Members are empty and Region.Members/Voters 0,
 // as model.Sharding says of the sharded mode.
@@ -109,8 +110,14 @@ func Sharded(t testing.TB) *model.Topology {
 	for _, r := range topo.Regions {
 		sh.Mongos = append(sh.Mongos, model.Mongos{Region: r.Name, Replicas: 2, Port: topo.MongoDB.Port, Sizing: r.Sizing})
 	}
-	for i := range topo.Regions {
+	for i, r := range topo.Regions {
 		topo.Regions[i].Members, topo.Regions[i].Voters = 0, 0
+		// eu and euc hold EU data: the jurisdiction the replica-set
+		// mode refuses (golden/invalid-jurisdiction) and the EU zone
+		// keeps.
+		if r.Name == "eu" || r.Name == "euc" {
+			topo.Regions[i].Jurisdiction = "EU"
+		}
 	}
 	topo.ReplicaSet = model.ReplicaSet{}
 	topo.Members = nil
