@@ -25,7 +25,7 @@ func (c *comparer) regions(old, new *model.Topology) {
 		p := "regions." + name
 		switch {
 		case !inOld:
-			c.add(Reconfig, name, p, "%s: region added in %s, %d members, %d voting (new VPC and cluster; replica-set reconfig adding its members, one voter per reconfig)",
+			c.add(Reconfig, name, p, "%s: region added in %s, %d members, %d voting (apply the bootstrap stack first for its state bucket; new VPC and cluster; replica-set reconfig adding its members, one voter per reconfig)",
 				name, n.CloudRegion, n.Members, n.Voters)
 		case !inNew:
 			c.add(Destructive, name, p, "%s: region removed (destructive: drops its %d members and their data, its VPC %s, cluster and backup bucket)",

@@ -165,9 +165,13 @@ func (c *comparer) rest(old, new *model.Topology) {
 	to, tn := old.Terraform, new.Terraform
 	field(c, Destructive, "terraform.accountId", to.AccountID, tn.AccountID, "destructive: every cloud resource moves to another account")
 	field(c, Rolling, "terraform.eksVersion", to.EKSVersion, tn.EKSVersion, "rolling: control plane upgrade, then node groups are replaced")
-	field(c, Safe, "terraform.state.bucket", to.StateBucket, tn.StateBucket, "safe: run terraform init -migrate-state")
-	field(c, Safe, "terraform.state.key", to.StateKey, tn.StateKey, "safe: run terraform init -migrate-state")
-	field(c, Safe, "terraform.state.region", to.StateRegion, tn.StateRegion, "safe: run terraform init -migrate-state")
+	// The bootstrap stack's buckets carry prevent_destroy: a new bucket
+	// name or region plans the old buckets' destruction, which Terraform
+	// refuses until they leave its state (they and their states stay).
+	const moveState = "safe: terraform state rm the old buckets from the bootstrap stack, apply it (the new buckets), then terraform init -migrate-state in every stack"
+	field(c, Safe, "terraform.state.bucket", to.StateBucket, tn.StateBucket, moveState)
+	field(c, Safe, "terraform.state.key", to.StateKey, tn.StateKey, "safe: run terraform init -migrate-state in every stack")
+	field(c, Safe, "terraform.state.region", to.StateRegion, tn.StateRegion, moveState)
 	field(c, Destructive, "terraform.backupBucketPrefix", to.BackupBucketPrefix, tn.BackupBucketPrefix, "destructive: backup buckets are replaced and old backups dropped")
 	// An old tree without the field (generated before it existed) has no
 	// secrets to move.

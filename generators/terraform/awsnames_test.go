@@ -23,6 +23,8 @@ func TestCheckNamesCoversEveryName(t *testing.T) {
 					checked[n.what+" "+n.name] = true
 				}
 			}
+			// CheckNames measures the global stack's state bucket apart.
+			checked["S3 bucket "+globalStateBucket(topo)] = true
 			attrs := map[string]struct{ what, attr string }{
 				"aws_iam_role":    {"IAM role", "name"},
 				"aws_s3_bucket":   {"S3 bucket", "bucket"},

@@ -34,8 +34,9 @@ const (
 )
 
 // versions renders versions.tf: Terraform and provider constraints and the
-// stack's S3 backend (native lock file, encrypted state).
-func versions(f *file, bucket, key, region string) {
+// stack's S3 backend (native lock file, state encrypted with the bucket's
+// customer key).
+func versions(f *file, b backend) {
 	tf := f.block("terraform")
 	tf.str("required_version", requiredVersion)
 	rp := tf.block("required_providers")
@@ -44,10 +45,16 @@ func versions(f *file, bucket, key, region string) {
 		"version": cty.StringVal(awsVersion),
 	}))
 	be := tf.block("backend", "s3")
-	be.str("bucket", bucket)
-	be.str("key", key)
-	be.str("region", region)
+	be.str("bucket", b.bucket)
+	be.str("key", b.key)
+	be.str("region", b.cloudRegion)
 	be.boolean("encrypt", true)
+	// The key by its alias: the key's id is known only once the bootstrap
+	// stack created it. The s3 backend accepts an alias name as kms_key_id
+	// (internal/backend/remote-state/s3/validate.go, validateKMSKeyID; 1.6.0
+	// refused it, hashicorp/terraform#33979, fixed since; checked with
+	// Terraform 1.11.4's init).
+	be.str("kms_key_id", b.kmsAlias())
 	be.boolean("use_lockfile", true)
 }
 

@@ -26,18 +26,10 @@ import (
 // offline plan of scripts/validate-terraform.sh points each remote state at
 // a local state file holding the regional stack's declared outputs.
 //
-// Apply order: every regional stack, then the global stack. Regional stacks
+// Apply order: the bootstrap stack (terraform/bootstrap/: the state
+// buckets, bootstrap.go) once per account and again when a region is
+// added, then every regional stack, then the global stack. Regional stacks
 // never read the global one.
-
-// stateBucket is the S3 bucket holding region r's state, in r's AWS region.
-func stateBucket(t *model.Topology, r model.Region) string {
-	return t.Terraform.StateBucket + "-" + r.Name
-}
-
-// globalStateBucket holds the global stack's state, in terraform.state.region.
-func globalStateBucket(t *model.Topology) string {
-	return t.Terraform.StateBucket + "-" + GlobalStack
-}
 
 // rs refers to output name of region r's stack from the global stack.
 func rs(r model.Region, output string) string {
@@ -46,7 +38,7 @@ func rs(r model.Region, output string) string {
 
 func regionParts(t *model.Topology, r model.Region) []part {
 	return []part{
-		{"versions.tf", func(f *file) { versions(f, stateBucket(t, r), t.Terraform.StateKey, r.CloudRegion) }},
+		{"versions.tf", func(f *file) { versions(f, backend{regionStateBucket(t, r), t.Terraform.StateKey}) }},
 		{"providers.tf", func(f *file) { provider(t, f, rid(r), r.CloudRegion, r.Name) }},
 		{"network.tf", func(f *file) { networkRegion(t, r, f); netBasics(t, r, f) }},
 		{"eks.tf", func(f *file) { eksRegion(t, r, f) }},
@@ -60,9 +52,7 @@ func regionParts(t *model.Topology, r model.Region) []part {
 
 func globalParts(t *model.Topology) []part {
 	return []part{
-		{"versions.tf", func(f *file) {
-			versions(f, globalStateBucket(t), t.Terraform.StateKey, t.Terraform.StateRegion)
-		}},
+		{"versions.tf", func(f *file) { versions(f, backend{globalStateBucketDef(t), t.Terraform.StateKey}) }},
 		{"providers.tf", func(f *file) { providers(t, f) }},
 		{"remote_state.tf", func(f *file) { remoteStates(t, f) }},
 		{"peering.tf", func(f *file) { peering(t, f) }},

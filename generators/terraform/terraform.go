@@ -43,16 +43,17 @@ type part struct {
 }
 
 // Generate renders out/terraform/: one stack per region
-// (terraform/<region>/) and the global stack (terraform/global/), each a
-// root module with its own state (stacks.go).
+// (terraform/<region>/), the global stack (terraform/global/), each a
+// root module with its own state (stacks.go), and the bootstrap stack
+// creating their state buckets (terraform/bootstrap/, bootstrap.go).
 func Generate(t *model.Topology) ([]generators.File, error) {
 	if len(t.Regions) == 0 {
 		return nil, fmt.Errorf("topology has no regions")
 	}
 	var out []generators.File
 	for _, r := range t.Regions {
-		if r.Name == GlobalStack {
-			return nil, fmt.Errorf("region %q: its stack directory and provider alias would clash with the global stack's", r.Name)
+		if r.Name == GlobalStack || r.Name == BootstrapStack {
+			return nil, fmt.Errorf("region %q: its stack directory would clash with the %s stack's", r.Name, r.Name)
 		}
 		fs, err := renderStack(r.Name, regionParts(t, r))
 		if err != nil {
@@ -61,11 +62,17 @@ func Generate(t *model.Topology) ([]generators.File, error) {
 		out = append(out, fs...)
 		out = append(out, generators.File{Path: Dir + "/" + r.Name + "/" + LBControllerPolicyFile, Data: lbControllerPolicy})
 	}
-	fs, err := renderStack(GlobalStack, globalParts(t))
-	if err != nil {
-		return nil, err
+	for _, s := range []struct {
+		dir   string
+		parts []part
+	}{{GlobalStack, globalParts(t)}, {BootstrapStack, bootstrapParts(t)}} {
+		fs, err := renderStack(s.dir, s.parts)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fs...)
 	}
-	return append(out, fs...), nil
+	return out, nil
 }
 
 // renderStack renders the parts of one stack into terraform/<dir>/.

@@ -118,7 +118,7 @@ func TestFormattedAsTerraformFmt(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			topo := load(t, c.input)
 			files := generate(t, topo)
-			want := map[string][]string{Dir + "/" + GlobalStack: global}
+			want := map[string][]string{Dir + "/" + GlobalStack: global, Dir + "/" + BootstrapStack: {"outputs.tf", "providers.tf", "state.tf", "versions.tf"}}
 			for _, r := range topo.Regions {
 				want[Dir+"/"+r.Name] = regional
 			}
@@ -546,11 +546,13 @@ func TestIRSARoles(t *testing.T) {
 }
 
 func TestRegionNamedGlobalRejected(t *testing.T) {
-	topo := *load(t, "../../golden/one-member/input")
-	topo.Regions = slices.Clone(topo.Regions)
-	topo.Regions[0].Name = globalAlias
-	if _, err := Generate(&topo); err == nil || !strings.Contains(err.Error(), "global") {
-		t.Fatalf("Generate = %v, want an error about the global provider alias", err)
+	for _, name := range []string{globalAlias, BootstrapStack} {
+		topo := *load(t, "../../golden/one-member/input")
+		topo.Regions = slices.Clone(topo.Regions)
+		topo.Regions[0].Name = name
+		if _, err := Generate(&topo); err == nil || !strings.Contains(err.Error(), name) {
+			t.Fatalf("region %q: Generate = %v, want an error naming the clash", name, err)
+		}
 	}
 }
 

@@ -15,6 +15,7 @@ terraform {
     key          = "mongodb/terraform.tfstate"
     region       = "ap-southeast-1"
     encrypt      = true
+    kms_key_id   = "alias/topogen-terraform-state-apac"
     use_lockfile = true
   }
 }

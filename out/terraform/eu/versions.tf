@@ -15,6 +15,7 @@ terraform {
     key          = "mongodb/terraform.tfstate"
     region       = "eu-west-1"
     encrypt      = true
+    kms_key_id   = "alias/topogen-terraform-state-eu"
     use_lockfile = true
   }
 }

@@ -15,6 +15,7 @@ terraform {
     key          = "mongodb/terraform.tfstate"
     region       = "us-east-1"
     encrypt      = true
+    kms_key_id   = "alias/topogen-terraform-state-use"
     use_lockfile = true
   }
 }

@@ -15,6 +15,7 @@ terraform {
     key          = "mongodb/terraform.tfstate"
     region       = "eu-north-1"
     encrypt      = true
+    kms_key_id   = "alias/topogen-terraform-state-solo"
     use_lockfile = true
   }
 }

@@ -15,6 +15,7 @@ terraform {
     key          = "mongodb/terraform.tfstate"
     region       = "ap-northeast-1"
     encrypt      = true
+    kms_key_id   = "alias/topogen-terraform-state-as"
     use_lockfile = true
   }
 }

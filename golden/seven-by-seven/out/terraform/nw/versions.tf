@@ -15,6 +15,7 @@ terraform {
     key          = "mongodb/terraform.tfstate"
     region       = "us-west-2"
     encrypt      = true
+    kms_key_id   = "alias/topogen-terraform-state-nw"
     use_lockfile = true
   }
 }
