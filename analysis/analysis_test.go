@@ -276,3 +276,44 @@ func TestMatrixCoversUsedRegions(t *testing.T) {
 		}
 	}
 }
+
+// TestOneRegionZone: a zone whose shard lives in one region survives an
+// availability-zone loss, not the region's, and explain names the fix (a
+// second region of the jurisdiction; eu-central-1 is the topology's other
+// EU region).
+func TestOneRegionZone(t *testing.T) {
+	files := readDir(t, "../golden/eu-residency/input")
+	g := string(files["global.cue"])
+	for old, new := range map[string]string{
+		`regions: ["euw", "euc"]`:   `regions: ["euw"]`,
+		`members: {euw: 3, euc: 2}`: `members: {euw: 3}`,
+	} {
+		if !strings.Contains(g, old) {
+			t.Fatalf("global.cue lacks %q", old)
+		}
+		g = strings.Replace(g, old, new, 1)
+	}
+	files["global.cue"] = []byte(g)
+	files["euc.cue"] = []byte(strings.Replace(string(files["euc.cue"]), `jurisdiction: "EU"`, "", 1))
+	rep := Explain(load(t, "../golden/eu-residency/input", files))
+	var eu *SetReport
+	for i, s := range rep.Sharding.Sets {
+		if s.Zone == "EU" {
+			eu = &rep.Sharding.Sets[i]
+		}
+	}
+	if eu == nil {
+		t.Fatal("no EU shard")
+	}
+	if !eu.SurvivesZoneLoss || eu.SurvivesRegionLoss {
+		t.Errorf("EU shard in one region: survives zone loss %v (want true), region loss %v (want false)", eu.SurvivesZoneLoss, eu.SurvivesRegionLoss)
+	}
+	for _, want := range []string{"survives the loss of an availability zone of euw, not the loss of eu-west-1", "add a second region of EU", "eu-central-1"} {
+		if !strings.Contains(eu.Note, want) {
+			t.Errorf("note %q lacks %q", eu.Note, want)
+		}
+	}
+	if !strings.Contains(string(rep.Text()), "note: one region") {
+		t.Errorf("explain's text does not show the note:\n%s", rep.Text())
+	}
+}

@@ -53,6 +53,7 @@ func Compare(old, new *model.Topology) []Change {
 	c := &comparer{}
 	c.global(old, new)
 	c.regions(old, new)
+	c.sharding(old, new)
 	c.rest(old, new)
 	c.patches(old, new)
 	return c.out

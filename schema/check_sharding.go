@@ -285,8 +285,13 @@ func (c *checker) zoneClaims(raw rawTopology) ([]claim, bool) {
 		}
 	}
 	slices.SortStableFunc(cs, func(a, b claim) int { return cmpBound(a.lo, false, b.lo, false) })
-	for i := 1; i < len(cs); i++ {
-		prev, cur := cs[i-1], cs[i]
+	// Compare each claim with the one reaching furthest so far: a wide
+	// range overlaps every value it spans, not only the next.
+	for i, reach := 1, 0; i < len(cs); i++ {
+		prev, cur := cs[reach], cs[i]
+		if cmpBound(cur.hi, cur.hiMax, prev.hi, prev.hiMax) > 0 {
+			reach = i
+		}
 		if cmpBound(cur.lo, false, prev.hi, prev.hiMax) < 0 {
 			later, earlier := cur, prev
 			if slices.Compare(cur.path, prev.path) < 0 {
