@@ -1,5 +1,7 @@
 package model
 
+import "github.com/topogen/topogen/sizing"
+
 // Sharding is the zone-sharded cluster mode: the data of a jurisdiction lives
 // only on its zone's shard, whose members stay in the zone's regions
 // (MongoDB's "segmenting data by location": sh.addShardToZone,
@@ -156,4 +158,34 @@ func (t *Topology) SetView(set MemberSet) *Topology {
 		v.Regions = append(v.Regions, r)
 	}
 	return &v
+}
+
+// NodeSizing is the sizing whose instance type the region's MongoDB nodes
+// run in the sharded mode: every set's members in a region share the
+// region's tainted MongoDB node groups (one per availability zone, a node
+// per member), so the nodes are of the largest instance type among the
+// sets with members there (most memory, then most vCPU; the declared
+// instance when the table lacks the type, 0 when neither knows it), and
+// vet checks that every set's member fits on it. False when no set has
+// members in the region.
+func (s *Sharding) NodeSizing(region string) (Sizing, bool) {
+	var best Sizing
+	var bestIT sizing.InstanceType
+	found := false
+	for _, set := range s.Sets() {
+		if len(set.RegionMembers(region)) == 0 {
+			continue
+		}
+		it, ok := sizing.Lookup(set.Sizing.InstanceType)
+		if set.Sizing.Instance != (sizing.InstanceType{}) {
+			it, ok = set.Sizing.Instance, true
+		}
+		if !ok {
+			it = sizing.InstanceType{}
+		}
+		if !found || it.MemoryGiB > bestIT.MemoryGiB || it.MemoryGiB == bestIT.MemoryGiB && it.VCPU > bestIT.VCPU {
+			best, bestIT, found = set.Sizing, it, true
+		}
+	}
+	return best, found
 }
