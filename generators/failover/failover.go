@@ -49,6 +49,15 @@ type Step struct {
 
 // Generate renders one document per region.
 func Generate(t *model.Topology) ([]generators.File, error) {
+	if t.Sharding != nil {
+		return generateSharded(t)
+	}
+	return generate(t, false), nil
+}
+
+// generate renders the documents of t's one set; configsvr marks the
+// configs of a config server replica set (sharded.go).
+func generate(t *model.Topology, configsvr bool) []generators.File {
 	rep := analysis.Explain(t)
 	var files []generators.File
 	for _, r := range t.Regions {
@@ -59,6 +68,7 @@ func Generate(t *model.Topology) ([]generators.File, error) {
 				"with the replSetReconfig command, set it to rs.conf().version + 1 yourself", PlaceholderVersion),
 		}
 		if cfg, ok := PreferConfig(t, r.Name); ok {
+			cfg.ConfigSvr = configsvr
 			doc.Prefer = &Step{
 				Description: fmt.Sprintf("Planned move of the primary to %s (%s): same members and votes, priorities re-ranked so %s's voting members rank highest (7, then the other electable regions in their current order).", r.Name, r.CloudRegion, r.Name),
 				When:        "Every region is up and the set has a primary; you want the primary in " + r.Name + " (maintenance elsewhere, traffic moved). Writes continue; one election moves the primary once a member in " + r.Name + " has caught up.",
@@ -69,6 +79,7 @@ func Generate(t *model.Topology) ([]generators.File, error) {
 			doc.Note = fmt.Sprintf("region %s has no voting member, so it cannot be made preferred without adding a voter; change its voters and priority in the topology instead", r.Name)
 		}
 		forced := ForcedConfig(t, r.Name)
+		forced.ConfigSvr = configsvr
 		voters := 0
 		for _, m := range forced.Members {
 			voters += m.Votes
@@ -81,7 +92,7 @@ func Generate(t *model.Topology) ([]generators.File, error) {
 		}
 		files = append(files, generators.File{Path: Dir + "/" + r.Name + ".json", Data: marshal(doc)})
 	}
-	return files, nil
+	return files
 }
 
 // forcedWhen lists the failures (from the failure table) that leave this

@@ -1,6 +1,8 @@
 package kubernetes
 
 import (
+	"fmt"
+
 	"github.com/topogen/topogen/model"
 )
 
@@ -104,7 +106,12 @@ func shardedObjects(t *model.Topology, r model.Region) (base, overlay []object, 
 	if err != nil {
 		return nil, nil, err
 	}
-	overlay = append(overlay, buildStorageClass(csrs, cr), buildSecretStore(t, r))
+	classes, err := storageClasses(t, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	overlay = append(overlay, classes...)
+	overlay = append(overlay, buildSecretStore(t, r))
 	overlay = append(overlay, buildCA(t, r)...)
 	overlay = append(overlay, buildClientCA(t)...)
 	overlay = append(overlay,
@@ -169,4 +176,31 @@ func setObjects(t *model.Topology, cs clusterSet, r model.Region) ([]object, err
 		objs[i].labels[labelReplicaSet] = cs.set.ReplicaSet.Name
 	}
 	return objs, nil
+}
+
+// storageClasses are the StorageClasses of the sets with members in r,
+// one per name: sets sized alike share one; two sets naming the same
+// class with other volume parameters cannot (a StorageClass's parameters
+// are its volumes').
+func storageClasses(t *model.Topology, r model.Region) ([]object, error) {
+	var out []object
+	owner := map[string]model.MemberSet{}
+	for _, cs := range clusterSets(t) {
+		v := setView(t, cs.set)
+		vr := viewRegion(v, r)
+		if vr.Members == 0 {
+			continue
+		}
+		sz := cs.set.Sizing
+		if first, seen := owner[sz.StorageClass]; seen {
+			if first.Sizing.IOPS != sz.IOPS || first.Sizing.Throughput != sz.Throughput {
+				return nil, fmt.Errorf("region %s: sets %s and %s use StorageClass %s with different IOPS/throughput (%d/%d, %d/%d); give one of them its own storageClass",
+					r.Name, first.ReplicaSet.Name, cs.set.ReplicaSet.Name, sz.StorageClass, first.Sizing.IOPS, first.Sizing.Throughput, sz.IOPS, sz.Throughput)
+			}
+			continue
+		}
+		owner[sz.StorageClass] = cs.set
+		out = append(out, buildStorageClass(v, vr))
+	}
+	return out, nil
 }

@@ -20,22 +20,33 @@ import (
 // (testtopo.Sharded: the config servers over every region, an EU shard in
 // eu + euc, a default shard in apac + eu + us).
 
-var shardedOnce struct {
+type shardedCase struct {
+	name  string
 	topo  *model.Topology
 	files []generators.File
 }
 
-func sharded(t *testing.T) (*model.Topology, []generators.File) {
+var shardedMemo []shardedCase
+
+// shardedCases: the hand-built fixture and golden/eu-residency.
+func shardedCases(t *testing.T) []shardedCase {
 	t.Helper()
-	if shardedOnce.topo == nil {
-		topo := testtopo.Sharded(t)
-		files, err := Generate(topo)
-		if err != nil {
-			t.Fatal(err)
+	if shardedMemo == nil {
+		for _, c := range []struct {
+			name string
+			topo *model.Topology
+		}{
+			{"fixture", testtopo.Sharded(t)},
+			{"eu-residency", testtopo.Load(t, "../../golden/eu-residency/input")},
+		} {
+			files, err := Generate(c.topo)
+			if err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			shardedMemo = append(shardedMemo, shardedCase{c.name, c.topo, files})
 		}
-		shardedOnce.topo, shardedOnce.files = topo, files
 	}
-	return shardedOnce.topo, shardedOnce.files
+	return shardedMemo
 }
 
 // mongodConfs maps each mongod.conf of a region's tree to its
@@ -118,7 +129,12 @@ func podTemplateSets(t *testing.T, objs []parsed) []string {
 // a region outside the EU jurisdiction; the expectation is the regions'
 // jurisdictions, not the shard's own region list.
 func TestShardedResidency(t *testing.T) {
-	topo, files := sharded(t)
+	for _, c := range shardedCases(t) {
+		t.Run(c.name, func(t *testing.T) { testShardedResidency(t, c.topo, c.files) })
+	}
+}
+
+func testShardedResidency(t *testing.T, topo *model.Topology, files []generators.File) {
 	jurisdiction := map[string]string{}
 	for _, r := range topo.Regions {
 		jurisdiction[r.Name] = r.Jurisdiction
@@ -156,7 +172,12 @@ func TestShardedResidency(t *testing.T) {
 // the sets that place members there, with those members, the right
 // cluster role, and the region's mongos pointing at the config servers.
 func TestShardedTrees(t *testing.T) {
-	topo, files := sharded(t)
+	for _, c := range shardedCases(t) {
+		t.Run(c.name, func(t *testing.T) { testShardedTrees(t, c.topo, c.files) })
+	}
+}
+
+func testShardedTrees(t *testing.T, topo *model.Topology, files []generators.File) {
 	sh := topo.Sharding
 	type want struct {
 		role     string
@@ -257,7 +278,12 @@ func TestShardedTrees(t *testing.T) {
 // the shards', init-sharding.js, then the users, each from the scripts
 // ConfigMap.
 func TestShardedInitJobOrder(t *testing.T) {
-	topo, files := sharded(t)
+	for _, c := range shardedCases(t) {
+		t.Run(c.name, func(t *testing.T) { testShardedInitJobOrder(t, c.topo, c.files) })
+	}
+}
+
+func testShardedInitJobOrder(t *testing.T, topo *model.Topology, files []generators.File) {
 	objs := objectsIn(t, files, topo.Preferred().Name)
 	job := find(objs, "Job", names.InitJob)
 	script := mustString(t, job, "spec", "template", "spec", "containers", "0", "command", "2")

@@ -48,6 +48,9 @@ func Generate(t, base *model.Topology) ([]generators.File, error) {
 	if base == nil {
 		return nil, nil
 	}
+	if t.Sharding != nil {
+		return generateSharded(t, base)
+	}
 	steps := impact.ReconfigSteps(base, t)
 	if len(steps) == 0 {
 		return nil, nil

@@ -235,7 +235,7 @@ for (const s of shards) {
   log("added shard " + s.name + " to zone " + s.zone);
 }
 
-// 4. Zone ranges, then 5. the sharded collections.
+// 4. Zone ranges, before any collection is sharded.
 for (const c of collections) {
   const ranges = config.getCollection("tags").find({ ns: c.ns }).toArray();
   const held = new Set(ranges.map((r) => ejson(r.min) + ejson(r.max) + r.tag));
@@ -257,7 +257,10 @@ for (const c of collections) {
       log("range " + c.ns + " " + show(r.min) + " -> " + show(r.max) + " in zone " + r.tag + " is not in the topology; nothing was changed");
     }
   }
+}
 
+// 5. The sharded collections.
+for (const c of collections) {
   const key = EJSON.deserialize(c.key);
   const coll = config.getCollection("collections").findOne({ _id: c.ns });
   if (coll !== null) {

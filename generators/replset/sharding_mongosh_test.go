@@ -84,7 +84,11 @@ func wantedSequence(topo *model.Topology) []string {
 	for _, c := range sh.Collections {
 		var key bson.D
 		for _, f := range c.Key {
-			key = append(key, bson.E{Key: f.Field, Value: int32(1)})
+			var v any = int32(1)
+			if f.Hashed {
+				v = "hashed"
+			}
+			key = append(key, bson.E{Key: f.Field, Value: v})
 		}
 		out = append(out, "shardCollection "+c.Namespace+" key="+extJSON(key))
 	}
@@ -200,10 +204,26 @@ func runSequence(t *testing.T, topo *model.Topology, c *mongostub.Cluster, env [
 	return out
 }
 
+// shardedTopologies: the hand-built fixture and golden/eu-residency (27
+// EU countries as values, a hashed second key field).
+func shardedTopologies(t *testing.T) map[string]*model.Topology {
+	return map[string]*model.Topology{
+		"fixture":      testtopo.Sharded(t),
+		"eu-residency": testtopo.Load(t, "../../golden/eu-residency/input"),
+	}
+}
+
 func TestShardedInitSequenceInMongosh(t *testing.T) {
 	findOnce.Do(func() { mongoshtest.Find(t) })
-	parallel(t)
-	topo := testtopo.Sharded(t)
+	for name, topo := range shardedTopologies(t) {
+		t.Run(name, func(t *testing.T) {
+			parallel(t)
+			testShardedInitSequence(t, topo)
+		})
+	}
+}
+
+func testShardedInitSequence(t *testing.T, topo *model.Topology) {
 	c, _ := newCluster(t, topo)
 	env := append([]string{"TOPOGEN_MONGOS_WAIT_SECS=5"}, fastWaits...)
 
