@@ -180,7 +180,7 @@ Application pointing elsewhere fails instead of syncing.`,
 			Kind:       "AppProject",
 			Metadata:   meta{Name: t.Name, Namespace: t.Delivery.ArgoCDNamespace},
 			Spec: appProjectSpec{
-				Description:              "topogen: MongoDB replica set " + t.ReplicaSet.Name + ", one Application per region",
+				Description:              clusterDescription(t),
 				SourceRepos:              []string{t.Delivery.RepoURL},
 				Destinations:             dests,
 				ClusterResourceWhitelist: ClusterKinds(t),

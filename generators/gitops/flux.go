@@ -154,7 +154,8 @@ func kustomization(t *model.Topology, r model.Region, after string) commented {
 		deps = append(deps, DependencyReference{Name: after, Namespace: FluxNamespace})
 		order = "This region waits for " + after + ", the one before it."
 	}
-	timeout := names.RegionRolloutTimeout(r.Members)
+	members, checks := regionWorkloads(t, r)
+	timeout := names.RegionRolloutTimeout(members)
 	return commented{
 		comment: `Applies region ` + r.Name + `'s tree to its cluster` + fluxReach(t, r) + `.
 
@@ -175,7 +176,7 @@ while a region is failing, the regions after it do not receive changes;
 that is intended, as rolling them would take members down while the set is
 already short of one region.
 
-timeout ` + timeout + `: ` + itoa(r.Members) + ` member(s) restarted one at a time, each within
+timeout ` + timeout + `: ` + itoa(members) + ` member(s) restarted one at a time, each within
 ` + names.MemberRestartBudget.String() + ` (termination grace, startup probe budget and
 readiness period), plus 5m for the rest of the tree.
 The region's add-ons (` + AddonsKustomization(t, r) + `) come first in
@@ -197,14 +198,9 @@ removes objects the tree no longer has.`,
 				Prune:          true,
 				DeletionPolicy: "Orphan",
 				Wait:           true,
-				HealthChecks: []healthCheck{{
-					APIVersion: "apps/v1",
-					Kind:       "StatefulSet",
-					Name:       names.StatefulSet(t, r),
-					Namespace:  t.Kubernetes.Namespace,
-				}},
-				KubeConfig: ptr(fluxKubeConfig(t, r)),
-				DependsOn:  deps,
+				HealthChecks:   checks,
+				KubeConfig:     ptr(fluxKubeConfig(t, r)),
+				DependsOn:      deps,
 			},
 		},
 	}

@@ -24,6 +24,7 @@ var cases = []struct{ name, dir string }{
 	{"five-regions", "../../golden/five-regions/input"},
 	{"one-member", "../../golden/one-member/input"},
 	{"seven-by-seven", "../../golden/seven-by-seven/input"},
+	{"eu-residency", "../../golden/eu-residency/input"}, // the sharded mode
 }
 
 func load(t *testing.T, dir string) *model.Topology { return testtopo.Load(t, dir) }
@@ -229,6 +230,17 @@ func TestFluxKustomizations(t *testing.T) {
 					t.Errorf("%s: prune %v wait %v", r.Name, k.Prune, k.Wait)
 				}
 				want := []healthCheck{{APIVersion: "apps/v1", Kind: "StatefulSet", Name: names.StatefulSet(topo, r), Namespace: topo.Kubernetes.Namespace}}
+				if topo.Sharding != nil {
+					// Every set's StatefulSet in the region, then its
+					// mongos.
+					want = nil
+					for _, s := range topo.Sharding.Sets() {
+						if len(s.RegionMembers(r.Name)) > 0 {
+							want = append(want, healthCheck{APIVersion: "apps/v1", Kind: "StatefulSet", Name: s.ReplicaSet.Name + "-" + r.Name, Namespace: topo.Kubernetes.Namespace})
+						}
+					}
+					want = append(want, healthCheck{APIVersion: "apps/v1", Kind: "Deployment", Name: "mongos", Namespace: topo.Kubernetes.Namespace})
+				}
 				if !slices.Equal(k.HealthChecks, want) {
 					t.Errorf("%s: healthChecks %v, want %v", r.Name, k.HealthChecks, want)
 				}

@@ -20,6 +20,7 @@ var handOrder = map[string][]string{
 	"five-regions":   {"sae", "apse", "euw", "usw", "use"},       // 0, 4, 5, 6, 7
 	"one-member":     {"solo"},                                   // one region
 	"seven-by-seven": {"oc", "as", "ec", "eu", "sa", "nw", "na"}, // 1 … 7
+	"eu-residency":   {"euc", "apse", "euw", "use"},              // 4, 5, 6, 7
 }
 
 // TestRolloutOrderAcrossTargets ties the delivery objects to the order
@@ -105,7 +106,15 @@ func TestRolloutOrderAcrossTargets(t *testing.T) {
 				default:
 					t.Errorf("%s: dependsOn %v, want at most one", r.Name, k.DependsOn)
 				}
-				if k.Timeout != names.RegionRolloutTimeout(r.Members) {
+				members := r.Members
+				if topo.Sharding != nil {
+					// The sets roll at once: the largest in the region.
+					members = 0
+					for _, s := range topo.Sharding.Sets() {
+						members = max(members, len(s.RegionMembers(r.Name)))
+					}
+				}
+				if k.Timeout != names.RegionRolloutTimeout(members) {
 					t.Errorf("%s: timeout %s", r.Name, k.Timeout)
 				}
 			}
