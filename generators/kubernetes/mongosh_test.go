@@ -92,6 +92,7 @@ func TestProbesInMongosh(t *testing.T) {
 		{"readiness", "stalled", false},
 	} {
 		t.Run(tc.probe+"/"+tc.state, func(t *testing.T) {
+			t.Parallel() // a stalled case waits 2 s for server selection
 			set, _ := podSet(t, topo, tc.state)
 			script := shell(t, probes[tc.probe].Exec.Command)
 			// The kubelet's timeoutSeconds ends a stalled probe; here

@@ -91,10 +91,22 @@ func meta(kind, name, namespace, component string, ann map[string]string) metav1
 	return m
 }
 
-// render turns an object into YAML: typed values go through JSON so that
-// their json tags (and omitempty) decide the fields; server-populated
-// fields that a typed value always carries (status) are dropped.
+// render turns an object into the JSON kustomize reads (renderMap).
 func render(o object, labels objectLabels) ([]byte, error) {
+	m, err := renderMap(o, labels)
+	if err != nil {
+		return nil, err
+	}
+	// JSON is YAML to kustomize, and skips a slow YAML encoding of an
+	// intermediate file nobody reads: the output is re-rendered by split.
+	return json.Marshal(m)
+}
+
+// renderMap turns an object into its JSON value: typed values go through
+// JSON so that their json tags (and omitempty) decide the fields;
+// server-populated fields that a typed value always carries (status) are
+// dropped.
+func renderMap(o object, labels objectLabels) (map[string]any, error) {
 	b, err := json.Marshal(o.v)
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", o.kind, o.name, err)
@@ -121,9 +133,7 @@ func render(o object, labels objectLabels) ([]byte, error) {
 			}
 		}
 	}
-	// JSON is YAML to kustomize, and skips a slow YAML encoding of an
-	// intermediate file nobody reads: the output is re-rendered by split.
-	return json.Marshal(m)
+	return m, nil
 }
 
 // clean drops null values, which typed values emit for unset pointers
