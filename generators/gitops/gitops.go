@@ -14,8 +14,6 @@ import (
 	"slices"
 	"strings"
 
-	"sigs.k8s.io/yaml"
-
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/model"
@@ -90,7 +88,7 @@ func render(dir string, objs []commented) ([]generators.File, error) {
 	var files []generators.File
 	var resources []string
 	for _, o := range objs {
-		body, err := yaml.Marshal(o.obj)
+		body, err := generators.YAML(o.obj)
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %w", o.obj.Kind, o.obj.Metadata.Name, err)
 		}

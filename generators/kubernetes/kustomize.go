@@ -168,7 +168,7 @@ func buildIDs(base, overlay []doc) ([]generators.File, error) {
 		if !ok {
 			return nil, fmt.Errorf("internal error: kustomize built %s, which no object is", res.CurId())
 		}
-		return yamlv2.Marshal(jsonValues(v))
+		return yamlv2.Marshal(generators.JSONValues(v))
 	})
 }
 

@@ -1,10 +1,10 @@
 package kubernetes
 
 import (
-	"math"
-
 	yamlv2 "go.yaml.in/yaml/v2"
 	"sigs.k8s.io/kustomize/api/resource"
+
+	"github.com/topogen/topogen/generators"
 )
 
 // objectYAML renders a built object exactly as `kustomize build` (and so
@@ -19,25 +19,5 @@ func objectYAML(res *resource.Resource) ([]byte, error) {
 	if err := res.YNode().Decode(&m); err != nil {
 		return nil, err
 	}
-	return yamlv2.Marshal(jsonValues(m))
-}
-
-// jsonValues gives values the types a JSON round trip would: a float with
-// an integral value becomes an int, as JSON does not tell 2.0 from 2.
-func jsonValues(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			x[k] = jsonValues(e)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = jsonValues(e)
-		}
-	case float64:
-		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
-			return int(x)
-		}
-	}
-	return v
+	return yamlv2.Marshal(generators.JSONValues(m))
 }
