@@ -1,11 +1,16 @@
 package compile
 
 import (
+	"encoding/json"
+	"maps"
 	"path"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
 	"sigs.k8s.io/yaml"
 
 	"github.com/topogen/topogen/generators"
@@ -147,4 +152,130 @@ func TestHeaders(t *testing.T) {
 			t.Errorf("%s opens with %q, not the notice", f.Path, first)
 		}
 	}
+}
+
+// TestRegionalName: "<topology>-<region>" (model.RegionalName) names a
+// region's EKS cluster and VPC in Terraform and is what the GitOps tree
+// names that cluster by: the Argo CD destinations, the cluster Secret's
+// awsAuthConfig.clusterName, the AWS Load Balancer Controller's
+// clusterName, external-dns's txtOwnerId. The expected names are the
+// format from the topology's names, not the function; both sides must
+// name exactly the clusters Terraform creates, and every Name tag of a
+// region's network (VPC, subnets, gateways, route tables) starts with it.
+func TestRegionalName(t *testing.T) {
+	topo := testtopo.Load(t, "../regions")
+	tree := defaultTree(t)
+	want := map[string]bool{}
+	for _, r := range topo.Regions {
+		name := topo.Name + "-" + r.Name
+		want[name] = true
+		for _, f := range tree.Files() {
+			switch f.Path {
+			case "terraform/" + r.Name + "/eks.tf":
+				got := hclStrings(t, f, "aws_eks_cluster", "name")
+				if !slices.Equal(got, []string{name}) {
+					t.Errorf("%s: aws_eks_cluster names %v, want [%s]", f.Path, got, name)
+				}
+			case "terraform/" + r.Name + "/network.tf":
+				if got := hclStrings(t, f, "aws_vpc", "tags.Name"); !slices.Equal(got, []string{name}) {
+					t.Errorf("%s: aws_vpc Name tag %v, want [%s]", f.Path, got, name)
+				}
+				tags := hclStrings(t, f, "", "tags.Name")
+				if len(tags) < 4 {
+					t.Errorf("%s: %d Name tags, want the VPC's, subnets', gateways' and route tables'", f.Path, len(tags))
+				}
+				for _, tag := range tags {
+					if !strings.HasPrefix(tag, name) {
+						t.Errorf("%s: Name tag %q does not start with %q", f.Path, tag, name)
+					}
+				}
+			}
+		}
+	}
+	got := map[string]bool{}
+	for _, f := range tree.Files() {
+		if !strings.HasPrefix(f.Path, "gitops/") || path.Base(f.Path) == generators.KustomizationFile {
+			continue
+		}
+		var doc any
+		if err := yaml.Unmarshal(f.Data, &doc); err != nil {
+			t.Fatalf("%s: %v", f.Path, err)
+		}
+		clusterRefs(doc, "", func(key, v string) {
+			got[v] = true
+			if !want[v] {
+				t.Errorf("%s: %s %q is no cluster Terraform creates (%v)", f.Path, key, v, slices.Sorted(maps.Keys(want)))
+			}
+		})
+	}
+	for name := range want {
+		if !got[name] {
+			t.Errorf("the GitOps tree never names cluster %s", name)
+		}
+	}
+}
+
+// clusterRefs calls found for every value naming a cluster: destination
+// names, clusterName (also inside the JSON of a cluster Secret's config),
+// txtOwnerId.
+func clusterRefs(v any, parent string, found func(key, v string)) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			s, isString := e.(string)
+			switch {
+			case isString && strings.Contains(s, "{{"):
+				// an ApplicationSet template, filled from the cluster Secrets
+			case isString && (k == "clusterName" || k == "txtOwnerId" || (parent == "destination" && k == "name")):
+				found(k, s)
+			case isString && k == "config" && strings.HasPrefix(s, "{"):
+				var cfg any
+				if err := json.Unmarshal([]byte(s), &cfg); err == nil {
+					clusterRefs(cfg, k, found)
+				}
+			default:
+				clusterRefs(e, k, found)
+			}
+		}
+	case []any:
+		for _, e := range x {
+			clusterRefs(e, parent, found)
+		}
+	}
+}
+
+// hclStrings parses a Terraform file and returns the string values of attr
+// ("name", or "tags.Name" for a key of an object attribute) in every
+// resource block of type typ ("" for every type), in file order.
+func hclStrings(t *testing.T, f generators.File, typ, attr string) []string {
+	t.Helper()
+	file, diags := hclsyntax.ParseConfig(f.Data, f.Path, hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatalf("%s: %v", f.Path, diags)
+	}
+	name, key, _ := strings.Cut(attr, ".")
+	var out []string
+	for _, b := range file.Body.(*hclsyntax.Body).Blocks {
+		if b.Type != "resource" || (typ != "" && b.Labels[0] != typ) {
+			continue
+		}
+		a, ok := b.Body.Attributes[name]
+		if !ok {
+			continue
+		}
+		v, diags := a.Expr.Value(nil)
+		if diags.HasErrors() {
+			continue // not a literal (a reference)
+		}
+		if key != "" {
+			if !v.Type().IsObjectType() || !v.Type().HasAttribute(key) {
+				continue
+			}
+			v = v.GetAttr(key)
+		}
+		if v.Type() == cty.String && v.IsKnown() && !v.IsNull() {
+			out = append(out, v.AsString())
+		}
+	}
+	return out
 }

@@ -118,7 +118,7 @@ func commentLines(s string) string {
 // AppName is the Argo CD Application and the Flux Kustomization delivering
 // a region (for Argo CD, the ApplicationSet's template expression for it):
 // one name for both, so an operator switching tools finds it.
-func AppName(t *model.Topology, region string) string { return t.Name + "-" + region }
+func AppName(t *model.Topology, region string) string { return model.RegionalName(t.Name, region) }
 
 // RegionPath is region r's tree relative to the repository root, the path
 // both tools read: "<delivery.path>/kubernetes/<region>".

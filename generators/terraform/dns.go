@@ -53,7 +53,7 @@ func dns(t *model.Topology, f *file) {
 		hc.boolean("enable_sni", true)
 		hc.num("failure_threshold", healthCheckFailures)
 		hc.num("request_interval", healthCheckInterval)
-		hc.tags("Name", t.Name+"-"+r.Name)
+		hc.tags("Name", model.RegionalName(t.Name, r.Name))
 
 		for _, c := range r.Continents {
 			geoRecord(t, r, f, "continent", c)

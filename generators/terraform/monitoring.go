@@ -26,7 +26,7 @@ func monitoring(t *model.Topology, f *file) {
 	for _, r := range t.Regions {
 		id := rid(r)
 		a := f.resource("aws_cloudwatch_metric_alarm", id+"_health_check", globalAlias)
-		a.str("alarm_name", t.Name+"-"+r.Name+"-health-check")
+		a.str("alarm_name", model.RegionalName(t.Name, r.Name)+"-health-check")
 		a.str("alarm_description", "Route53 health check of "+regionalEndpoint(t, r)+" is failing: geolocation DNS sends "+r.Name+"'s clients to the default region")
 		a.str("namespace", "AWS/Route53")
 		a.str("metric_name", "HealthCheckStatus")

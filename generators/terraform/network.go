@@ -39,7 +39,7 @@ func networkRegion(t *model.Topology, r model.Region, f *file) {
 			role = "kubernetes.io/role/elb"
 		}
 		sn.tags(
-			"Name", t.Name+"-"+r.Name+"-"+string(s.Tier)+"-"+s.Zone,
+			"Name", model.RegionalName(t.Name, r.Name)+"-"+string(s.Tier)+"-"+s.Zone,
 			role, "1",
 			"kubernetes.io/cluster/"+cluster, "shared",
 		)
@@ -47,25 +47,25 @@ func networkRegion(t *model.Topology, r model.Region, f *file) {
 
 	igw := f.resource("aws_internet_gateway", id, p)
 	igw.ref("vpc_id", "aws_vpc."+id+".id")
-	igw.tags("Name", t.Name+"-"+r.Name)
+	igw.tags("Name", model.RegionalName(t.Name, r.Name))
 
 	for _, s := range subnets(r, model.Public) {
 		z := ident(s.Zone)
 		eip := f.resource("aws_eip", id+"_nat_"+z, p)
 		eip.str("domain", "vpc")
-		eip.tags("Name", t.Name+"-"+r.Name+"-nat-"+s.Zone)
+		eip.tags("Name", model.RegionalName(t.Name, r.Name)+"-nat-"+s.Zone)
 		eip.dependsOn("aws_internet_gateway." + id)
 
 		nat := f.resource("aws_nat_gateway", id+"_"+z, p)
 		nat.ref("allocation_id", "aws_eip."+id+"_nat_"+z+".id")
 		nat.ref("subnet_id", "aws_subnet."+subnetName(r, s)+".id")
-		nat.tags("Name", t.Name+"-"+r.Name+"-"+s.Zone)
+		nat.tags("Name", model.RegionalName(t.Name, r.Name)+"-"+s.Zone)
 		nat.dependsOn("aws_internet_gateway." + id)
 	}
 
 	pub := f.resource("aws_route_table", id+"_public", p)
 	pub.ref("vpc_id", "aws_vpc."+id+".id")
-	pub.tags("Name", t.Name+"-"+r.Name+"-public")
+	pub.tags("Name", model.RegionalName(t.Name, r.Name)+"-public")
 
 	rt := f.resource("aws_route", id+"_public_internet", p)
 	rt.ref("route_table_id", "aws_route_table."+id+"_public.id")
@@ -83,7 +83,7 @@ func networkRegion(t *model.Topology, r model.Region, f *file) {
 		name := privateRouteTable(r, s.Zone)
 		prt := f.resource("aws_route_table", name, p)
 		prt.ref("vpc_id", "aws_vpc."+id+".id")
-		prt.tags("Name", t.Name+"-"+r.Name+"-private-"+s.Zone)
+		prt.tags("Name", model.RegionalName(t.Name, r.Name)+"-private-"+s.Zone)
 
 		nr := f.resource("aws_route", id+"_private_nat_"+z, p)
 		nr.ref("route_table_id", "aws_route_table."+name+".id")

@@ -48,7 +48,7 @@ func nodeGroups(t *model.Topology, r model.Region, f *file, deps []string) []str
 			continue
 		}
 		name := id + "_" + mongodbNodeGroup + "_" + ident(s.Zone)
-		launchTemplate(t, r, f, name, t.Name+"-"+r.Name+"-"+mongodbNodeGroup+"-"+s.Zone)
+		launchTemplate(t, r, f, name, model.RegionalName(t.Name, r.Name)+"-"+mongodbNodeGroup+"-"+s.Zone)
 		ng := nodeGroup(t, r, f, name, mongodbNodeGroup+"-"+s.Zone+"-", r.Sizing.InstanceType,
 			[]string{"aws_subnet." + subnetName(r, s) + ".id"}, n, n+1)
 		ng.val("labels", strMap(names.MongoDBNodeLabelKey, names.MongoDBNodeLabelValue, "topology.kubernetes.io/zone", s.Zone))
@@ -62,7 +62,7 @@ func nodeGroups(t *model.Topology, r model.Region, f *file, deps []string) []str
 
 	zones := len(r.Zones)
 	name := id + "_" + appNodeGroup
-	launchTemplate(t, r, f, name, t.Name+"-"+r.Name+"-"+appNodeGroup)
+	launchTemplate(t, r, f, name, model.RegionalName(t.Name, r.Name)+"-"+appNodeGroup)
 	ag := nodeGroup(t, r, f, name, appNodeGroup+"-", r.Sizing.AppInstanceType, subnetRefs(r, model.Private), zones, 3*zones)
 	ag.val("labels", strMap(names.MongoDBNodeLabelKey, appNodeGroup))
 	nodeGroupTail(ag, deps)
