@@ -16,6 +16,10 @@ import (
 // init-sharding.js through the region's mongos (addShard, zones, ranges,
 // shardCollection), then each set's ensure-users.js. Every script is
 // idempotent, so the Job's retries and re-runs change nothing once done.
+// One Job, not one per step in sync waves: Argo CD orders hooks by wave,
+// but Flux applies a Kustomization's Jobs together with no order between
+// them, and the steps must run in this order (addShard needs initiated
+// shards, zone ranges need the zones, shardCollection the ranges).
 // The sequence is proven in the real mongosh by
 // generators/replset/sharding_mongosh_test.go.
 

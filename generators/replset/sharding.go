@@ -104,7 +104,9 @@ func jsonString(s string) string {
 
 // shardingScript joins the initiated sets into the cluster, through a
 // mongos, and changes only what config.* shows is missing, so a second
-// run sends no write:
+// run sends no write. Before any write it compares what the cluster has:
+// a shard name on another replica set or a collection sharded on another
+// key is reported and nothing is changed. Then, in order:
 //   - addShard (the command sh.addShard sends, with the shard's name:
 //     mongosh shell-api shard.ts): skipped when config.shards holds the
 //     shard. mongod would also accept an equivalent repeat and refuse a
@@ -206,17 +208,33 @@ function run(cmd, what) {
   }
 }
 
-// 2. Shards.
+// 2. What the cluster already has must be the topology's before anything
+// is written: a shard name on another replica set, or a collection sharded
+// on another key (its ranges would not fit the key either), is reported.
 const existing = {};
 for (const s of config.getCollection("shards").find().toArray()) {
   existing[s._id] = s;
 }
 for (const s of shards) {
   const have = existing[s.name];
-  if (have !== undefined) {
-    if (String(have.host).split("/")[0] !== s.set) {
-      fail("shard " + s.name + " is in the cluster with host " + have.host + ", not replica set " + s.set + "; nothing was changed");
-    }
+  if (have !== undefined && String(have.host).split("/")[0] !== s.set) {
+    fail("shard " + s.name + " is in the cluster with host " + have.host + ", not replica set " + s.set + "; nothing was changed");
+  }
+}
+const sharded = {};
+for (const c of collections) {
+  const key = EJSON.deserialize(c.key);
+  const coll = config.getCollection("collections").findOne({ _id: c.ns });
+  if (coll !== null && ejson(coll.key) !== ejson(key)) {
+    fail(c.ns + " is sharded on " + show(coll.key) + ", the topology says " + show(key) +
+      "; nothing was changed (changing a shard key is a reviewed reshardCollection)");
+  }
+  sharded[c.ns] = coll !== null;
+}
+
+// 3. Shards.
+for (const s of shards) {
+  if (existing[s.name] !== undefined) {
     log("shard " + s.name + " is in the cluster");
     continue;
   }
@@ -225,7 +243,7 @@ for (const s of shards) {
   log("added shard " + s.name + " (" + s.url + ")");
 }
 
-// 3. Zones.
+// 4. Zones.
 for (const s of shards) {
   if ((existing[s.name].tags || []).includes(s.zone)) {
     log("shard " + s.name + " is in zone " + s.zone);
@@ -235,7 +253,7 @@ for (const s of shards) {
   log("added shard " + s.name + " to zone " + s.zone);
 }
 
-// 4. Zone ranges, before any collection is sharded.
+// 5. Zone ranges, before any collection is sharded.
 for (const c of collections) {
   const ranges = config.getCollection("tags").find({ ns: c.ns }).toArray();
   const held = new Set(ranges.map((r) => ejson(r.min) + ejson(r.max) + r.tag));
@@ -259,15 +277,10 @@ for (const c of collections) {
   }
 }
 
-// 5. The sharded collections.
+// 6. The sharded collections.
 for (const c of collections) {
   const key = EJSON.deserialize(c.key);
-  const coll = config.getCollection("collections").findOne({ _id: c.ns });
-  if (coll !== null) {
-    if (ejson(coll.key) !== ejson(key)) {
-      fail(c.ns + " is sharded on " + show(coll.key) + ", the topology says " + show(key) +
-        "; nothing was changed (changing a shard key is a reviewed reshardCollection)");
-    }
+  if (sharded[c.ns]) {
     log(c.ns + " is sharded on " + show(key));
     continue;
   }
@@ -299,13 +312,13 @@ func ShardingScript(t *model.Topology) []byte {
 		Key    json.RawMessage `json:"key"`
 		Ranges []rangeJS       `json:"ranges"`
 	}
-	var ss []shardJS
+	ss := []shardJS{} // [] rather than null in the script
 	for _, s := range sh.Shards {
 		ss = append(ss, shardJS{s.Name, s.Set.ReplicaSet.Name, s.Zone, ShardURL(s)})
 	}
-	var cs []collJS
+	cs := []collJS{}
 	for _, c := range sh.Collections {
-		cj := collJS{NS: c.Namespace, Key: KeyDoc(c.Key)}
+		cj := collJS{NS: c.Namespace, Key: KeyDoc(c.Key), Ranges: []rangeJS{}}
 		for _, r := range c.Ranges {
 			cj.Ranges = append(cj.Ranges, rangeJS{r.Zone, BoundDoc(c.Key, r.Min), BoundDoc(c.Key, r.Max)})
 		}

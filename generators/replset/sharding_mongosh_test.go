@@ -311,3 +311,43 @@ func TestShardingScriptWithoutConfigServers(t *testing.T) {
 		t.Errorf("exit %d, want 1 and %q; stdout:\n%s\nstderr:\n%s", res.Exit, want, res.Stdout, res.Stderr)
 	}
 }
+
+// TestShardingScriptReportsDifferentCluster: a cluster whose collection
+// is sharded on another key than the topology's is reported and left
+// alone: init-sharding.js exits 1 naming both keys, the config database
+// is what it was.
+func TestShardingScriptReportsDifferentCluster(t *testing.T) {
+	findOnce.Do(func() { mongoshtest.Find(t) })
+	parallel(t)
+	topo := testtopo.Sharded(t)
+	c, _ := newCluster(t, topo)
+	env := append([]string{"TOPOGEN_MONGOS_WAIT_SECS=5"}, fastWaits...)
+	// The running cluster: the same shards and zones, app.users already
+	// sharded on {country: 1, email: 1} with no zone ranges.
+	other := *topo
+	sh := *topo.Sharding
+	col := sh.Collections[0]
+	col.Key = []model.ShardKeyField{{Field: "country"}, {Field: "email"}}
+	col.Ranges = nil
+	sh.Collections = []model.ShardedCollection{col}
+	other.Sharding = &sh
+	for i, res := range runSequence(t, &other, c, env) {
+		if res.Exit != 0 {
+			t.Fatalf("setting up the other cluster, script %d: exit %d\n%s\n%s", i, res.Exit, res.Stdout, res.Stderr)
+		}
+	}
+	before := map[string]string{}
+	for _, coll := range []string{"shards", "tags", "collections"} {
+		before[coll] = extJSON(c.ConfigDB(coll))
+	}
+	res := mongoshtest.Run(t, c, env, "--nodb", "--quiet", "--file", writeScript(t, "init-sharding.js", ShardingScript(topo)))
+	for coll, b := range before {
+		if got := extJSON(c.ConfigDB(coll)); got != b {
+			t.Errorf("config.%s changed:\n%s\nwas\n%s", coll, got, b)
+		}
+	}
+	want := `topogen: app.users is sharded on {"country":1,"email":1}, the topology says {"country":1,"userId":1}; nothing was changed`
+	if res.Exit != 1 || !strings.Contains(res.Stdout, want) {
+		t.Errorf("exit %d, want 1 and %q; stdout:\n%s\nstderr:\n%s", res.Exit, want, res.Stdout, res.Stderr)
+	}
+}
