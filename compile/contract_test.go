@@ -275,6 +275,11 @@ func addonProduces(p produced, objs map[string][]obj, region string) {
 		for _, o := range os {
 			var chart, ns string
 			var values any
+			// Only a region's add-ons (the management cluster's own
+			// Application has no region and several sources).
+			if str(o, "metadata", "labels", names.RegionLabel) != region {
+				continue
+			}
 			switch str(o, "kind") {
 			case "Application":
 				chart, ns = str(o, "spec", "source", "chart"), str(o, "spec", "destination", "namespace")
@@ -283,9 +288,6 @@ func addonProduces(p produced, objs map[string][]obj, region string) {
 				chart, ns = str(o, "spec", "chart", "spec", "chart"), str(o, "spec", "targetNamespace")
 				values = o["spec"].(obj)["values"]
 			default:
-				continue
-			}
-			if str(o, "metadata", "labels", names.RegionLabel) != region {
 				continue
 			}
 			p.add("Namespace", ns, f)

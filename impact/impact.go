@@ -200,6 +200,24 @@ func (c *comparer) rest(old, new *model.Topology) {
 	field(c, Safe, "delivery.revision", do.Revision, dn.Revision, "safe: GitOps source")
 	field(c, Safe, "delivery.path", do.Path, dn.Path, "safe: GitOps source")
 	field(c, Safe, "delivery.argocdNamespace", do.ArgoCDNamespace, dn.ArgoCDNamespace, "safe: GitOps objects move")
+	var mgo, mgn model.Management
+	if do.Management != nil {
+		mgo = *do.Management
+	}
+	if dn.Management != nil {
+		mgn = *dn.Management
+	}
+	const mgmt = "safe: apply the bootstrap stack (the controllers' roles and Pod Identity associations), then the regional stacks (their access entries and GitOps roles' trust)"
+	switch {
+	case do.Management == nil && dn.Management != nil:
+		c.add(Safe, "", "delivery.management", "delivery.management set: %s on %s (%s)", mgn.Engine, mgn.EKSCluster, mgmt)
+	case do.Management != nil && dn.Management == nil:
+		c.add(Safe, "", "delivery.management", "delivery.management removed (safe: the controllers' roles go; set terraform.eks.gitopsPrincipal for the identity they run as instead)")
+	default:
+		field(c, Safe, "delivery.management.eksCluster", mgo.EKSCluster, mgn.EKSCluster, mgmt)
+		field(c, Safe, "delivery.management.region", mgo.Region, mgn.Region, mgmt)
+		field(c, Safe, "delivery.management.engine", mgo.Engine, mgn.Engine, mgmt)
+	}
 }
 
 // prefixes renders CIDR blocks for a change summary.

@@ -290,7 +290,26 @@ type Delivery struct {
 	// GitSecret is the Flux GitRepository's credentials Secret; empty for
 	// a public repository.
 	GitSecret string `json:",omitempty"`
+	// Management is the EKS cluster running Argo CD or Flux whose
+	// controllers' identities topogen provisions; nil: they run as
+	// terraform.eks.gitopsPrincipal (any cluster, EKS or not).
+	Management *Management `json:",omitempty"`
 }
+
+// Management is the management cluster: an EKS cluster of the account.
+type Management struct {
+	// EKSCluster is its name, Region its AWS region.
+	EKSCluster string
+	Region     string
+	// Engine is "argocd" or "flux": whose controllers get the identity.
+	Engine string
+}
+
+// Management engines.
+const (
+	EngineArgoCD = "argocd"
+	EngineFlux   = "flux"
+)
 
 // Analysis inputs.
 type Analysis struct {

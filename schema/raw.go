@@ -178,6 +178,11 @@ type rawDelivery struct {
 	Path            string `json:"path"`
 	ArgoCDNamespace string `json:"argocdNamespace"`
 	GitSecret       string `json:"gitSecret"`
+	Management      *struct {
+		EKSCluster string `json:"eksCluster"`
+		Region     string `json:"region"`
+		Engine     string `json:"engine"`
+	} `json:"management"`
 }
 
 type rawTerraform struct {

@@ -65,8 +65,21 @@ func (c *checker) resolveRaw(raw rawTopology) (*model.Topology, model.Diagnostic
 			Alertmanagers:  raw.Monitoring.Alertmanagers,
 			SelectorLabels: raw.Monitoring.SelectorLabels,
 		},
-		Delivery: model.Delivery(raw.Delivery),
-		Addons:   raw.Addons,
+		Delivery: model.Delivery{
+			RepoURL:         raw.Delivery.RepoURL,
+			Revision:        raw.Delivery.Revision,
+			Path:            raw.Delivery.Path,
+			ArgoCDNamespace: raw.Delivery.ArgoCDNamespace,
+			GitSecret:       raw.Delivery.GitSecret,
+		},
+		Addons: raw.Addons,
+	}
+	if m := raw.Delivery.Management; m != nil {
+		t.Delivery.Management = &model.Management{EKSCluster: m.EKSCluster, Region: m.Region, Engine: m.Engine}
+		if raw.Terraform.EKS.GitOpsPrincipal != "" {
+			c.errorf([]string{"terraform", "eks", "gitopsPrincipal"}, "remove terraform.eks.gitopsPrincipal (topogen creates the controllers' role for delivery.management), or remove delivery.management to keep your own principal",
+				"terraform.eks.gitopsPrincipal and delivery.management both name the GitOps controllers' identity")
+		}
 	}
 	t.Monitoring.ScrapeInterval = c.duration(raw.Monitoring.ScrapeInterval, "monitoring", "scrapeInterval")
 	c.checkSelectorLabels(raw.Monitoring.SelectorLabels)

@@ -42,9 +42,13 @@ func ClusterSecretName(t *model.Topology, r model.Region) string {
 }
 
 func argoAddonObjects(t *model.Topology) []commented {
-	objs := []commented{addonsProject(t), managementStore(t, t.Delivery.ArgoCDNamespace)}
+	objs := []commented{addonsProject(t)}
+	if managedArgoCD(t) {
+		objs = append(objs, managementObjects(t)...)
+	} else {
+		objs = append(objs, registrationObjects(t)...)
+	}
 	for _, r := range t.Regions {
-		objs = append(objs, argoClusterSecret(t, r))
 		for _, a := range Addons(t) {
 			objs = append(objs, addonApplication(t, r, a))
 		}
@@ -149,10 +153,12 @@ type awsProvider struct {
 
 // managementStore reads the clusters' registration entries in the
 // management cluster, usable only from namespace ns. No auth block:
-// external-secrets uses its own AWS identity there (IRSA or Pod Identity
-// of the management cluster), which the one bootstrap step grants
-// secretsmanager:GetSecretValue on "<topology>/clusters/*". The preferred
-// region's replica is read; Terraform replicates each entry everywhere.
+// external-secrets uses its own AWS identity there: with
+// delivery.management, names.ManagementExternalSecretsRole by Pod Identity
+// (the bootstrap stack); else whatever the one bootstrap step grants
+// secretsmanager:GetSecretValue on "<topology>/clusters/*". It reads the
+// replica in names.ClusterSecretsRegion; Terraform replicates each entry
+// to every region.
 func managementStore(t *model.Topology, ns string) commented {
 	return commented{
 		comment: `The management cluster's view of Secrets Manager: only the regional
@@ -164,7 +170,7 @@ the ` + ns + ` namespace.`,
 			Metadata:   meta{Name: ClusterStore(t)},
 			Spec: secretStoreSpec{
 				Conditions: []storeCondition{{Namespaces: []string{ns}}},
-				Provider:   storeProvider{AWS: awsProvider{Service: "SecretsManager", Region: t.Preferred().CloudRegion}},
+				Provider:   storeProvider{AWS: awsProvider{Service: "SecretsManager", Region: names.ClusterSecretsRegion(t)}},
 			},
 		},
 	}

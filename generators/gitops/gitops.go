@@ -28,7 +28,7 @@ const (
 
 // FluxNamespace is where Flux's controllers, and so the GitRepository, the
 // Kustomizations and the kubeconfig Secrets they reference, live.
-const FluxNamespace = "flux-system"
+const FluxNamespace = names.FluxNamespace
 
 const header = generators.YAMLHeader
 
@@ -57,6 +57,13 @@ func Generate(t *model.Topology) ([]generators.File, error) {
 	argo, err := render(ArgoCDDir, argoObjects(t))
 	if err != nil {
 		return nil, err
+	}
+	if managedArgoCD(t) {
+		mg, err := render(ManagementDir, registrationObjects(t))
+		if err != nil {
+			return nil, err
+		}
+		argo = append(argo, mg...)
 	}
 	flux, err := render(FluxDir, fluxObjects(t))
 	if err != nil {

@@ -62,6 +62,18 @@ func regionAWSNames(t *model.Topology, r model.Region) []awsName {
 	return ns
 }
 
+// globalAWSNames are the names the module creates once, not per region:
+// the management cluster's roles (delivery.management).
+func globalAWSNames(t *model.Topology) []awsName {
+	if t.Delivery.Management == nil {
+		return nil
+	}
+	return []awsName{
+		{"IAM role", names.GitOpsControllerRole(t), maxIAMRoleName},
+		{"IAM role", names.ManagementExternalSecretsRole(t), maxIAMRoleName},
+	}
+}
+
 // CheckNames reports each region whose AWS names (built from the topology
 // name, terraform.backupBucketPrefix and the region name) exceed AWS's
 // limits, naming the longest offender, so the error comes at vet time
@@ -88,6 +100,16 @@ func CheckNames(t *model.Topology) model.Diagnostics {
 		})
 		if worst.name == stateBucket(t, r) {
 			ds[len(ds)-1].Fix = fmt.Sprintf("shorten the region name or terraform.state.bucket (%q) by %d characters", t.Terraform.StateBucket, len(worst.name)-worst.max)
+		}
+	}
+	for _, n := range globalAWSNames(t) {
+		if len(n.name) > n.max {
+			ds = append(ds, model.Diagnostic{
+				Pos:     t.Pos("delivery", "management"),
+				Path:    "delivery.management",
+				Summary: fmt.Sprintf("the %s name %q is %d characters; AWS allows at most %d", n.what, n.name, len(n.name), n.max),
+				Fix:     fmt.Sprintf("shorten the topology name (%q) by %d characters", t.Name, len(n.name)-n.max),
+			})
 		}
 	}
 	if g := globalStateBucket(t); len(g) > maxBucketName {

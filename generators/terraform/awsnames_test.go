@@ -25,6 +25,9 @@ func TestCheckNamesCoversEveryName(t *testing.T) {
 			}
 			// CheckNames measures the global stack's state bucket apart.
 			checked["S3 bucket "+globalStateBucket(topo)] = true
+			for _, n := range globalAWSNames(topo) {
+				checked[n.what+" "+n.name] = true
+			}
 			attrs := map[string]struct{ what, attr string }{
 				"aws_iam_role":    {"IAM role", "name"},
 				"aws_s3_bucket":   {"S3 bucket", "bucket"},

@@ -54,27 +54,34 @@ const (
 )
 
 func bootstrapParts(t *model.Topology) []part {
-	return []part{
+	parts := []part{
 		{"versions.tf", func(f *file) { versions(f, bootstrapBackend(t)) }},
 		{"providers.tf", func(f *file) { bootstrapProviders(t, f) }},
 		{"state.tf", func(f *file) { stateBucketsTF(t, f) }},
-		{"outputs.tf", func(f *file) { bootstrapOutputs(t, f) }},
 	}
+	parts = append(parts, managementParts(t)...)
+	return append(parts, part{"outputs.tf", func(f *file) { bootstrapOutputs(t, f) }})
 }
 
 // cloudRegionAlias is the bootstrap stack's provider for an AWS region.
 func cloudRegionAlias(cloudRegion string) string { return ident(cloudRegion) }
 
-// bootstrapProviders: one aws provider per AWS region holding a bucket,
-// in name order.
+// bootstrapProviders: one aws provider per AWS region holding a bucket or
+// the management cluster, in name order.
 func bootstrapProviders(t *model.Topology, f *file) {
 	seen := map[string]bool{}
 	var regions []string
-	for _, b := range stateBuckets(t) {
-		if !seen[b.cloudRegion] {
-			seen[b.cloudRegion] = true
-			regions = append(regions, b.cloudRegion)
+	add := func(cr string) {
+		if !seen[cr] {
+			seen[cr] = true
+			regions = append(regions, cr)
 		}
+	}
+	for _, b := range stateBuckets(t) {
+		add(b.cloudRegion)
+	}
+	if m := t.Delivery.Management; m != nil {
+		add(m.Region)
 	}
 	sort.Strings(regions)
 	for _, cr := range regions {
@@ -171,5 +178,11 @@ func bootstrapOutputs(t *model.Topology, f *file) {
 		id := stateLabel(sb)
 		output(f, id+"_bucket_arn", "State bucket of the "+sb.stack+" stack", "aws_s3_bucket."+id+".arn")
 		output(f, id+"_key_arn", "KMS key of the "+sb.stack+" stack's state bucket", "aws_kms_key."+id+".arn")
+	}
+	if m := t.Delivery.Management; m != nil {
+		output(f, "gitops_controller_role_arn", "Role of "+m.Engine+"'s controllers on the management cluster", "aws_iam_role.gitops_controller.arn")
+		if m.Engine == model.EngineArgoCD {
+			output(f, "management_external_secrets_role_arn", "Role of external-secrets on the management cluster", "aws_iam_role.management_external_secrets.arn")
+		}
 	}
 }

@@ -52,12 +52,16 @@ func eksLogGroup(t *model.Topology, r model.Region, f *file) {
 type eksPrincipal struct{ label, arn string }
 
 // eksPrincipals are terraform.eks.adminPrincipals then the GitOps
-// principal, each labelled by its ARN's resource part ("role/platform-admin"
+// principal (names.GitOpsPrincipal; not the management cluster's Argo CD
+// controllers, which reach each cluster only through its GitOps role), each
+// labelled by its ARN's resource part ("role/platform-admin"
 // gives "role_platform_admin"), so adding one never renames another.
 func eksPrincipals(t *model.Topology) []eksPrincipal {
 	arns := append([]string(nil), t.Terraform.EKS.AdminPrincipals...)
-	if t.Terraform.EKS.GitOpsPrincipal != "" {
-		arns = append(arns, t.Terraform.EKS.GitOpsPrincipal)
+	m := t.Delivery.Management
+	argoManaged := m != nil && m.Engine == model.EngineArgoCD
+	if p := names.GitOpsPrincipal(t); p != "" && !argoManaged {
+		arns = append(arns, p)
 	}
 	var out []eksPrincipal
 	for _, arn := range arns {

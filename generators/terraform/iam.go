@@ -87,14 +87,24 @@ func iamRoles(t *model.Topology, r model.Region, f *file) {
 	// none is set, by the account: then any of its principals that its own
 	// policy allows sts:AssumeRole on this role (IAM User Guide, "Creating
 	// a role to delegate permissions to an IAM user").
+	//
+	// With delivery.management the principal is the controllers' Pod
+	// Identity role (names.GitOpsControllerRole, created by the bootstrap
+	// stack before this one), whose session tags are transitive: assuming
+	// this role then needs sts:TagSession too (IAM User Guide, "Chaining
+	// roles with session tags").
 	g := id + "_gitops"
-	principal := t.Terraform.EKS.GitOpsPrincipal
+	principal := names.GitOpsPrincipal(t)
 	if principal == "" {
 		principal = "arn:aws:iam::" + t.Terraform.AccountID + ":root"
 	}
 	d := f.data("aws_iam_policy_document", g+"_assume", id)
 	st := d.block("statement")
-	st.strs("actions", "sts:AssumeRole")
+	if t.Delivery.Management != nil {
+		st.strs("actions", "sts:AssumeRole", "sts:TagSession")
+	} else {
+		st.strs("actions", "sts:AssumeRole")
+	}
 	pr := st.block("principals")
 	pr.str("type", "AWS")
 	pr.strs("identifiers", principal)

@@ -118,7 +118,11 @@ func TestFormattedAsTerraformFmt(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			topo := load(t, c.input)
 			files := generate(t, topo)
-			want := map[string][]string{Dir + "/" + GlobalStack: global, Dir + "/" + BootstrapStack: {"outputs.tf", "providers.tf", "state.tf", "versions.tf"}}
+			boot := []string{"outputs.tf", "providers.tf", "state.tf", "versions.tf"}
+			if topo.Delivery.Management != nil {
+				boot = append([]string{"management.tf"}, boot...)
+			}
+			want := map[string][]string{Dir + "/" + GlobalStack: global, Dir + "/" + BootstrapStack: boot}
 			for _, r := range topo.Regions {
 				want[Dir+"/"+r.Name] = regional
 			}

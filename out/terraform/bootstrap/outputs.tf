@@ -39,3 +39,13 @@ output "global_state_key_arn" {
   description = "KMS key of the global stack's state bucket"
   value       = aws_kms_key.global_state.arn
 }
+
+output "gitops_controller_role_arn" {
+  description = "Role of argocd's controllers on the management cluster"
+  value       = aws_iam_role.gitops_controller.arn
+}
+
+output "management_external_secrets_role_arn" {
+  description = "Role of external-secrets on the management cluster"
+  value       = aws_iam_role.management_external_secrets.arn
+}

@@ -133,6 +133,28 @@ resource "aws_eks_access_policy_association" "apse_role_platform_admin" {
   depends_on = [aws_eks_access_entry.apse_role_platform_admin]
 }
 
+resource "aws_eks_access_entry" "apse_role_games_gitops_controller" {
+  provider = aws.apse
+
+  cluster_name  = aws_eks_cluster.apse.name
+  principal_arn = "arn:aws:iam::111122223333:role/games-gitops-controller"
+  type          = "STANDARD"
+}
+
+resource "aws_eks_access_policy_association" "apse_role_games_gitops_controller" {
+  provider = aws.apse
+
+  cluster_name  = aws_eks_cluster.apse.name
+  principal_arn = "arn:aws:iam::111122223333:role/games-gitops-controller"
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+
+  depends_on = [aws_eks_access_entry.apse_role_games_gitops_controller]
+}
+
 data "aws_iam_policy_document" "apse_eks_node_assume" {
   provider = aws.apse
 

@@ -59,3 +59,8 @@ output "global_state_key_arn" {
   description = "KMS key of the global stack's state bucket"
   value       = aws_kms_key.global_state.arn
 }
+
+output "gitops_controller_role_arn" {
+  description = "Role of flux's controllers on the management cluster"
+  value       = aws_iam_role.gitops_controller.arn
+}

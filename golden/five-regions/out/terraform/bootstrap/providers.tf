@@ -57,6 +57,20 @@ provider "aws" {
 }
 
 provider "aws" {
+  alias               = "us_east_2"
+  region              = "us-east-2"
+  allowed_account_ids = ["111122223333"]
+
+  default_tags {
+    tags = {
+      managed-by = "topogen"
+      region     = "bootstrap"
+      topology   = "games"
+    }
+  }
+}
+
+provider "aws" {
   alias               = "us_west_2"
   region              = "us-west-2"
   allowed_account_ids = ["111122223333"]

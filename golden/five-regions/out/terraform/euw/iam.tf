@@ -101,11 +101,11 @@ data "aws_iam_policy_document" "euw_gitops_assume" {
   provider = aws.euw
 
   statement {
-    actions = ["sts:AssumeRole"]
+    actions = ["sts:AssumeRole", "sts:TagSession"]
 
     principals {
       type        = "AWS"
-      identifiers = ["arn:aws:iam::111122223333:root"]
+      identifiers = ["arn:aws:iam::111122223333:role/games-gitops-controller"]
     }
   }
 }

@@ -134,6 +134,28 @@ resource "aws_eks_access_policy_association" "use_role_platform_admin" {
   depends_on = [aws_eks_access_entry.use_role_platform_admin]
 }
 
+resource "aws_eks_access_entry" "use_role_games_gitops_controller" {
+  provider = aws.use
+
+  cluster_name  = aws_eks_cluster.use.name
+  principal_arn = "arn:aws:iam::111122223333:role/games-gitops-controller"
+  type          = "STANDARD"
+}
+
+resource "aws_eks_access_policy_association" "use_role_games_gitops_controller" {
+  provider = aws.use
+
+  cluster_name  = aws_eks_cluster.use.name
+  principal_arn = "arn:aws:iam::111122223333:role/games-gitops-controller"
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+
+  depends_on = [aws_eks_access_entry.use_role_games_gitops_controller]
+}
+
 data "aws_iam_policy_document" "use_eks_node_assume" {
   provider = aws.use
 

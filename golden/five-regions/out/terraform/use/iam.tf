@@ -107,11 +107,11 @@ data "aws_iam_policy_document" "use_gitops_assume" {
   provider = aws.use
 
   statement {
-    actions = ["sts:AssumeRole"]
+    actions = ["sts:AssumeRole", "sts:TagSession"]
 
     principals {
       type        = "AWS"
-      identifiers = ["arn:aws:iam::111122223333:root"]
+      identifiers = ["arn:aws:iam::111122223333:role/games-gitops-controller"]
     }
   }
 }

@@ -134,6 +134,28 @@ resource "aws_eks_access_policy_association" "eu_role_platform_admin" {
   depends_on = [aws_eks_access_entry.eu_role_platform_admin]
 }
 
+resource "aws_eks_access_entry" "eu_role_shop_gitops_controller" {
+  provider = aws.eu
+
+  cluster_name  = aws_eks_cluster.eu.name
+  principal_arn = "arn:aws:iam::111122223333:role/shop-gitops-controller"
+  type          = "STANDARD"
+}
+
+resource "aws_eks_access_policy_association" "eu_role_shop_gitops_controller" {
+  provider = aws.eu
+
+  cluster_name  = aws_eks_cluster.eu.name
+  principal_arn = "arn:aws:iam::111122223333:role/shop-gitops-controller"
+  policy_arn    = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+
+  access_scope {
+    type = "cluster"
+  }
+
+  depends_on = [aws_eks_access_entry.eu_role_shop_gitops_controller]
+}
+
 data "aws_iam_policy_document" "eu_eks_node_assume" {
   provider = aws.eu
 

@@ -111,7 +111,7 @@ data "aws_iam_policy_document" "us_gitops_assume" {
 
     principals {
       type        = "AWS"
-      identifiers = ["arn:aws:iam::111122223333:root"]
+      identifiers = ["arn:aws:iam::111122223333:role/shop-gitops-controller"]
     }
   }
 }
