@@ -12,7 +12,7 @@ import (
 // tree from a model whose sets live in Topology.Sharding. A target that
 // learns the sharded mode leaves this list; the model snapshot and the
 // manifest need nothing.
-var shardedPending = []string{"terraform", "prometheus"}
+var shardedPending = []string{"prometheus"}
 
 // checkShardedPending is the one diagnostic of a sharded topology while
 // targets are pending: vet says it as gen would (TestVetEqualsGen);

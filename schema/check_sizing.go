@@ -32,13 +32,55 @@ func (c *checker) checkSizing(t *model.Topology) {
 				"instance type %q is not in topogen's table, so the member's fit on it cannot be checked", sz.InstanceType)
 			continue
 		}
+		c.checkFit(sp, sz, sz.InstanceType, it)
+	}
+}
+
+// checkShardedNodes: in the sharded mode a region's MongoDB nodes are of
+// one instance type for every set there (model.Sharding.NodeSizing), so
+// each set's member must fit on it too (run once the members are known).
+func (c *checker) checkShardedNodes(t *model.Topology) {
+	for _, set := range sizedSets(t) {
+		for _, r := range t.Regions {
+			node, ok := t.Sharding.NodeSizing(r.Name)
+			if !ok || node.InstanceType == set.sizing.InstanceType || !setInRegion(t, set.path, r.Name) {
+				continue
+			}
+			it, ok := sizing.Lookup(node.InstanceType)
+			if node.Instance != (sizing.InstanceType{}) {
+				it, ok = node.Instance, true
+			}
+			if ok {
+				c.checkFit(append(slices.Clone(set.path), "sizing"), set.sizing, node.InstanceType+" (the MongoDB nodes of region "+r.Name+", shared by its sets)", it)
+			}
+		}
+	}
+}
+
+// setInRegion: the set declared at path has members in region.
+func setInRegion(t *model.Topology, path []string, region string) bool {
+	if slices.Equal(path, configServersPath()) {
+		return len(t.Sharding.ConfigServers.RegionMembers(region)) > 0
+	}
+	for _, sh := range t.Sharding.Shards {
+		if slices.Equal(path, shardPath(sh.Zone)) {
+			return len(sh.Set.RegionMembers(region)) > 0
+		}
+	}
+	return false
+}
+
+// checkFit reports a member of sizing sz that does not fit on one node of
+// instance type it (named typ).
+func (c *checker) checkFit(sp []string, sz model.Sizing, typ string, it sizing.InstanceType) {
+	{
 		cpu, err1 := resource.ParseQuantity(sz.CPU)
 		mem, err2 := resource.ParseQuantity(sz.Memory)
 		if err1 != nil || err2 != nil {
-			continue // reported by the quantity checks
+			return // reported by the quantity checks
 		}
 		alloc, over, res := it.Allocatable(), sizing.Overhead(), it.KubeReserved()
-		where := fmt.Sprintf("%s (%d vCPU, %d GiB", sz.InstanceType, it.VCPU, it.MemoryGiB)
+		where := fmt.Sprintf("%s (%d vCPU, %d GiB", typ, it.VCPU, it.MemoryGiB)
 		if room := alloc.MilliCPU - over.MilliCPU; cpu.MilliValue() > room {
 			c.errorf(append(sp, "cpu"),
 				fmt.Sprintf("give mongod at most %s, e.g. %q, or pick a larger instanceType", milli(room), whole(room)),

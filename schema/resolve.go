@@ -118,6 +118,7 @@ func (c *checker) resolveRaw(raw rawTopology) (*model.Topology, model.Diagnostic
 	case c.diags.HasErrors():
 	case t.Sharding != nil:
 		c.shardingMembers(t, raw)
+		c.checkShardedNodes(t)
 	default:
 		c.assignVotes(t, raw)
 		t.Members = buildMembers(t)

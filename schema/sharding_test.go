@@ -6,6 +6,7 @@ import (
 
 	"github.com/topogen/topogen/internal/testtopo"
 	"github.com/topogen/topogen/model"
+	"github.com/topogen/topogen/schema"
 )
 
 // euCloudRegions are the AWS regions in the European Union the scenario
@@ -161,5 +162,31 @@ func checkTiling(t *testing.T, col model.ShardedCollection) {
 		if i > 0 && compareKeys(rs[i-1].Max, r.Min) != 0 {
 			t.Errorf("%s: range %d starts at %v, the previous ends at %v", col.Namespace, i, r.Min, rs[i-1].Max)
 		}
+	}
+}
+
+// TestShardedNodeFit: a region's MongoDB nodes are of the largest type
+// its sets declare (most memory: r6i.32xlarge, 128 vCPU, 1024 GiB), so a
+// config server asking 180 CPUs of its own m7i.48xlarge (192 vCPU) fits
+// its type and not the node it will run on.
+func TestShardedNodeFit(t *testing.T) {
+	files := testtopo.ReadDir(t, "../golden/eu-residency/input")
+	g := string(files["global.cue"])
+	for old, new := range map[string]string{
+		`	instanceType: "r6i.xlarge"`: `	instanceType: "r6i.32xlarge"`,
+		`		cpu:          "1"`:        `		cpu:          "180"`,
+		`"m6i.large"`:                 `"m7i.48xlarge"`,
+	} {
+		if !strings.Contains(g, old) {
+			t.Fatalf("global.cue lacks %q", old)
+		}
+		g = strings.Replace(g, old, new, 1)
+	}
+	files["global.cue"] = []byte(g)
+	_, diags := schema.LoadFiles("eu", files)
+	want := `sharding.configServers.sizing.cpu: cpu 180 for mongod`
+	want2 := `on r6i.32xlarge (the MongoDB nodes of region`
+	if !strings.Contains(diags.Error(), want) || !strings.Contains(diags.Error(), want2) {
+		t.Errorf("diagnostics\n%v\nwant %q ... %q", diags, want, want2)
 	}
 }

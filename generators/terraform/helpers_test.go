@@ -18,6 +18,7 @@ var goldenCases = []struct{ name, input string }{
 	{"five-regions", "../../golden/five-regions/input"},
 	{"one-member", "../../golden/one-member/input"},
 	{"seven-by-seven", "../../golden/seven-by-seven/input"},
+	{"eu-residency", "../../golden/eu-residency/input"},
 }
 
 var (

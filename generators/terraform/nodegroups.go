@@ -35,11 +35,23 @@ const (
 // brings the new group up before the old one drains, instead of removing
 // every member's node at once. desired_size is ignored after creation: it
 // is the autoscaler's (or the operator's) to change, not a diff to revert.
+//
+// In the sharded mode the MongoDB groups hold every set's members in the
+// zone (config servers and shards: a node per member plus one spare), of
+// the instance type of model.Sharding.NodeSizing (the largest the sets
+// there declare, which vet checks each member fits); the routers run on
+// the application group (sharding.mongos.instanceType), next to the
+// applications.
 func nodeGroups(t *model.Topology, r model.Region, f *file, deps []string) []string {
 	id := rid(r)
 	perZone := map[string]int{}
-	for _, m := range t.RegionMembers(r.Name) {
+	instanceType := r.Sizing.InstanceType
+	for _, m := range regionMongods(t, r.Name) {
 		perZone[m.Zone]++
+	}
+	if t.Sharding != nil {
+		sz, _ := t.Sharding.NodeSizing(r.Name)
+		instanceType = sz.InstanceType
 	}
 	var refs []string
 	for _, s := range subnets(r, model.Private) {
@@ -49,7 +61,7 @@ func nodeGroups(t *model.Topology, r model.Region, f *file, deps []string) []str
 		}
 		name := id + "_" + mongodbNodeGroup + "_" + ident(s.Zone)
 		launchTemplate(t, r, f, name, model.RegionalName(t.Name, r.Name)+"-"+mongodbNodeGroup+"-"+s.Zone)
-		ng := nodeGroup(t, r, f, name, mongodbNodeGroup+"-"+s.Zone+"-", r.Sizing.InstanceType,
+		ng := nodeGroup(t, r, f, name, mongodbNodeGroup+"-"+s.Zone+"-", instanceType,
 			[]string{"aws_subnet." + subnetName(r, s) + ".id"}, n, n+1)
 		ng.val("labels", strMap(names.MongoDBNodeLabelKey, names.MongoDBNodeLabelValue, "topology.kubernetes.io/zone", s.Zone))
 		taint := ng.block("taint")
@@ -124,4 +136,17 @@ func launchTemplate(t *model.Topology, r model.Region, f *file, name, tagName st
 		ts.tags("Name", tagName)
 	}
 	lt.block("lifecycle").boolean("create_before_destroy", true)
+}
+
+// regionMongods are the mongod members in region: the replica set's, or
+// in the sharded mode every set's (the config servers, then each shard).
+func regionMongods(t *model.Topology, region string) []model.Member {
+	if t.Sharding == nil {
+		return t.RegionMembers(region)
+	}
+	var out []model.Member
+	for _, set := range t.Sharding.Sets() {
+		out = append(out, set.RegionMembers(region)...)
+	}
+	return out
 }
