@@ -174,7 +174,7 @@ func TestShardedNodeFit(t *testing.T) {
 	g := string(files["global.cue"])
 	for old, new := range map[string]string{
 		`	instanceType: "r6i.xlarge"`: `	instanceType: "r6i.32xlarge"`,
-		`		cpu:          "1"`:        `		cpu:          "180"`,
+		`		cpu:          "1"`:         `		cpu:          "180"`,
 		`"m6i.large"`:                 `"m7i.48xlarge"`,
 	} {
 		if !strings.Contains(g, old) {
