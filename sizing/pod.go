@@ -40,6 +40,11 @@ var (
 	// larger of it and the sum of the others (Kubernetes "Init
 	// containers", resource sharing), which is the sum.
 	PEMInit = Container{CPU: "10m", Memory: "64Mi"}
+	// InitDB: the sharded mode's first-boot init container, a temporary
+	// mongod with a 0.25 GB cache and one mongosh; like PEMInit it is
+	// smaller than the pod's other containers together, so it reserves
+	// nothing more.
+	InitDB = Container{CPU: "500m", Memory: "1Gi"}
 )
 
 // Sidecars are the member pod's containers other than mongod.

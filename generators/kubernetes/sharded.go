@@ -164,7 +164,7 @@ func setObjects(t *model.Topology, cs clusterSet, r model.Region) ([]object, err
 	if err != nil {
 		return nil, err
 	}
-	sts := buildStatefulSet(v, vr, conf)
+	sts := withInitDB(v, buildStatefulSet(v, vr, conf))
 	sts.labels = map[string]string{labelExporter: "true"}
 	objs := []object{
 		buildMongodConfigMap(v, vr, conf),
