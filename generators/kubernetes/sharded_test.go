@@ -315,3 +315,35 @@ func testShardedInitJobOrder(t *testing.T, topo *model.Topology, files []generat
 		t.Error("the config servers' init script does not initiate with configsvr: true")
 	}
 }
+
+// TestShardedInitReachesMongos: the init Job's init-sharding.js connects
+// by default to the mongos Service of its own region's tree, on the
+// Service's port, and the routers' certificate names that host (the
+// script verifies it: tls=true without tlsAllowInvalidHostnames).
+func TestShardedInitReachesMongos(t *testing.T) {
+	for _, c := range shardedCases(t) {
+		t.Run(c.name, func(t *testing.T) {
+			r := c.topo.Preferred()
+			objs := objectsIn(t, c.files, r.Name)
+			svc := find(objs, "Service", names.Mongos)
+			host := names.Mongos + "." + c.topo.Kubernetes.Namespace + ".svc." + c.topo.Kubernetes.ClusterDomain
+			want := `const MONGOS = env.TOPOGEN_MONGOS || "` + host + ":" + mustString(t, svc, "spec", "ports", "0", "port") + `";`
+			script := find(objs, "ConfigMap", initScriptsName).GetDataMap()[shardingScriptKey]
+			if !strings.Contains(script, want) {
+				t.Errorf("init-sharding.js lacks %q", want)
+			}
+			cert := find(objs, "Certificate", names.Mongos)
+			dns, err := cert.Pipe(kyaml.Lookup("spec", "dnsNames"))
+			if err != nil || dns == nil {
+				t.Fatal("mongos Certificate without dnsNames")
+			}
+			var dnsNames []string
+			for _, n := range dns.YNode().Content {
+				dnsNames = append(dnsNames, n.Value)
+			}
+			if !slices.Contains(dnsNames, host) {
+				t.Errorf("mongos Certificate dnsNames %v lack %s", dnsNames, host)
+			}
+		})
+	}
+}
