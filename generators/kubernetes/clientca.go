@@ -28,8 +28,9 @@ import (
 // SelfSubjectRulesReview (external-secrets v2.9.0
 // providers/v1/kubernetes/validate.go), which every authenticated
 // identity may create (system:basic-user). The application-namespace
-// objects are in the last wave: the namespace is the application's, and
-// the members do not wait for it.
+// objects come last: the namespace is the application's, and the members
+// do not wait for it; the ExternalSecret one wave after its SecretStore
+// (waveCopy).
 func buildClientCA(t *model.Topology) []object {
 	ns, app := t.Kubernetes.Namespace, t.Kubernetes.AppNamespace
 	store := map[string]any{"name": t.Kubernetes.ExternalSecrets.Store, "kind": t.Kubernetes.ExternalSecrets.StoreKind}
@@ -89,10 +90,12 @@ func buildClientCA(t *model.Topology) []object {
 			"auth": map[string]any{"serviceAccount": map[string]any{"name": names.ClientCA}},
 		}}},
 	}}
+	copyMeta := after("ExternalSecret", names.ClientCA, app)
+	copyMeta.Annotations[annSyncWave] = waveCopy
 	copyCA := object{kind: "ExternalSecret", name: names.ClientCA, v: map[string]any{
 		"apiVersion": "external-secrets.io/v1",
 		"kind":       "ExternalSecret",
-		"metadata":   after("ExternalSecret", names.ClientCA, app),
+		"metadata":   copyMeta,
 		"spec": map[string]any{
 			"refreshInterval": "1h",
 			"secretStoreRef":  map[string]any{"name": names.ClientCA, "kind": "SecretStore"},

@@ -33,6 +33,12 @@ const (
 	waveConfig  = "-1"
 	waveWork    = "0"
 	waveAfter   = "1"
+	// waveCopy: after the SecretStore it reads through (waveAfter). Argo
+	// CD applies the custom resources of one wave together, ordered by
+	// kind and name only (gitops-engine pkg/sync/sync_tasks.go), and
+	// waits for health between waves only: in one wave the ExternalSecret
+	// could reconcile against a store not yet there or not yet Ready.
+	waveCopy = "2"
 )
 
 // wave is the sync wave of a kind.
