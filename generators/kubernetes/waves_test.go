@@ -23,6 +23,7 @@ import (
 //     controller has acted on it (the ExternalSecret or Certificate that
 //     writes a Secret, an Issuer, a SecretStore, the StatefulSet's
 //     members).
+//
 // The needs, read from the objects: a namespaced object needs its
 // Namespace; a pod template every ConfigMap, Secret and ServiceAccount it
 // uses (volumes, projected sources, env, envFrom, serviceAccountName); a
