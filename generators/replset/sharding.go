@@ -12,12 +12,14 @@ import (
 )
 
 // Paths of the sharded mode's files, relative to the output directory:
-// each set's rs-initiate.json and init script under replset/<set>/, and
+// each set's rs-initiate.json and init script under replset/sets/<set>/, and
 // the script that joins the sets into the cluster.
 const ShardingScriptPath = "replset/init-sharding.js"
 
-// SetDir is the directory of one set's files in the sharded mode.
-func SetDir(set string) string { return "replset/" + set }
+// SetDir is the directory of one set's files in the sharded mode. Under
+// sets/, so that no set name can land in the failover or reconfig
+// targets' replset/failover/ and replset/reconfig/.
+func SetDir(set string) string { return "replset/sets/" + set }
 
 // generateSharded renders out/replset/ in the sharded mode: the config
 // server replica set and every shard get their rs-initiate.json and
