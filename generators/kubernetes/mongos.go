@@ -3,7 +3,6 @@ package kubernetes
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"net/url"
 	"strings"
 
@@ -165,7 +164,8 @@ func buildMongosCertificate(t *model.Topology) object {
 // reachable config server and waits for one before any sharding operation
 // (jstests/sharding/startup_with_all_configs_down.js), so ping-based
 // probes make it ready before the init Job initiates the config servers:
-// in the workload wave, it does not hold back Argo CD's PostSync init Job.
+// in the wave after the members (it connects to them) it does not hold
+// back Argo CD's PostSync init Job, which runs once every wave is healthy.
 func buildMongosDeployment(t *model.Topology, r model.Region, m model.Mongos, conf []byte) object {
 	mv := mongosView(t, m)
 	sel := mongosSelector()
@@ -212,11 +212,9 @@ func buildMongosDeployment(t *model.Topology, r model.Region, m model.Mongos, co
 		{MaxSkew: 1, TopologyKey: zoneLabel, WhenUnsatisfiable: corev1.ScheduleAnyway, LabelSelector: &metav1.LabelSelector{MatchLabels: sel}},
 		{MaxSkew: 1, TopologyKey: hostLabel, WhenUnsatisfiable: corev1.ScheduleAnyway, LabelSelector: &metav1.LabelSelector{MatchLabels: sel}},
 	}
-	md := meta("Deployment", names.Mongos, t.Kubernetes.Namespace, componentMongos, nil)
-	md.Annotations[annSyncWave] = waveWork
 	d := appsv1.Deployment{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
-		ObjectMeta: md,
+		ObjectMeta: meta("Deployment", names.Mongos, t.Kubernetes.Namespace, componentMongos, nil),
 		Spec: appsv1.DeploymentSpec{
 			Replicas: &replicas,
 			Selector: &metav1.LabelSelector{MatchLabels: sel},
@@ -300,4 +298,3 @@ func buildShardedExporterService(t *model.Topology) object {
 	return object{kind: "Service", name: names.ExporterService, v: svc}
 }
 
-var _ = fmt.Sprintf

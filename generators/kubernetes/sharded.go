@@ -130,11 +130,9 @@ func shardedObjects(t *model.Topology, r model.Region) (base, overlay []object, 
 		overlay = append(overlay, objs...)
 	}
 	overlay = append(overlay, buildMongos(t, r)...)
-	// No PrometheusRule yet: prometheus.RegionGroups reads the replica-set
-	// mode's one set. It joins the tree (buildPrometheusRule) when the
-	// Prometheus target renders the sharded mode (compile's
-	// shardedPending).
-	overlay = append(overlay, buildServiceMonitor(t, r))
+	// The region's recording rules group by (region, rs_nm), so they
+	// serve every set of the cluster as they serve the one set.
+	overlay = append(overlay, buildServiceMonitor(t, r), buildPrometheusRule(t, r))
 	overlay = append(overlay, buildProbe(t, r)...)
 	overlay = append(overlay, buildPBMRestore(csrs, cr))
 	if len(t.Regions) > 1 {

@@ -6,7 +6,9 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/generators/prometheus"
+	"github.com/topogen/topogen/model"
 )
 
 // TestSyncWaves derives what the waves must satisfy from the objects
@@ -36,7 +38,13 @@ import (
 // Each rule must apply at least once.
 func TestSyncWaves(t *testing.T) {
 	topo := withExternalSecrets(t, cases["default"])
-	files := generate(t, topo)
+	t.Run("default", func(t *testing.T) { checkSyncWaves(t, topo, generate(t, topo)) })
+	for _, c := range shardedCases(t) {
+		t.Run(c.name, func(t *testing.T) { checkSyncWaves(t, c.topo, c.files) })
+	}
+}
+
+func checkSyncWaves(t *testing.T, topo *model.Topology, files []generators.File) {
 	for _, r := range topo.Regions {
 		objs := objectsIn(t, files, r.Name)
 		type obj struct {
