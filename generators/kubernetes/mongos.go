@@ -297,4 +297,3 @@ func buildShardedExporterService(t *model.Topology) object {
 	}
 	return object{kind: "Service", name: names.ExporterService, v: svc}
 }
-
