@@ -317,3 +317,21 @@ func TestOneRegionZone(t *testing.T) {
 		t.Errorf("explain's text does not show the note:\n%s", rep.Text())
 	}
 }
+
+// TestShardedSLOsPerSet: each set is judged. With a 50 ms primaryWrite,
+// the EU shard (majority inside eu-west-1) meets it and the default shard
+// and config servers (us-east-1 waits for eu-west-1, ~70 ms) do not.
+func TestShardedSLOsPerSet(t *testing.T) {
+	files := readDir(t, "../golden/eu-residency/input")
+	files["global.cue"] = []byte(strings.Replace(string(files["global.cue"]), `primaryWrite:    "300ms"`, `primaryWrite:    "50ms"`, 1))
+	topo := load(t, "../golden/eu-residency/input", files)
+	var bad []string
+	for _, d := range Check(topo) {
+		if d.Severity == model.Error && strings.Contains(d.Summary, "SLO primaryWrite 50ms cannot be met") {
+			bad = append(bad, d.Summary)
+		}
+	}
+	if len(bad) != 2 || !strings.Contains(strings.Join(bad, "\n"), "configsvr: SLO") || !strings.Contains(strings.Join(bad, "\n"), "shard-global: SLO") {
+		t.Errorf("primaryWrite errors:\n%s\nwant configsvr and shard-global, not shard-eu", strings.Join(bad, "\n"))
+	}
+}

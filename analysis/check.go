@@ -63,26 +63,41 @@ func Check(t *model.Topology) model.Diagnostics {
 			Fix:      fmt.Sprintf("add analysis: rttMillis: %q: %q: <ms> with a measured median (e.g. from cloudping.co)", p[0], p[1]),
 		})
 	}
-	for _, c := range Explain(t).SLOs {
+	slos := Explain(t).SLOs
+	// In the sharded mode each set is judged: an acceptance is unneeded
+	// only when every set meets the SLO, and said once.
+	unmet := map[string]bool{}
+	for _, c := range slos {
+		if !c.Met {
+			unmet[c.Name] = true
+		}
+	}
+	said := map[string]bool{}
+	for _, c := range slos {
 		path := sloPaths[c.Name]
 		reason, accepted := t.Analysis.Accept[c.Name]
+		who := ""
+		if c.Set != "" {
+			who = c.Set + ": "
+		}
 		switch {
 		case c.Verdict == "accepted":
 			ds = append(ds, model.Diagnostic{
 				Severity: model.Warning,
 				Pos:      t.Pos("analysis", "accept", c.Name),
 				Path:     "analysis.accept." + c.Name,
-				Summary:  fmt.Sprintf("SLO %s %s is not met (estimate %s: %s); accepted: %q", c.Name, c.Target, c.Estimate, c.Cause, reason),
+				Summary:  fmt.Sprintf("%sSLO %s %s is not met (estimate %s: %s); accepted: %q", who, c.Name, c.Target, c.Estimate, c.Cause, reason),
 			})
 		case c.Verdict == "not met":
 			ds = append(ds, model.Diagnostic{
 				Severity: model.Error,
 				Pos:      t.Pos(path...),
 				Path:     strings.Join(path, "."),
-				Summary:  fmt.Sprintf("SLO %s %s cannot be met: estimate %s (%s)", c.Name, c.Target, c.Estimate, c.Cause),
+				Summary:  fmt.Sprintf("%sSLO %s %s cannot be met: estimate %s (%s)", who, c.Name, c.Target, c.Estimate, c.Cause),
 				Fix:      fmt.Sprintf("change the layout or the target, or record the exception: analysis: accept: %s: reason: \"...\"", c.Name),
 			})
-		case c.Met && accepted:
+		case c.Met && accepted && !unmet[c.Name] && !said[c.Name]:
+			said[c.Name] = true
 			ds = append(ds, model.Diagnostic{
 				Severity: model.Warning,
 				Pos:      t.Pos("analysis", "accept", c.Name),

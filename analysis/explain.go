@@ -183,6 +183,9 @@ type SLOCheck struct {
 	Cause string `json:"cause,omitempty"`
 	// Accepted quotes analysis.accept.<name>.reason.
 	Accepted string `json:"accepted,omitempty"`
+	// Set names the replica set judged in the sharded mode (each set
+	// has its own checks); empty in the replica-set mode.
+	Set string `json:"set,omitempty"`
 }
 
 // Explain analyses a resolved topology. It does no I/O and never fails:

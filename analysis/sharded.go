@@ -92,6 +92,14 @@ func explainSharded(t *model.Topology) Report {
 		s.LocationField = sh.Collections[0].Key[0].Field
 	}
 	s.Sets = append(s.Sets, setReport(t, "config servers", "", sh.ConfigServers, ""))
+	// The SLOs are judged per set: a write lands on one shard (and its
+	// metadata on the config servers), so each set must meet them.
+	for _, set := range sh.Sets() {
+		for _, c := range Explain(t.SetView(set)).SLOs {
+			c.Set = set.ReplicaSet.Name
+			r.SLOs = append(r.SLOs, c)
+		}
+	}
 	for _, shard := range sh.Shards {
 		s.Sets = append(s.Sets, setReport(t, "shard", shard.Zone, shard.Set, shard.Jurisdiction))
 		s.Residency = append(s.Residency, residency(t, shard))
@@ -296,6 +304,21 @@ func (s *Sharded) writeText(b *bytes.Buffer, r Report) {
 		}
 	}
 	tb.write(b)
+
+	b.WriteString("\nSLOs (per set)\n")
+	tb = table{header: []string{"SET", "SLO", "TARGET", "VERDICT", "ESTIMATE"}}
+	for _, c := range r.SLOs {
+		tb.add(c.Set, c.Name, c.Target, strings.ToUpper(c.Verdict), c.Estimate)
+	}
+	tb.write(b)
+	for _, c := range r.SLOs {
+		if c.Cause != "" {
+			fmt.Fprintf(b, "  %s %s: %s\n", c.Set, c.Name, c.Cause)
+		}
+		if c.Accepted != "" {
+			fmt.Fprintf(b, "  %s %s accepted: %q\n", c.Set, c.Name, c.Accepted)
+		}
+	}
 	if len(r.MissingRTT) > 0 {
 		fmt.Fprintf(b, "\nUnknown round trips (add analysis.rttMillis): %s\n", strings.Join(r.MissingRTT, ", "))
 	}
