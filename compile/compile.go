@@ -5,7 +5,6 @@ package compile
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -69,9 +68,6 @@ func Changes(t *model.Topology, opts Options) []impact.Change {
 
 // Compile renders every target into one tree. It does no I/O.
 func Compile(t *model.Topology, opts Options) (*generators.Tree, error) {
-	if d := checkShardedPending(t); d != nil {
-		return nil, errors.New(d[0].String())
-	}
 	in := Input{Topology: t, Options: opts}
 	// Targets are pure and independent: run them concurrently, at most one
 	// per CPU (more would only raise peak memory), collect in list order so
@@ -176,10 +172,6 @@ func Today() (time.Time, error) {
 // CheckAt is Check on the day now: the EKS calendar check is the only one
 // that depends on the date, and tests fix it.
 func CheckAt(t *model.Topology, now time.Time) model.Diagnostics {
-	return append(checkModelAt(t, now), checkShardedPending(t)...).Sort()
-}
-
-func checkModelAt(t *model.Topology, now time.Time) model.Diagnostics {
 	var ds model.Diagnostics
 	ds = append(ds, terraform.CheckEKSVersion(t, now)...)
 	ds = append(ds, terraform.CheckEKSAccess(t)...)
@@ -189,15 +181,4 @@ func checkModelAt(t *model.Topology, now time.Time) model.Diagnostics {
 	ds = append(ds, terraform.CheckNames(t)...)
 	ds = append(ds, checkPorts(t)...)
 	return ds.Sort()
-}
-
-// CheckModel is Check without what only the targets need: the model and
-// analysis checks `topogen explain` runs (it renders no target, so a
-// sharded topology whose targets are pending is explained).
-func CheckModel(t *model.Topology) model.Diagnostics {
-	now, err := Today()
-	if err != nil {
-		return model.Diagnostics{{Severity: model.Error, Path: TodayEnv, Summary: err.Error(), Fix: "set it to a date such as 2026-12-03, or unset it"}}
-	}
-	return checkModelAt(t, now)
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/topogen/topogen/analysis"
-	"github.com/topogen/topogen/compile"
 )
 
 func newExplainCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -28,8 +27,7 @@ func newExplainCmd(stdout, stderr io.Writer) *cobra.Command {
 			if format != "text" && format != "json" {
 				return usageError{fmt.Errorf("unknown --%s %q: want text or json", flagFormat, format)}
 			}
-			// explain renders no target: the model's checks only.
-			t, err := loadChecked(topo, stderr, stderr, compile.CheckModel)
+			t, err := loadTopology(topo, stderr, stderr)
 			if err != nil {
 				return err
 			}

@@ -40,16 +40,11 @@ func printDiagnostics(diags model.Diagnostics, stderr, warnOut io.Writer) bool {
 // loadTopology loads and validates the topology, printing every
 // diagnostic; errors end the command with exit code 2.
 func loadTopology(dir string, stderr, warnOut io.Writer) (*model.Topology, error) {
-	return loadChecked(dir, stderr, warnOut, compile.Check)
-}
-
-// loadChecked is loadTopology with the model checks check runs.
-func loadChecked(dir string, stderr, warnOut io.Writer, check func(*model.Topology) model.Diagnostics) (*model.Topology, error) {
 	stop := watchLoad(dir, stderr)
 	t, diags := schema.Load(dir)
 	defer stop()
 	if t != nil {
-		diags = append(diags, check(t)...)
+		diags = append(diags, compile.Check(t)...)
 	}
 	if printDiagnostics(diags, stderr, warnOut) || t == nil {
 		return nil, exitError{exitInvalid}

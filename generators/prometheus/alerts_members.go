@@ -182,7 +182,7 @@ func (g *gen) primaryAlerts() ([]rule, []testCase) {
 		AlertRuleTests: []alertTest{
 			{EvalTime: at(absent.forDur - step), Alertname: absent.name},
 			{EvalTime: at(absent.forDur), Alertname: absent.name, ExpAlerts: []expAlert{
-				g.expect(absent, labelSet{{"job", names.ExporterJob}}, 1),
+				g.expect(absent, g.absentLabels(), 1),
 			}},
 		},
 	}

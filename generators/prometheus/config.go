@@ -125,12 +125,15 @@ func (g *gen) config() ([]byte, error) {
 			// No region label here: series keep the region they come from.
 			ExternalLabels: map[string]string{"topology": t.Name, "prometheus": "global"},
 		},
-		RuleFiles: globalRuleFiles(),
+		RuleFiles: append(globalRuleFiles(), g.setFiles...),
 		Alerting: promAlerting{Alertmanagers: []alertmanagerConfig{{
 			StaticConfigs: []staticConfig{{Targets: t.Monitoring.Alertmanagers}},
 		}}},
 	}
 	match := federationMatch(t)
+	if g.sharded != nil {
+		match = shardedFederationMatch(g.sharded)
+	}
 	for _, sel := range match {
 		if err := checkSelector("federation match[]", sel); err != nil {
 			return nil, err

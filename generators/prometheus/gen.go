@@ -30,6 +30,26 @@ type gen struct {
 	// lookback is the longest range the global rules read (checkGroups),
 	// set once the rule files are rendered; the retention follows from it.
 	lookback time.Duration
+	// sharded is the whole topology in the sharded mode (t is then one
+	// set, or the cluster as one view: sharded.go); nil in the replica-set
+	// mode.
+	sharded *model.Topology
+	// setFiles are the sets' rule files the global Prometheus loads too
+	// (the sharded mode).
+	setFiles []string
+	// set is the set whose series the exporter matcher selects (rs_nm, a
+	// sharded set's rules); "" selects every exporter series.
+	set string
+}
+
+// absentLabels are the labels absent() of an exporter selector yields: its
+// equality matchers.
+func (g *gen) absentLabels() labelSet {
+	ls := labelSet{{"job", names.ExporterJob}}
+	if g.set != "" {
+		ls = append(ls, [2]string{"rs_nm", g.set})
+	}
+	return ls
 }
 
 func newGen(t *model.Topology) *gen {

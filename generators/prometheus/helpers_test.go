@@ -17,6 +17,7 @@ var cases = []struct{ name, dir string }{
 	{"five-regions", "../../golden/five-regions/input"},
 	{"one-member", "../../golden/one-member/input"},
 	{"seven-by-seven", "../../golden/seven-by-seven/input"},
+	{"eu-residency", "../../golden/eu-residency/input"},
 }
 
 func load(t *testing.T, dir string) *model.Topology { return testtopo.Load(t, dir) }

@@ -28,7 +28,32 @@ const header = generators.YAMLHeader
 
 // Generate renders out/prometheus/ and out/grafana/.
 func Generate(t *model.Topology) ([]generators.File, error) {
+	if t.Sharding != nil {
+		return generateSharded(t)
+	}
 	g := newGen(t)
+	alerts, alertTests := g.alertGroup()
+	pbm, pbmTests := g.pbmAlertGroup() // backup_alerts.go
+	sloGroups := g.sloGroups()
+	ruleFiles := []ruleFileSpec{
+		{AlertsFile, alertsDoc, []ruleGroup{alerts, pbm}, append(alertTests, pbmTests...)},
+		{RecordingFile, recordingDoc, []ruleGroup{g.recordingGroup()}, g.recordingTests()},
+		{SLOFile, g.sloDoc(), sloGroups, g.sloTests()},
+	}
+	return g.render(ruleFiles, append([]ruleGroup{alerts, pbm}, sloGroups...))
+}
+
+// ruleFileSpec is one rule file with its promtool tests.
+type ruleFileSpec struct {
+	name, doc string
+	groups    []ruleGroup
+	tests     []testCase
+}
+
+// render writes the rule files and their tests, the runbook (of the
+// alerts in runbookGroups), the global Prometheus's configuration, the
+// Alertmanager routing and the dashboard.
+func (g *gen) render(ruleFiles []ruleFileSpec, runbookGroups []ruleGroup) ([]generators.File, error) {
 	var files []generators.File
 	add := func(path string, data []byte, err error) error {
 		if err != nil {
@@ -36,19 +61,6 @@ func Generate(t *model.Topology) ([]generators.File, error) {
 		}
 		files = append(files, generators.File{Path: path, Data: data})
 		return nil
-	}
-
-	alerts, alertTests := g.alertGroup()
-	pbm, pbmTests := g.pbmAlertGroup() // backup_alerts.go
-	sloGroups := g.sloGroups()
-	ruleFiles := []struct {
-		name, doc string
-		groups    []ruleGroup
-		tests     []testCase
-	}{
-		{AlertsFile, alertsDoc, []ruleGroup{alerts, pbm}, append(alertTests, pbmTests...)},
-		{RecordingFile, recordingDoc, []ruleGroup{g.recordingGroup()}, g.recordingTests()},
-		{SLOFile, g.sloDoc(), sloGroups, g.sloTests()},
 	}
 	for _, rf := range ruleFiles {
 		lb, err := checkGroups(rf.name, rf.groups)
@@ -75,7 +87,7 @@ func Generate(t *model.Topology) ([]generators.File, error) {
 			return nil, err
 		}
 	}
-	rb, err := g.runbookDoc(append([]ruleGroup{alerts, pbm}, sloGroups...))
+	rb, err := g.runbookDoc(runbookGroups)
 	if err := add(RunbookPath, rb, err); err != nil {
 		return nil, err
 	}

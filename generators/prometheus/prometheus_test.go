@@ -53,6 +53,10 @@ var exporterMetrics = map[string]string{
 	"mongodb_rs_members_pingMs":                         "--collector.diagnosticdata (members[].pingMs, absent for self)",
 	"mongodb_ss_opLatencies_latency":                    "--collector.diagnosticdata (serverStatus.opLatencies.<op>.latency µs, op_type label by specialConversions)",
 	"mongodb_ss_opLatencies_ops":                        "--collector.diagnosticdata (serverStatus.opLatencies.<op>.ops, op_type label by specialConversions)",
+	// A mongos's diagnosticdata collector (v0.53.0 exporter/v1_compatibility.go mongosMetrics).
+	"mongodb_mongos_sharding_balancer_enabled":      "--collector.diagnosticdata on a mongos (balancerStatus mode \"full\")",
+	"mongodb_mongos_sharding_shards_total":          "--collector.diagnosticdata on a mongos (config.shards count)",
+	"mongodb_mongos_sharding_shards_draining_total": "--collector.diagnosticdata on a mongos (config.shards draining: true)",
 }
 
 // kubeStateMetrics are the kube-state-metrics series the backup alerts
@@ -61,6 +65,8 @@ var kubeStateMetrics = []string{
 	"kube_cronjob_created", "kube_cronjob_status_last_successful_time", "kube_job_failed", "kube_job_status_start_time",
 	// kube-state-metrics docs/pod-metrics.md (STABLE): the PBM status checks.
 	"kube_pod_container_status_terminated_reason", "kube_pod_init_container_status_terminated_reason",
+	// docs/deployment-metrics.md (STABLE): the routers' Deployments.
+	"kube_deployment_spec_replicas", "kube_deployment_status_replicas_available",
 }
 
 var promql = parser.NewParser(parser.Options{})
@@ -133,7 +139,11 @@ func TestRuleFilesParse(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			m := fileMap(renderTopo(t, load(t, c.dir)))
 			paths := ruleFilePaths(m)
-			if len(paths) != 3 {
+			want := 3
+			if topo := load(t, c.dir); topo.Sharding != nil {
+				want += len(topo.Sharding.Sets()) // a rule file per set
+			}
+			if len(paths) != want {
 				t.Fatalf("rule files = %v, want alerts, recording and SLO", paths)
 			}
 			for _, p := range paths {
@@ -204,15 +214,21 @@ func TestMetricNames(t *testing.T) {
 				}
 			}
 			// The global Prometheus federates every raw series its rules read.
+			federated, federatedKSM, match := GlobalExporterMetrics, KubeStateMetrics, federationMatch(topo)
+			if topo.Sharding != nil {
+				federated = append(slices.Clone(federated), MongosMetrics...)
+				federatedKSM = append(slices.Clone(federatedKSM), MongosKubeStateMetrics...)
+				match = shardedFederationMatch(topo)
+			}
 			for n := range globalRaw {
-				if strings.HasPrefix(n, "mongodb_") && !slices.Contains(GlobalExporterMetrics, n) {
+				if strings.HasPrefix(n, "mongodb_") && !slices.Contains(federated, n) {
 					t.Errorf("global rules read %s, which federation does not bring", n)
 				}
-				if strings.HasPrefix(n, "kube_") && !slices.Contains(KubeStateMetrics, n) {
+				if strings.HasPrefix(n, "kube_") && !slices.Contains(federatedKSM, n) {
 					t.Errorf("global rules read %s, which federation does not bring", n)
 				}
 			}
-			for _, sel := range federationMatch(topo) {
+			for _, sel := range match {
 				ms, err := promql.ParseMetricSelector(sel)
 				if err != nil {
 					t.Fatalf("match[] %s: %v", sel, err)
@@ -344,6 +360,12 @@ func TestThresholds(t *testing.T) {
 			topo := load(t, c.dir)
 			m := fileMap(renderTopo(t, topo))
 			alerts := string(m[Dir+"/"+RulesDir+"/"+AlertsFile])
+			if topo.Sharding != nil {
+				// The lag and oplog alerts are each set's.
+				for _, set := range topo.Sharding.Sets() {
+					alerts += string(m[Dir+"/"+RulesDir+"/"+setFile(set.ReplicaSet.Name)])
+				}
+			}
 			slo := string(m[Dir+"/"+RulesDir+"/"+SLOFile])
 			budget := fmtFloat(round12((100 - topo.SLO.Availability) / 100))
 			for _, want := range []string{

@@ -33,6 +33,42 @@ type runbookEntry struct {
 // runbooks holds every alert's section. TestRunbookCoversEveryAlert fails
 // when an alert has none.
 var runbooks = map[string]runbookEntry{
+	// The sharded mode's routers, balancer and shards (sharded.go).
+	"MongosUnavailable": {
+		means: "No mongos router of the region is available. The region's applications connect to their own region's routers, so they can neither read nor write any zone; the shards and the config servers are not affected.",
+		do: []string{
+			"`kubectl -n <namespace> get deploy mongos` and `kubectl -n <namespace> describe pods -l app.kubernetes.io/component=mongos` in the region: pending (no application node), crash-looping (read `kubectl logs <pod> -c mongos`), or failing its readiness probe.",
+			"A router that cannot reach the config servers' majority does not start: check MongoDBNoWritablePrimary for the config server set.",
+			"Meanwhile applications may connect to another region's mongos (any router serves every zone), at the cross-region round trip.",
+		},
+	},
+	"MongosDegraded": {
+		means: "The region runs fewer mongos routers than declared (sharding.mongos.replicas): one more loss leaves its applications without a router.",
+		do: []string{
+			"Find the missing pods as for MongosUnavailable; a rolling update holds one down by design only for a few minutes.",
+		},
+	},
+	"MongoDBBalancerDisabled": {
+		means: "The balancer has been off for an hour. It is what moves chunks into their zones: while it is off, chunks created by splits and inserts stay where they are, and a new or changed zone range is not enforced, so a zone's documents may stay on another zone's shard (outside its regions).",
+		do: []string{
+			"Through a mongos: `sh.getBalancerState()` and `sh.isBalancerRunning()`; if it was stopped for a maintenance (a backup, a migration), start it again with `sh.startBalancer()`.",
+			"After a zone range change, check that no chunk of the zone is on another shard: `db.getSiblingDB(\"config\").chunks.find({uuid: <collection uuid>})` against `config.tags`.",
+		},
+	},
+	"MongoDBShardsMissing": {
+		means: "config.shards holds fewer shards than the topology declares: a zone without its shard has nowhere to keep its data (its ranges are assigned to a zone no shard serves), and writes to it fail.",
+		do: []string{
+			"Run the region's init Job again (it adds each missing shard, its zone, the ranges and the sharded collections, and changes nothing that is in place), then read its log.",
+			"`sh.status()` through a mongos lists the shards registered; a shard removed by hand must be re-added with its set's name.",
+		},
+	},
+	"MongoDBShardDraining": {
+		means: "A shard is draining (removeShard was run): the balancer moves its chunks to other shards. For a zone's shard those may be outside the zone's regions, which breaks residency.",
+		do: []string{
+			"`db.getSiblingDB(\"config\").shards.find({draining: true})` through a mongos: which shard.",
+			"If it was not intended, stop it before the chunks leave: the removal cannot be cancelled, but the zone's ranges keep its chunks on the zone's other shards only if the zone has one; add one first.",
+		},
+	},
 	"MongoDBMemberUnhealthy": {
 		means: "The primary, or most members, cannot reach this member. It serves no reads, does not count for w:majority and cannot become primary.",
 		do: []string{
@@ -283,4 +319,6 @@ func (g *gen) runbookDoc(groups []ruleGroup) ([]byte, error) {
 }
 
 // optionalAlerts are generated only for some topologies.
-var optionalAlerts = []string{"MongoDBMemberPingHigh"}
+var optionalAlerts = []string{"MongoDBMemberPingHigh",
+	// The sharded mode's (sharded.go).
+	"MongosUnavailable", "MongosDegraded", "MongoDBBalancerDisabled", "MongoDBShardsMissing", "MongoDBShardDraining"}
