@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/topogen/topogen/model"
 	"github.com/topogen/topogen/schema"
 )
 
@@ -29,6 +30,23 @@ func TestInitiateConfigFollowsMongoDBRules(t *testing.T) {
 		if diags.HasErrors() {
 			t.Fatalf("%s: %v", dir, diags)
 		}
+		// The sharded mode: each set is a replica set of its own.
+		views := []*model.Topology{topo}
+		if topo.Sharding != nil {
+			views = nil
+			for _, set := range topo.Sharding.Sets() {
+				views = append(views, topo.SetView(set))
+			}
+		}
+		for _, topo := range views {
+			checkInitiateConfig(t, dir, topo)
+		}
+	}
+}
+
+func checkInitiateConfig(t *testing.T, dir string, topo *model.Topology) {
+	t.Helper()
+	{
 		cfg := InitiateConfig(topo)
 		if errs := CheckConfig(cfg, true); len(errs) > 0 {
 			t.Errorf("%s: %s", dir, strings.Join(errs, "\n"))
