@@ -77,6 +77,9 @@ func addons(t *model.Topology, r model.Region, f *file, nodeGroups []string) {
 		// cluster is created: the managed add-on takes them over.
 		ad.str("resolve_conflicts_on_create", "OVERWRITE")
 		ad.str("resolve_conflicts_on_update", "OVERWRITE")
+		if a.name == "coredns" {
+			ad.raw("configuration_values", corednsConfig(t, r))
+		}
 		if a.config != nil {
 			b, err := json.Marshal(a.config) // map keys sorted: deterministic
 			if err != nil {

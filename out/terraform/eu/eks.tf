@@ -676,6 +676,31 @@ resource "aws_eks_addon" "eu_coredns" {
   addon_name                  = "coredns"
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
+  configuration_values = jsonencode({
+    corefile = <<-EOT
+.:53 {
+    errors
+    health {
+        lameduck 5s
+      }
+    ready
+    rewrite stop {
+        name regex ^(global-rs-eu-[0-9]+)\.eu\.db\.myapp\.internal\.$ {1}.global-rs-eu-headless.mongodb.svc.cluster.local.
+        answer name ^(global-rs-eu-[0-9]+)\.global-rs-eu-headless\.mongodb\.svc\.cluster\.local\.$ {1}.eu.db.myapp.internal.
+    }
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+      pods insecure
+      fallthrough in-addr.arpa ip6.arpa
+    }
+    prometheus :9153
+    forward . /etc/resolv.conf
+    cache 30
+    loop
+    reload
+    loadbalance
+}
+EOT
+  })
 
   depends_on = [
     aws_eks_node_group.eu_mongodb_eu_west_1a,

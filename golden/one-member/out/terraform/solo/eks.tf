@@ -490,6 +490,31 @@ resource "aws_eks_addon" "solo_coredns" {
   addon_name                  = "coredns"
   resolve_conflicts_on_create = "OVERWRITE"
   resolve_conflicts_on_update = "OVERWRITE"
+  configuration_values = jsonencode({
+    corefile = <<-EOT
+.:53 {
+    errors
+    health {
+        lameduck 5s
+      }
+    ready
+    rewrite stop {
+        name regex ^(global-rs-solo-[0-9]+)\.solo\.db\.tiny\.internal\.$ {1}.global-rs-solo-headless.mongodb.svc.cluster.local.
+        answer name ^(global-rs-solo-[0-9]+)\.global-rs-solo-headless\.mongodb\.svc\.cluster\.local\.$ {1}.solo.db.tiny.internal.
+    }
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+      pods insecure
+      fallthrough in-addr.arpa ip6.arpa
+    }
+    prometheus :9153
+    forward . /etc/resolv.conf
+    cache 30
+    loop
+    reload
+    loadbalance
+}
+EOT
+  })
 
   depends_on = [
     aws_eks_node_group.solo_mongodb_eu_north_1a,
