@@ -111,6 +111,13 @@ func failoverName(t *model.Topology) string {
 // (Route 53 Developer Guide, "Configuring DNS failover": complex
 // configurations alias a geolocation record to failover records, with
 // evaluate_target_health). A single region's default is its endpoint.
+//
+// A CNAME alias to the CNAME failover pair is allowed: an alias to another
+// record of the same hosted zone must have that record's type, and only at
+// the zone apex (where no CNAME may exist) is a CNAME target refused
+// (Route 53 API Reference, AliasTarget, DNSName: "Another Route 53 resource
+// record set in your hosted zone"); apiName is never the apex, since
+// dns.apiRecord is a label below dns.publicZone.
 func defaultRecord(t *model.Topology, f *file) {
 	prefs := t.PreferredRegions()
 	d := f.resource("aws_route53_record", ident(t.DNS.APIRecord)+"_default", globalAlias)

@@ -91,6 +91,15 @@ func nodeGroup(t *model.Topology, r model.Region, f *file, name, prefix, instanc
 	ng.ref("node_role_arn", "aws_iam_role."+id+"_eks_node.arn")
 	ng.refs("subnet_ids", subnetIDs...)
 	ng.strs("instance_types", instanceType)
+	// The cluster's version, so an eksVersion upgrade rolls the nodes onto
+	// it after the control plane. Unset, a node group keeps its Kubernetes
+	// version (EKS API, UpdateNodegroupVersion: "If no version is
+	// specified, then the Kubernetes version of the node group does not
+	// change") and the provider reports no drift (aws_eks_node_group
+	// version: drift detection only for a configured value). Allowed with a
+	// launch template that names no AMI, as these (EKS API, CreateNodegroup
+	// version: not with a custom AMI).
+	ng.ref("version", "aws_eks_cluster."+id+".version")
 	lt := ng.block("launch_template")
 	lt.ref("id", "aws_launch_template."+name+".id")
 	lt.ref("version", "aws_launch_template."+name+".latest_version")

@@ -225,6 +225,7 @@ resource "aws_eks_node_group" "apac_mongodb_ap_southeast_1a" {
   node_role_arn          = aws_iam_role.apac_eks_node.arn
   subnet_ids             = [aws_subnet.apac_private_ap_southeast_1a.id]
   instance_types         = ["m6i.4xlarge"]
+  version                = aws_eks_cluster.apac.version
 
   launch_template {
     id      = aws_launch_template.apac_mongodb_ap_southeast_1a.id
@@ -317,6 +318,7 @@ resource "aws_eks_node_group" "apac_mongodb_ap_southeast_1b" {
   node_role_arn          = aws_iam_role.apac_eks_node.arn
   subnet_ids             = [aws_subnet.apac_private_ap_southeast_1b.id]
   instance_types         = ["m6i.4xlarge"]
+  version                = aws_eks_cluster.apac.version
 
   launch_template {
     id      = aws_launch_template.apac_mongodb_ap_southeast_1b.id
@@ -409,6 +411,7 @@ resource "aws_eks_node_group" "apac_mongodb_ap_southeast_1c" {
   node_role_arn          = aws_iam_role.apac_eks_node.arn
   subnet_ids             = [aws_subnet.apac_private_ap_southeast_1c.id]
   instance_types         = ["m6i.4xlarge"]
+  version                = aws_eks_cluster.apac.version
 
   launch_template {
     id      = aws_launch_template.apac_mongodb_ap_southeast_1c.id
@@ -505,6 +508,7 @@ resource "aws_eks_node_group" "apac_application" {
     aws_subnet.apac_private_ap_southeast_1c.id,
   ]
   instance_types = ["m6i.2xlarge"]
+  version        = aws_eks_cluster.apac.version
 
   launch_template {
     id      = aws_launch_template.apac_application.id

@@ -225,6 +225,7 @@ resource "aws_eks_node_group" "us_mongodb_us_east_1a" {
   node_role_arn          = aws_iam_role.us_eks_node.arn
   subnet_ids             = [aws_subnet.us_private_us_east_1a.id]
   instance_types         = ["m6i.4xlarge"]
+  version                = aws_eks_cluster.us.version
 
   launch_template {
     id      = aws_launch_template.us_mongodb_us_east_1a.id
@@ -317,6 +318,7 @@ resource "aws_eks_node_group" "us_mongodb_us_east_1b" {
   node_role_arn          = aws_iam_role.us_eks_node.arn
   subnet_ids             = [aws_subnet.us_private_us_east_1b.id]
   instance_types         = ["m6i.4xlarge"]
+  version                = aws_eks_cluster.us.version
 
   launch_template {
     id      = aws_launch_template.us_mongodb_us_east_1b.id
@@ -409,6 +411,7 @@ resource "aws_eks_node_group" "us_mongodb_us_east_1c" {
   node_role_arn          = aws_iam_role.us_eks_node.arn
   subnet_ids             = [aws_subnet.us_private_us_east_1c.id]
   instance_types         = ["m6i.4xlarge"]
+  version                = aws_eks_cluster.us.version
 
   launch_template {
     id      = aws_launch_template.us_mongodb_us_east_1c.id
@@ -505,6 +508,7 @@ resource "aws_eks_node_group" "us_application" {
     aws_subnet.us_private_us_east_1c.id,
   ]
   instance_types = ["m6i.2xlarge"]
+  version        = aws_eks_cluster.us.version
 
   launch_template {
     id      = aws_launch_template.us_application.id

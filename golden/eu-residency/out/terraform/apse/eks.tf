@@ -225,6 +225,7 @@ resource "aws_eks_node_group" "apse_mongodb_ap_southeast_1a" {
   node_role_arn          = aws_iam_role.apse_eks_node.arn
   subnet_ids             = [aws_subnet.apse_private_ap_southeast_1a.id]
   instance_types         = ["r6i.xlarge"]
+  version                = aws_eks_cluster.apse.version
 
   launch_template {
     id      = aws_launch_template.apse_mongodb_ap_southeast_1a.id
@@ -317,6 +318,7 @@ resource "aws_eks_node_group" "apse_mongodb_ap_southeast_1b" {
   node_role_arn          = aws_iam_role.apse_eks_node.arn
   subnet_ids             = [aws_subnet.apse_private_ap_southeast_1b.id]
   instance_types         = ["r6i.xlarge"]
+  version                = aws_eks_cluster.apse.version
 
   launch_template {
     id      = aws_launch_template.apse_mongodb_ap_southeast_1b.id
@@ -413,6 +415,7 @@ resource "aws_eks_node_group" "apse_application" {
     aws_subnet.apse_private_ap_southeast_1c.id,
   ]
   instance_types = ["m6i.2xlarge"]
+  version        = aws_eks_cluster.apse.version
 
   launch_template {
     id      = aws_launch_template.apse_application.id

@@ -225,6 +225,7 @@ resource "aws_eks_node_group" "euc_mongodb_eu_central_1a" {
   node_role_arn          = aws_iam_role.euc_eks_node.arn
   subnet_ids             = [aws_subnet.euc_private_eu_central_1a.id]
   instance_types         = ["r6i.xlarge"]
+  version                = aws_eks_cluster.euc.version
 
   launch_template {
     id      = aws_launch_template.euc_mongodb_eu_central_1a.id
@@ -317,6 +318,7 @@ resource "aws_eks_node_group" "euc_mongodb_eu_central_1b" {
   node_role_arn          = aws_iam_role.euc_eks_node.arn
   subnet_ids             = [aws_subnet.euc_private_eu_central_1b.id]
   instance_types         = ["r6i.xlarge"]
+  version                = aws_eks_cluster.euc.version
 
   launch_template {
     id      = aws_launch_template.euc_mongodb_eu_central_1b.id
@@ -413,6 +415,7 @@ resource "aws_eks_node_group" "euc_application" {
     aws_subnet.euc_private_eu_central_1c.id,
   ]
   instance_types = ["m6i.2xlarge"]
+  version        = aws_eks_cluster.euc.version
 
   launch_template {
     id      = aws_launch_template.euc_application.id

@@ -225,6 +225,7 @@ resource "aws_eks_node_group" "use_mongodb_us_east_1a" {
   node_role_arn          = aws_iam_role.use_eks_node.arn
   subnet_ids             = [aws_subnet.use_private_us_east_1a.id]
   instance_types         = ["r6i.xlarge"]
+  version                = aws_eks_cluster.use.version
 
   launch_template {
     id      = aws_launch_template.use_mongodb_us_east_1a.id
@@ -317,6 +318,7 @@ resource "aws_eks_node_group" "use_mongodb_us_east_1b" {
   node_role_arn          = aws_iam_role.use_eks_node.arn
   subnet_ids             = [aws_subnet.use_private_us_east_1b.id]
   instance_types         = ["r6i.xlarge"]
+  version                = aws_eks_cluster.use.version
 
   launch_template {
     id      = aws_launch_template.use_mongodb_us_east_1b.id
@@ -413,6 +415,7 @@ resource "aws_eks_node_group" "use_application" {
     aws_subnet.use_private_us_east_1c.id,
   ]
   instance_types = ["m6i.2xlarge"]
+  version        = aws_eks_cluster.use.version
 
   launch_template {
     id      = aws_launch_template.use_application.id

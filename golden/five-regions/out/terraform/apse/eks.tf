@@ -246,6 +246,7 @@ resource "aws_eks_node_group" "apse_mongodb_ap_southeast_1a" {
   node_role_arn          = aws_iam_role.apse_eks_node.arn
   subnet_ids             = [aws_subnet.apse_private_ap_southeast_1a.id]
   instance_types         = ["r6i.xlarge"]
+  version                = aws_eks_cluster.apse.version
 
   launch_template {
     id      = aws_launch_template.apse_mongodb_ap_southeast_1a.id
@@ -338,6 +339,7 @@ resource "aws_eks_node_group" "apse_mongodb_ap_southeast_1b" {
   node_role_arn          = aws_iam_role.apse_eks_node.arn
   subnet_ids             = [aws_subnet.apse_private_ap_southeast_1b.id]
   instance_types         = ["r6i.xlarge"]
+  version                = aws_eks_cluster.apse.version
 
   launch_template {
     id      = aws_launch_template.apse_mongodb_ap_southeast_1b.id
@@ -433,6 +435,7 @@ resource "aws_eks_node_group" "apse_application" {
     aws_subnet.apse_private_ap_southeast_1b.id,
   ]
   instance_types = ["m6i.2xlarge"]
+  version        = aws_eks_cluster.apse.version
 
   launch_template {
     id      = aws_launch_template.apse_application.id

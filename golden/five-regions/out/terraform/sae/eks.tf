@@ -246,6 +246,7 @@ resource "aws_eks_node_group" "sae_mongodb_sa_east_1a" {
   node_role_arn          = aws_iam_role.sae_eks_node.arn
   subnet_ids             = [aws_subnet.sae_private_sa_east_1a.id]
   instance_types         = ["r6i.xlarge"]
+  version                = aws_eks_cluster.sae.version
 
   launch_template {
     id      = aws_launch_template.sae_mongodb_sa_east_1a.id
@@ -341,6 +342,7 @@ resource "aws_eks_node_group" "sae_application" {
     aws_subnet.sae_private_sa_east_1b.id,
   ]
   instance_types = ["m6i.2xlarge"]
+  version        = aws_eks_cluster.sae.version
 
   launch_template {
     id      = aws_launch_template.sae_application.id

@@ -246,6 +246,7 @@ resource "aws_eks_node_group" "usw_mongodb_us_west_2a" {
   node_role_arn          = aws_iam_role.usw_eks_node.arn
   subnet_ids             = [aws_subnet.usw_private_us_west_2a.id]
   instance_types         = ["r6i.xlarge"]
+  version                = aws_eks_cluster.usw.version
 
   launch_template {
     id      = aws_launch_template.usw_mongodb_us_west_2a.id
@@ -338,6 +339,7 @@ resource "aws_eks_node_group" "usw_mongodb_us_west_2b" {
   node_role_arn          = aws_iam_role.usw_eks_node.arn
   subnet_ids             = [aws_subnet.usw_private_us_west_2b.id]
   instance_types         = ["r6i.xlarge"]
+  version                = aws_eks_cluster.usw.version
 
   launch_template {
     id      = aws_launch_template.usw_mongodb_us_west_2b.id
@@ -433,6 +435,7 @@ resource "aws_eks_node_group" "usw_application" {
     aws_subnet.usw_private_us_west_2b.id,
   ]
   instance_types = ["m6i.2xlarge"]
+  version        = aws_eks_cluster.usw.version
 
   launch_template {
     id      = aws_launch_template.usw_application.id

@@ -224,6 +224,7 @@ resource "aws_eks_node_group" "solo_mongodb_eu_north_1a" {
   node_role_arn          = aws_iam_role.solo_eks_node.arn
   subnet_ids             = [aws_subnet.solo_private_eu_north_1a.id]
   instance_types         = ["r6i.xlarge"]
+  version                = aws_eks_cluster.solo.version
 
   launch_template {
     id      = aws_launch_template.solo_mongodb_eu_north_1a.id
@@ -319,6 +320,7 @@ resource "aws_eks_node_group" "solo_application" {
     aws_subnet.solo_private_eu_north_1b.id,
   ]
   instance_types = ["m6i.2xlarge"]
+  version        = aws_eks_cluster.solo.version
 
   launch_template {
     id      = aws_launch_template.solo_application.id

@@ -225,6 +225,7 @@ resource "aws_eks_node_group" "ec_mongodb_eu_central_1a" {
   node_role_arn          = aws_iam_role.ec_eks_node.arn
   subnet_ids             = [aws_subnet.ec_private_eu_central_1a.id]
   instance_types         = ["r6i.xlarge"]
+  version                = aws_eks_cluster.ec.version
 
   launch_template {
     id      = aws_launch_template.ec_mongodb_eu_central_1a.id
@@ -317,6 +318,7 @@ resource "aws_eks_node_group" "ec_mongodb_eu_central_1b" {
   node_role_arn          = aws_iam_role.ec_eks_node.arn
   subnet_ids             = [aws_subnet.ec_private_eu_central_1b.id]
   instance_types         = ["r6i.xlarge"]
+  version                = aws_eks_cluster.ec.version
 
   launch_template {
     id      = aws_launch_template.ec_mongodb_eu_central_1b.id
@@ -409,6 +411,7 @@ resource "aws_eks_node_group" "ec_mongodb_eu_central_1c" {
   node_role_arn          = aws_iam_role.ec_eks_node.arn
   subnet_ids             = [aws_subnet.ec_private_eu_central_1c.id]
   instance_types         = ["r6i.xlarge"]
+  version                = aws_eks_cluster.ec.version
 
   launch_template {
     id      = aws_launch_template.ec_mongodb_eu_central_1c.id
@@ -505,6 +508,7 @@ resource "aws_eks_node_group" "ec_application" {
     aws_subnet.ec_private_eu_central_1c.id,
   ]
   instance_types = ["m6i.2xlarge"]
+  version        = aws_eks_cluster.ec.version
 
   launch_template {
     id      = aws_launch_template.ec_application.id

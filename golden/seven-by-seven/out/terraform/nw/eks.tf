@@ -225,6 +225,7 @@ resource "aws_eks_node_group" "nw_mongodb_us_west_2a" {
   node_role_arn          = aws_iam_role.nw_eks_node.arn
   subnet_ids             = [aws_subnet.nw_private_us_west_2a.id]
   instance_types         = ["r6i.xlarge"]
+  version                = aws_eks_cluster.nw.version
 
   launch_template {
     id      = aws_launch_template.nw_mongodb_us_west_2a.id
@@ -317,6 +318,7 @@ resource "aws_eks_node_group" "nw_mongodb_us_west_2b" {
   node_role_arn          = aws_iam_role.nw_eks_node.arn
   subnet_ids             = [aws_subnet.nw_private_us_west_2b.id]
   instance_types         = ["r6i.xlarge"]
+  version                = aws_eks_cluster.nw.version
 
   launch_template {
     id      = aws_launch_template.nw_mongodb_us_west_2b.id
@@ -409,6 +411,7 @@ resource "aws_eks_node_group" "nw_mongodb_us_west_2c" {
   node_role_arn          = aws_iam_role.nw_eks_node.arn
   subnet_ids             = [aws_subnet.nw_private_us_west_2c.id]
   instance_types         = ["r6i.xlarge"]
+  version                = aws_eks_cluster.nw.version
 
   launch_template {
     id      = aws_launch_template.nw_mongodb_us_west_2c.id
@@ -505,6 +508,7 @@ resource "aws_eks_node_group" "nw_application" {
     aws_subnet.nw_private_us_west_2c.id,
   ]
   instance_types = ["m6i.2xlarge"]
+  version        = aws_eks_cluster.nw.version
 
   launch_template {
     id      = aws_launch_template.nw_application.id

@@ -225,6 +225,7 @@ resource "aws_eks_node_group" "oc_mongodb_ap_southeast_2a" {
   node_role_arn          = aws_iam_role.oc_eks_node.arn
   subnet_ids             = [aws_subnet.oc_private_ap_southeast_2a.id]
   instance_types         = ["r6i.xlarge"]
+  version                = aws_eks_cluster.oc.version
 
   launch_template {
     id      = aws_launch_template.oc_mongodb_ap_southeast_2a.id
@@ -317,6 +318,7 @@ resource "aws_eks_node_group" "oc_mongodb_ap_southeast_2b" {
   node_role_arn          = aws_iam_role.oc_eks_node.arn
   subnet_ids             = [aws_subnet.oc_private_ap_southeast_2b.id]
   instance_types         = ["r6i.xlarge"]
+  version                = aws_eks_cluster.oc.version
 
   launch_template {
     id      = aws_launch_template.oc_mongodb_ap_southeast_2b.id
@@ -409,6 +411,7 @@ resource "aws_eks_node_group" "oc_mongodb_ap_southeast_2c" {
   node_role_arn          = aws_iam_role.oc_eks_node.arn
   subnet_ids             = [aws_subnet.oc_private_ap_southeast_2c.id]
   instance_types         = ["r6i.xlarge"]
+  version                = aws_eks_cluster.oc.version
 
   launch_template {
     id      = aws_launch_template.oc_mongodb_ap_southeast_2c.id
@@ -505,6 +508,7 @@ resource "aws_eks_node_group" "oc_application" {
     aws_subnet.oc_private_ap_southeast_2c.id,
   ]
   instance_types = ["m6i.2xlarge"]
+  version        = aws_eks_cluster.oc.version
 
   launch_template {
     id      = aws_launch_template.oc_application.id
