@@ -28,7 +28,9 @@
 # (aws_iam_policy_document) or are the global stack's terraform_remote_state
 # reads of the regional stacks, which the override points at local state
 # files holding the regional stacks' declared outputs
-# (remote_state_overrides). A plan that fails is a failure.
+# (remote_state_overrides), or the global stack's aws_route53_zone lookup
+# of an existing public zone, which the loopback endpoint below answers.
+# A plan that fails is a failure.
 #
 # tfsec: TFSEC when set (a command line), else the version pinned in
 # tools/go.mod (`go tool -modfile=tools/go.mod tfsec`, built from the module
@@ -97,7 +99,18 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 go -C "$root" build -o "$work/fakesecretsmanager" ./internal/fakesecretsmanager
 fake_password="offline-plan-fake-password-$$"
-"$work/fakesecretsmanager" "$work/sm.addr" "$fake_password" 2>"$work/sm.log" &
+# The same server answers the Route 53 reads of a data "aws_route53_zone"
+# (an existing public zone, dns.createPublicZone: false), which plan reads
+# even with -refresh=false: for the zone names the trees look up.
+zones=()
+while IFS= read -r z; do
+	zones+=("$z")
+done < <(find "$@" -name '*.tf' -exec awk '
+	/^data "aws_route53_zone" / { b = 1; next }
+	b && /^[[:space:]]*name[[:space:]]*=/ { gsub(/.*=[[:space:]]*"|".*/, ""); print; b = 0 }
+	/^}/ { b = 0 }
+' {} + 2>/dev/null | sort -u)
+"$work/fakesecretsmanager" "$work/sm.addr" "$fake_password" "${zones[@]}" 2>"$work/sm.log" &
 smpid=$!
 for _ in $(seq 100); do
 	[ -s "$work/sm.addr" ] && break
@@ -134,6 +147,7 @@ override_file() {
 			  allowed_account_ids = null
 			  endpoints {
 			    secretsmanager = "$smaddr"
+			    route53        = "$smaddr"
 			  }
 			}
 		EOF
@@ -304,7 +318,7 @@ for i in $(seq "$n"); do
 	[ ! -s "$work/$i.count" ] || total=$((total + $(cat "$work/$i.count")))
 done
 if grep -q . "$work/sm.log"; then
-	echo "offline Secrets Manager calls: $(grep -c 'GetRandomPassword' "$work/sm.log") GetRandomPassword, $(grep -vc 'GetRandomPassword' "$work/sm.log") other"
+	echo "offline Secrets Manager calls: $(grep -c 'GetRandomPassword' "$work/sm.log") GetRandomPassword; Route 53 reads: $(grep -c 'fakeroute53' "$work/sm.log"); $(grep -v 'GetRandomPassword' "$work/sm.log" | grep -vc 'fakeroute53') other"
 fi
 echo "terraform: $n stacks, $total resources planned"
 exit "$failed"

@@ -11,10 +11,14 @@
 // refuses every other one (any other call in an offline plan is a bug the
 // plan should report).
 //
-// Usage: fakesecretsmanager ADDRFILE [PASSWORD] — listens on 127.0.0.1, a
-// free port, writes "http://127.0.0.1:PORT" to ADDRFILE once it accepts
-// connections, and serves until killed, answering PASSWORD (so the caller
-// can check it never reaches a plan). Each request is logged to stderr.
+// It also answers, on the same port, the Route 53 reads of a public zone
+// looked up by name (route53.go), for the zones named after PASSWORD.
+//
+// Usage: fakesecretsmanager ADDRFILE [PASSWORD [ZONE...]] — listens on
+// 127.0.0.1, a free port, writes "http://127.0.0.1:PORT" to ADDRFILE once
+// it accepts connections, and serves until killed, answering PASSWORD (so
+// the caller can check it never reaches a plan). Each request is logged
+// to stderr.
 package main
 
 import (
@@ -25,18 +29,20 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 )
 
 // Password is what every GetRandomPassword returns.
 var Password = "offline-plan-not-a-password"
 
 func main() {
-	if len(os.Args) != 2 && len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: fakesecretsmanager ADDRFILE [PASSWORD]")
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: fakesecretsmanager ADDRFILE [PASSWORD [ZONE...]]")
 		os.Exit(2)
 	}
-	if len(os.Args) == 3 {
+	if len(os.Args) >= 3 {
 		Password = os.Args[2]
+		Zones = os.Args[3:]
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -52,8 +58,12 @@ func main() {
 	log.Fatal(http.Serve(ln, http.HandlerFunc(Handle)))
 }
 
-// Handle answers one Secrets Manager API request.
+// Handle answers one Secrets Manager or Route 53 API request.
 func Handle(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/2013-04-01/") {
+		HandleRoute53(w, r)
+		return
+	}
 	target := r.Header.Get("X-Amz-Target")
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	log.Printf("fakesecretsmanager: %s %s", target, body)

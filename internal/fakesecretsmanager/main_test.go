@@ -31,3 +31,26 @@ func TestHandle(t *testing.T) {
 		}
 	}
 }
+
+// The Route 53 reads answer the named zones (as public, with name
+// servers) and nothing else.
+func TestHandleRoute53(t *testing.T) {
+	Zones = []string{"tiny.example.org"}
+	for _, c := range []struct {
+		path string
+		code int
+		want string
+	}{
+		{"/2013-04-01/hostedzone", 200, "<Name>tiny.example.org.</Name>"},
+		{"/2013-04-01/hostedzone/ZOFFLINE0", 200, "<NameServer>ns-1.offline.invalid</NameServer>"},
+		{"/2013-04-01/tags/hostedzone/ZOFFLINE0", 200, "<ResourceId>ZOFFLINE0</ResourceId>"},
+		{"/2013-04-01/hostedzone/ZOFFLINE1", 400, "InvalidInput"},
+		{"/2013-04-01/hostedzone/ZOFFLINE0/rrset", 400, "InvalidInput"},
+	} {
+		rec := httptest.NewRecorder()
+		Handle(rec, httptest.NewRequest(http.MethodGet, c.path, nil))
+		if rec.Code != c.code || !strings.Contains(rec.Body.String(), c.want) {
+			t.Errorf("%s: %d %s, want %d with %s", c.path, rec.Code, rec.Body, c.code, c.want)
+		}
+	}
+}

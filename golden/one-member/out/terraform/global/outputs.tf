@@ -2,12 +2,7 @@
 
 output "public_zone_id" {
   description = "Public hosted zone tiny.example.org"
-  value       = aws_route53_zone.public.zone_id
-}
-
-output "public_zone_name_servers" {
-  description = "Name servers of tiny.example.org: delegate the domain to them at its registrar or parent zone"
-  value       = aws_route53_zone.public.name_servers
+  value       = data.aws_route53_zone.public.zone_id
 }
 
 output "alerts_topic_arn" {
