@@ -79,20 +79,40 @@ func regionSelfRewrite(t *model.Topology, r model.Region) selfRewrite {
 	}
 }
 
-// corefile is region r's Corefile. The sharded mode's sets have their own
-// StatefulSets, which this rewrite does not name yet: there the Corefile is
-// EKS's default, and a restarted member waits for its NLB target.
+// corefile is region r's Corefile: one rewrite per replica set with
+// members in the region (the replica-set mode's one set; in the sharded
+// mode the config servers' and each shard's, each with its own
+// StatefulSet and headless Service, built from the set's view as the
+// Kubernetes target builds them). Each rule is "stop": a name matches at
+// most one set's pod pattern, since the set name leads the pod name.
 func corefile(t *model.Topology, r model.Region) string {
-	if t.Sharding != nil {
-		return eksCorefileHead + eksCorefileTail
+	var b strings.Builder
+	b.WriteString(eksCorefileHead)
+	for _, v := range setViews(t) {
+		if _, ok := v.Region(r.Name); !ok {
+			continue
+		}
+		rw := regionSelfRewrite(v, r)
+		b.WriteString("    rewrite stop {\n" +
+			"        name regex " + rw.name + " " + rw.nameTo + "\n" +
+			"        answer name " + rw.answer + " " + rw.answerTo + "\n" +
+			"    }\n")
 	}
-	rw := regionSelfRewrite(t, r)
-	return eksCorefileHead +
-		"    rewrite stop {\n" +
-		"        name regex " + rw.name + " " + rw.nameTo + "\n" +
-		"        answer name " + rw.answer + " " + rw.answerTo + "\n" +
-		"    }\n" +
-		eksCorefileTail
+	b.WriteString(eksCorefileTail)
+	return b.String()
+}
+
+// setViews are t's replica sets, each as the replica-set mode's one set:
+// t itself, or in the sharded mode the config servers and every shard.
+func setViews(t *model.Topology) []*model.Topology {
+	if t.Sharding == nil {
+		return []*model.Topology{t}
+	}
+	var out []*model.Topology
+	for _, s := range t.Sharding.Sets() {
+		out = append(out, t.SetView(s))
+	}
+	return out
 }
 
 // corednsConfig is the coredns add-on's configuration_values:

@@ -12,6 +12,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 
 	"github.com/topogen/topogen/generators/names"
+	"github.com/topogen/topogen/model"
 )
 
 var rewriteRE = regexp.MustCompile(`(?m)^\s*(name regex|answer name) (\S+) (\S+)$`)
@@ -70,34 +71,66 @@ func TestCoreDNSRewritesOwnMembers(t *testing.T) {
 					}
 				}
 				rules := rewriteRE.FindAllStringSubmatch(cfg, -1)
-				if topo.Sharding != nil {
-					if len(rules) != 0 {
-						t.Errorf("region %s: sharded, yet rewrites %q", r.Name, rules)
+				// The sets with members in r, each with its own StatefulSet
+				// and headless Service (the Kubernetes target's names).
+				type set struct {
+					view    *model.Topology
+					members []model.Member
+				}
+				var sets, all []set
+				if topo.Sharding == nil {
+					all = []set{{topo, topo.Members}}
+				} else {
+					for _, s := range topo.Sharding.Sets() {
+						all = append(all, set{topo.SetView(s), s.Members})
 					}
-					continue
 				}
-				if len(rules) != 2 || rules[0][1] != "name regex" || rules[1][1] != "answer name" {
-					t.Fatalf("region %s: want one name regex and one answer name rule, got %q", r.Name, rules)
+				for _, s := range all {
+					if _, ok := s.view.Region(r.Name); ok {
+						sets = append(sets, s)
+					}
 				}
-				headless := names.HeadlessService(topo, r) + "." + topo.Kubernetes.Namespace + ".svc.cluster.local."
-				for _, m := range topo.Members {
-					got, ok := coreDNSRewrite(t, rules[0][2], rules[0][3], m.Host+".")
-					if m.Region != r.Name {
-						if ok {
-							t.Errorf("region %s rewrites region %s's member %s to %s", r.Name, m.Region, m.Host, got)
+				if len(rules) != 2*len(sets) {
+					t.Fatalf("region %s: want a name regex and an answer name rule for each of its %d sets, got %q", r.Name, len(sets), rules)
+				}
+				// rewrite applies the first rule whose question regex matches,
+				// as the "stop" rules do in order.
+				rewrite := func(name string) (string, string, bool) {
+					for i := 0; i+1 < len(rules); i += 2 {
+						if rules[i][1] != "name regex" || rules[i+1][1] != "answer name" {
+							t.Fatalf("region %s: rules out of pairs: %q", r.Name, rules)
 						}
-						continue
+						if got, ok := coreDNSRewrite(t, rules[i][2], rules[i][3], name); ok {
+							back, _ := coreDNSRewrite(t, rules[i+1][2], rules[i+1][3], got)
+							return got, back, true
+						}
 					}
-					if want := m.Pod + "." + headless; got != want {
-						t.Errorf("region %s: %s rewritten to %q, want %q", r.Name, m.Host, got, want)
-					}
-					if back, _ := coreDNSRewrite(t, rules[1][2], rules[1][3], got); back != m.Host+"." {
-						t.Errorf("region %s: the answer %s is rewritten to %q, want the question %s.", r.Name, got, back, m.Host)
+					return "", "", false
+				}
+				for _, s := range all {
+					headless := names.HeadlessService(s.view, r) + "." + topo.Kubernetes.Namespace + ".svc.cluster.local."
+					for _, m := range s.members {
+						got, back, ok := rewrite(m.Host + ".")
+						if m.Region != r.Name {
+							if ok {
+								t.Errorf("region %s rewrites region %s's member %s to %s", r.Name, m.Region, m.Host, got)
+							}
+							continue
+						}
+						if want := m.Pod + "." + headless; got != want {
+							t.Errorf("region %s: %s rewritten to %q, want %q", r.Name, m.Host, got, want)
+						}
+						if back != m.Host+"." {
+							t.Errorf("region %s: the answer %s is rewritten to %q, want the question %s.", r.Name, got, back, m.Host)
+						}
 					}
 				}
-				for _, other := range []string{"x" + names.StatefulSet(topo, r) + "-0." + r.DNSZone + ".", names.StatefulSet(topo, r) + "-0." + r.DNSZone + ".evil.", names.StatefulSet(topo, r) + "-a." + r.DNSZone + "."} {
-					if got, ok := coreDNSRewrite(t, rules[0][2], rules[0][3], other); ok {
-						t.Errorf("region %s rewrites %s to %s", r.Name, other, got)
+				for _, s := range sets {
+					sts := names.StatefulSet(s.view, r)
+					for _, other := range []string{"x" + sts + "-0." + r.DNSZone + ".", sts + "-0." + r.DNSZone + ".evil.", sts + "-a." + r.DNSZone + "."} {
+						if got, _, ok := rewrite(other); ok {
+							t.Errorf("region %s rewrites %s to %s", r.Name, other, got)
+						}
 					}
 				}
 			}

@@ -595,6 +595,14 @@ resource "aws_eks_addon" "apse_coredns" {
         lameduck 5s
       }
     ready
+    rewrite stop {
+        name regex ^(configsvr-apse-[0-9]+)\.apse\.db\.residency\.internal\.$ {1}.configsvr-apse-headless.mongodb.svc.cluster.local.
+        answer name ^(configsvr-apse-[0-9]+)\.configsvr-apse-headless\.mongodb\.svc\.cluster\.local\.$ {1}.apse.db.residency.internal.
+    }
+    rewrite stop {
+        name regex ^(shard-global-apse-[0-9]+)\.apse\.db\.residency\.internal\.$ {1}.shard-global-apse-headless.mongodb.svc.cluster.local.
+        answer name ^(shard-global-apse-[0-9]+)\.shard-global-apse-headless\.mongodb\.svc\.cluster\.local\.$ {1}.apse.db.residency.internal.
+    }
     kubernetes cluster.local in-addr.arpa ip6.arpa {
       pods insecure
       fallthrough in-addr.arpa ip6.arpa

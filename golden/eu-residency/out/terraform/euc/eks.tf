@@ -595,6 +595,14 @@ resource "aws_eks_addon" "euc_coredns" {
         lameduck 5s
       }
     ready
+    rewrite stop {
+        name regex ^(configsvr-euc-[0-9]+)\.euc\.db\.residency\.internal\.$ {1}.configsvr-euc-headless.mongodb.svc.cluster.local.
+        answer name ^(configsvr-euc-[0-9]+)\.configsvr-euc-headless\.mongodb\.svc\.cluster\.local\.$ {1}.euc.db.residency.internal.
+    }
+    rewrite stop {
+        name regex ^(shard-eu-euc-[0-9]+)\.euc\.db\.residency\.internal\.$ {1}.shard-eu-euc-headless.mongodb.svc.cluster.local.
+        answer name ^(shard-eu-euc-[0-9]+)\.shard-eu-euc-headless\.mongodb\.svc\.cluster\.local\.$ {1}.euc.db.residency.internal.
+    }
     kubernetes cluster.local in-addr.arpa ip6.arpa {
       pods insecure
       fallthrough in-addr.arpa ip6.arpa

@@ -688,6 +688,18 @@ resource "aws_eks_addon" "euw_coredns" {
         lameduck 5s
       }
     ready
+    rewrite stop {
+        name regex ^(configsvr-euw-[0-9]+)\.euw\.db\.residency\.internal\.$ {1}.configsvr-euw-headless.mongodb.svc.cluster.local.
+        answer name ^(configsvr-euw-[0-9]+)\.configsvr-euw-headless\.mongodb\.svc\.cluster\.local\.$ {1}.euw.db.residency.internal.
+    }
+    rewrite stop {
+        name regex ^(shard-eu-euw-[0-9]+)\.euw\.db\.residency\.internal\.$ {1}.shard-eu-euw-headless.mongodb.svc.cluster.local.
+        answer name ^(shard-eu-euw-[0-9]+)\.shard-eu-euw-headless\.mongodb\.svc\.cluster\.local\.$ {1}.euw.db.residency.internal.
+    }
+    rewrite stop {
+        name regex ^(shard-global-euw-[0-9]+)\.euw\.db\.residency\.internal\.$ {1}.shard-global-euw-headless.mongodb.svc.cluster.local.
+        answer name ^(shard-global-euw-[0-9]+)\.shard-global-euw-headless\.mongodb\.svc\.cluster\.local\.$ {1}.euw.db.residency.internal.
+    }
     kubernetes cluster.local in-addr.arpa ip6.arpa {
       pods insecure
       fallthrough in-addr.arpa ip6.arpa

@@ -595,6 +595,14 @@ resource "aws_eks_addon" "use_coredns" {
         lameduck 5s
       }
     ready
+    rewrite stop {
+        name regex ^(configsvr-use-[0-9]+)\.use\.db\.residency\.internal\.$ {1}.configsvr-use-headless.mongodb.svc.cluster.local.
+        answer name ^(configsvr-use-[0-9]+)\.configsvr-use-headless\.mongodb\.svc\.cluster\.local\.$ {1}.use.db.residency.internal.
+    }
+    rewrite stop {
+        name regex ^(shard-global-use-[0-9]+)\.use\.db\.residency\.internal\.$ {1}.shard-global-use-headless.mongodb.svc.cluster.local.
+        answer name ^(shard-global-use-[0-9]+)\.shard-global-use-headless\.mongodb\.svc\.cluster\.local\.$ {1}.use.db.residency.internal.
+    }
     kubernetes cluster.local in-addr.arpa ip6.arpa {
       pods insecure
       fallthrough in-addr.arpa ip6.arpa
