@@ -35,24 +35,12 @@ func (t *Topology) PreferredRegions() []Region {
 func (t *Topology) Preferred() Region { return t.PreferredRegions()[0] }
 
 // Voters is the number of voting members.
-func (t *Topology) Voters() int {
-	n := 0
-	for _, m := range t.Members {
-		n += m.Votes
-	}
-	return n
-}
+func (t *Topology) Voters() int { return MemberSet{Members: t.Members}.Voters() }
 
 // Majority is the number of votes an election or a w:majority write needs.
 func (t *Topology) Majority() int { return t.Voters()/2 + 1 }
 
 // RegionMembers returns the members of one region in ordinal order.
 func (t *Topology) RegionMembers(region string) []Member {
-	var out []Member
-	for _, m := range t.Members {
-		if m.Region == region {
-			out = append(out, m)
-		}
-	}
-	return out
+	return MemberSet{Members: t.Members}.RegionMembers(region)
 }

@@ -134,6 +134,20 @@ func (s *Sharding) Sets() []MemberSet {
 	return out
 }
 
+// SetViews are t's replica sets, each as the replica-set mode's one set
+// (SetView): t itself, or in the sharded mode the config servers and then
+// every shard.
+func (t *Topology) SetViews() []*Topology {
+	if t.Sharding == nil {
+		return []*Topology{t}
+	}
+	var out []*Topology
+	for _, s := range t.Sharding.Sets() {
+		out = append(out, t.SetView(s))
+	}
+	return out
+}
+
 // SetView is t as one of its sets would be in the replica-set mode: the
 // set's name and members, the regions it has members in (Members and
 // Voters counting the set's), no Sharding. Everything written for the

@@ -88,7 +88,7 @@ func regionSelfRewrite(t *model.Topology, r model.Region) selfRewrite {
 func corefile(t *model.Topology, r model.Region) string {
 	var b strings.Builder
 	b.WriteString(eksCorefileHead)
-	for _, v := range setViews(t) {
+	for _, v := range t.SetViews() {
 		if _, ok := v.Region(r.Name); !ok {
 			continue
 		}
@@ -100,19 +100,6 @@ func corefile(t *model.Topology, r model.Region) string {
 	}
 	b.WriteString(eksCorefileTail)
 	return b.String()
-}
-
-// setViews are t's replica sets, each as the replica-set mode's one set:
-// t itself, or in the sharded mode the config servers and every shard.
-func setViews(t *model.Topology) []*model.Topology {
-	if t.Sharding == nil {
-		return []*model.Topology{t}
-	}
-	var out []*model.Topology
-	for _, s := range t.Sharding.Sets() {
-		out = append(out, t.SetView(s))
-	}
-	return out
 }
 
 // corednsConfig is the coredns add-on's configuration_values:

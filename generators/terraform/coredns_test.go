@@ -73,21 +73,11 @@ func TestCoreDNSRewritesOwnMembers(t *testing.T) {
 				rules := rewriteRE.FindAllStringSubmatch(cfg, -1)
 				// The sets with members in r, each with its own StatefulSet
 				// and headless Service (the Kubernetes target's names).
-				type set struct {
-					view    *model.Topology
-					members []model.Member
-				}
-				var sets, all []set
-				if topo.Sharding == nil {
-					all = []set{{topo, topo.Members}}
-				} else {
-					for _, s := range topo.Sharding.Sets() {
-						all = append(all, set{topo.SetView(s), s.Members})
-					}
-				}
-				for _, s := range all {
-					if _, ok := s.view.Region(r.Name); ok {
-						sets = append(sets, s)
+				all := topo.SetViews()
+				var sets []*model.Topology
+				for _, v := range all {
+					if _, ok := v.Region(r.Name); ok {
+						sets = append(sets, v)
 					}
 				}
 				if len(rules) != 2*len(sets) {
@@ -107,9 +97,9 @@ func TestCoreDNSRewritesOwnMembers(t *testing.T) {
 					}
 					return "", "", false
 				}
-				for _, s := range all {
-					headless := names.HeadlessService(s.view, r) + "." + topo.Kubernetes.Namespace + ".svc.cluster.local."
-					for _, m := range s.members {
+				for _, v := range all {
+					headless := names.HeadlessService(v, r) + "." + topo.Kubernetes.Namespace + ".svc.cluster.local."
+					for _, m := range v.Members {
 						got, back, ok := rewrite(m.Host + ".")
 						if m.Region != r.Name {
 							if ok {
@@ -125,8 +115,8 @@ func TestCoreDNSRewritesOwnMembers(t *testing.T) {
 						}
 					}
 				}
-				for _, s := range sets {
-					sts := names.StatefulSet(s.view, r)
+				for _, v := range sets {
+					sts := names.StatefulSet(v, r)
 					for _, other := range []string{"x" + sts + "-0." + r.DNSZone + ".", sts + "-0." + r.DNSZone + ".evil.", sts + "-a." + r.DNSZone + "."} {
 						if got, _, ok := rewrite(other); ok {
 							t.Errorf("region %s rewrites %s to %s", r.Name, other, got)
