@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
@@ -101,17 +102,72 @@ func parseYAML(t *testing.T, files map[string][]byte, dir string) map[string][]o
 		if !strings.HasPrefix(p, dir+"/") || path.Base(p) == "kustomization.yaml" || !strings.HasSuffix(p, ".yaml") {
 			continue
 		}
-		for _, doc := range bytes.Split(b, []byte("\n---\n")) {
-			var o obj
-			if err := yaml.Unmarshal(doc, &o); err != nil {
-				t.Fatalf("%s: %v", p, err)
-			}
-			if o != nil {
-				out[p] = append(out[p], o)
-			}
+		if objs := parsed.yamlObjects(t, p, b); len(objs) > 0 {
+			out[p] = objs
 		}
 	}
 	return out
+}
+
+// parsed memoises the parse of each rendered file by path and bytes: one
+// contract call reads every region's tree three times and the global
+// stack once per region and flavour, and each mutation case of
+// TestContractCatchesRemovedProducers changes one file of the same tree.
+// The parsed values are only read.
+var parsed = &parseMemo{yaml: map[string]yamlParse{}, hcl: map[string]hclParse{}}
+
+type parseMemo struct {
+	mu   sync.Mutex
+	yaml map[string]yamlParse
+	hcl  map[string]hclParse
+}
+
+type yamlParse struct {
+	data []byte
+	objs []obj
+}
+
+type hclParse struct {
+	data []byte
+	file *hcl.File
+}
+
+// yamlObjects returns the objects of the YAML stream b (file p).
+func (m *parseMemo) yamlObjects(t *testing.T, p string, b []byte) []obj {
+	t.Helper()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if e, ok := m.yaml[p]; ok && bytes.Equal(e.data, b) {
+		return e.objs
+	}
+	var objs []obj
+	for _, doc := range bytes.Split(b, []byte("\n---\n")) {
+		var o obj
+		if err := yaml.Unmarshal(doc, &o); err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		if o != nil {
+			objs = append(objs, o)
+		}
+	}
+	m.yaml[p] = yamlParse{data: b, objs: objs}
+	return objs
+}
+
+// hclFile returns the parsed HCL file b (file p).
+func (m *parseMemo) hclFile(t *testing.T, p string, b []byte) *hcl.File {
+	t.Helper()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if e, ok := m.hcl[p]; ok && bytes.Equal(e.data, b) {
+		return e.file
+	}
+	file, diags := hclsyntax.ParseConfig(b, p, hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatalf("%s: %v", p, diags)
+	}
+	m.hcl[p] = hclParse{data: b, file: file}
+	return file
 }
 
 func groupOf(apiVersion string) string {
@@ -362,10 +418,7 @@ func terraformProduces(t *testing.T, p produced, files map[string][]byte, region
 			continue
 		}
 		stack := path.Dir(f)
-		file, diags := hclsyntax.ParseConfig(b, f, hcl.InitialPos)
-		if diags.HasErrors() {
-			t.Fatalf("%s: %v", f, diags)
-		}
+		file := parsed.hclFile(t, f, b)
 		for _, blk := range file.Body.(*hclsyntax.Body).Blocks {
 			if blk.Type != "resource" || len(blk.Labels) < 1 {
 				continue

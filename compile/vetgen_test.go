@@ -27,23 +27,6 @@ func vetThenGen(topo *model.Topology, diags model.Diagnostics) (model.Diagnostic
 	return diags, err
 }
 
-// TestVetEqualsGen: for every golden topology (and the default one), gen
-// rejects nothing vet accepts. gen runs vet's load and checks first, so
-// their diagnostics are the same by construction; what this test guards
-// is that no generator finds a problem the check phase misses (a region
-// named "global" once passed vet and failed in the terraform generator).
-func TestVetEqualsGen(t *testing.T) {
-	for _, c := range goldenCases(t) {
-		t.Run(c.name, func(t *testing.T) {
-			t.Chdir(c.root)
-			topo, diags := schema.Load(c.input)
-			if _, err := vetThenGen(topo, diags); err != nil {
-				t.Errorf("vet accepts %s, gen fails: %v", c.input, err)
-			}
-		})
-	}
-}
-
 // TestVetRejectsWhatGeneratorsWould: inputs that once passed vet and failed
 // in a generator (or collided with a generated path) are vet errors with a
 // position.
