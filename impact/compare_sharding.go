@@ -25,14 +25,8 @@ func (c *comparer) sharding(old, new *model.Topology) {
 		return
 	}
 	c.set("sharding.configServers", "config servers", o.ConfigServers, n.ConfigServers)
-	shards := func(s *model.Sharding) map[string]model.Shard {
-		m := map[string]model.Shard{}
-		for _, sh := range s.Shards {
-			m[sh.Name] = sh
-		}
-		return m
-	}
-	os, ns := shards(o), shards(n)
+	shardName := func(sh model.Shard) string { return sh.Name }
+	os, ns := byKey(o.Shards, shardName), byKey(n.Shards, shardName)
 	for _, name := range slices.Sorted(maps.Keys(union(os, ns))) {
 		so, inOld := os[name]
 		sn, inNew := ns[name]
@@ -57,14 +51,8 @@ func (c *comparer) sharding(old, new *model.Topology) {
 		}
 		c.set(p, "shard "+name, so.Set, sn.Set)
 	}
-	cols := func(s *model.Sharding) map[string]model.ShardedCollection {
-		m := map[string]model.ShardedCollection{}
-		for _, col := range s.Collections {
-			m[col.Namespace] = col
-		}
-		return m
-	}
-	oc, nc := cols(o), cols(n)
+	namespace := func(col model.ShardedCollection) string { return col.Namespace }
+	oc, nc := byKey(o.Collections, namespace), byKey(n.Collections, namespace)
 	for _, ns := range slices.Sorted(maps.Keys(union(oc, nc))) {
 		co, inOld := oc[ns]
 		cn, inNew := nc[ns]
@@ -83,13 +71,8 @@ func (c *comparer) sharding(old, new *model.Topology) {
 			}
 		}
 	}
-	om, nm := map[string]model.Mongos{}, map[string]model.Mongos{}
-	for _, m := range o.Mongos {
-		om[m.Region] = m
-	}
-	for _, m := range n.Mongos {
-		nm[m.Region] = m
-	}
+	region := func(m model.Mongos) string { return m.Region }
+	om, nm := byKey(o.Mongos, region), byKey(n.Mongos, region)
 	for _, r := range slices.Sorted(maps.Keys(union(om, nm))) {
 		mo, mn := om[r], nm[r]
 		p := "sharding.mongos"
@@ -130,6 +113,15 @@ func (c *comparer) set(p, what string, o, n model.MemberSet) {
 		c.add(Safe, "", p+".sizing", "%s: volume performance %d IOPS, %d MiB/s → %d IOPS, %d MiB/s (safe: gp3 volumes are modified in place)",
 			what, o.Sizing.IOPS, o.Sizing.Throughput, n.Sizing.IOPS, n.Sizing.Throughput)
 	}
+}
+
+// byKey indexes xs by key(x); keys are unique (vet checks them).
+func byKey[V any](xs []V, key func(V) string) map[string]V {
+	m := make(map[string]V, len(xs))
+	for _, x := range xs {
+		m[key(x)] = x
+	}
+	return m
 }
 
 func union[V any](a, b map[string]V) map[string]bool {

@@ -18,10 +18,7 @@ import (
 // did, since removing it undoes that. The change's Path is the patch file,
 // which is also the key that acknowledges a destructive one.
 func (c *comparer) patches(old, new *model.Topology) {
-	before := map[string]model.Patch{}
-	for _, p := range old.Patches {
-		before[p.File] = p
-	}
+	before := byKey(old.Patches, func(p model.Patch) string { return p.File })
 	seen := map[string]bool{}
 	for _, p := range new.Patches {
 		seen[p.File] = true

@@ -103,22 +103,31 @@ func (g *gen) testSecondary() model.Member {
 // alertGroup builds the mongodb-alerts group, evaluated by the global
 // Prometheus on the federated exporter and kube-state-metrics series.
 func (g *gen) alertGroup() (ruleGroup, []testCase) {
+	rules, tests := concat(
+		g.memberAlerts,
+		g.stateAlert,
+		g.writableAlert,
+		g.primaryAlerts,
+		g.lagAlerts,
+		g.oplogAlert,
+		g.federationAlerts,
+		g.connectionAlerts,
+		g.replAlerts,
+		g.backupAlerts,
+		g.infraAlerts,
+	)
+	return ruleGroup{Name: "mongodb-alerts", Rules: rules}, tests
+}
+
+// concat runs the rule builders in order and joins their rules and their
+// promtool cases: a group's rules are its builders' in this order.
+func concat(builders ...func() ([]rule, []testCase)) ([]rule, []testCase) {
 	var rules []rule
 	var tests []testCase
-	add := func(rs []rule, ts []testCase) {
+	for _, b := range builders {
+		rs, ts := b()
 		rules = append(rules, rs...)
 		tests = append(tests, ts...)
 	}
-	add(g.memberAlerts())
-	add(g.stateAlert())
-	add(g.writableAlert())
-	add(g.primaryAlerts())
-	add(g.lagAlerts())
-	add(g.oplogAlert())
-	add(g.federationAlerts())
-	add(g.connectionAlerts())
-	add(g.replAlerts())
-	add(g.backupAlerts())
-	add(g.infraAlerts())
-	return ruleGroup{Name: "mongodb-alerts", Rules: rules}, tests
+	return rules, tests
 }

@@ -59,17 +59,12 @@ func mustDuration(s string) time.Duration {
 func certWarnLeft() time.Duration { return mustDuration(names.CertificateRenewBefore) / 2 }
 
 func (g *gen) infraAlerts() ([]rule, []testCase) {
-	var rules []rule
-	var tests []testCase
-	add := func(rs []rule, ts []testCase) {
-		rules = append(rules, rs...)
-		tests = append(tests, ts...)
-	}
-	add(g.exportersMissing())
-	add(g.certAlerts())
-	add(g.diskAlerts())
-	add(g.watchdog())
-	return rules, tests
+	return concat(
+		g.exportersMissing,
+		g.certAlerts,
+		g.diskAlerts,
+		g.watchdog,
+	)
 }
 
 // exportersMissing: per region, fewer exporter targets answer (up == 1 on

@@ -48,16 +48,11 @@ const (
 )
 
 func (g *gen) replAlerts() ([]rule, []testCase) {
-	var rules []rule
-	var tests []testCase
-	add := func(rs []rule, ts []testCase) {
-		rules = append(rules, rs...)
-		tests = append(tests, ts...)
-	}
-	add(g.electionChurn())
-	add(g.writeLatency())
-	add(g.memberPing())
-	return rules, tests
+	return concat(
+		g.electionChurn,
+		g.writeLatency,
+		g.memberPing,
+	)
 }
 
 func (g *gen) electionChurn() ([]rule, []testCase) {

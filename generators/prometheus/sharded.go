@@ -92,37 +92,29 @@ func setGen(t *model.Topology, set model.MemberSet) *gen {
 
 // setAlertGroup is the replica-set mode's set-level alerts of one set.
 func (g *gen) setAlertGroup() (ruleGroup, []testCase) {
-	var rules []rule
-	var tests []testCase
-	add := func(rs []rule, ts []testCase) {
-		rules = append(rules, rs...)
-		tests = append(tests, ts...)
-	}
-	add(g.memberAlerts())
-	add(g.stateAlert())
-	add(g.writableAlert())
-	add(g.primaryAlerts())
-	add(g.lagAlerts())
-	add(g.oplogAlert())
-	add(g.replAlerts())
-	add(g.certAlerts())
-	add(g.diskAlerts())
+	rules, tests := concat(
+		g.memberAlerts,
+		g.stateAlert,
+		g.writableAlert,
+		g.primaryAlerts,
+		g.lagAlerts,
+		g.oplogAlert,
+		g.replAlerts,
+		g.certAlerts,
+		g.diskAlerts,
+	)
 	return ruleGroup{Name: "mongodb-set-" + g.t.ReplicaSet.Name, Rules: rules}, tests
 }
 
 // clusterAlertGroup is the alerts about the whole cluster.
 func (g *gen) clusterAlertGroup() (ruleGroup, []testCase) {
-	var rules []rule
-	var tests []testCase
-	add := func(rs []rule, ts []testCase) {
-		rules = append(rules, rs...)
-		tests = append(tests, ts...)
-	}
-	add(g.federationAlerts())
-	add(g.connectionAlerts())
-	add(g.backupAlerts())
-	add(g.exportersMissing())
-	add(g.watchdog())
+	rules, tests := concat(
+		g.federationAlerts,
+		g.connectionAlerts,
+		g.backupAlerts,
+		g.exportersMissing,
+		g.watchdog,
+	)
 	return ruleGroup{Name: "mongodb-alerts", Rules: rules}, tests
 }
 
