@@ -23,16 +23,7 @@ func buildServiceMonitor(t *model.Topology, r model.Region) object {
 				labelComponent: componentMetrics,
 			}},
 			"namespaceSelector": map[string]any{"matchNames": []string{t.Kubernetes.Namespace}},
-			"endpoints": []any{map[string]any{
-				"port":     portNameMetrics,
-				"path":     "/metrics",
-				"interval": "30s",
-				"relabelings": []any{map[string]any{
-					"action":      "replace",
-					"targetLabel": names.SeriesRegionLabel,
-					"replacement": r.Name,
-				}},
-			}},
+			"endpoints":         []any{metricsEndpoint(portNameMetrics, r)},
 		},
 	}}
 }
@@ -56,4 +47,20 @@ func buildPrometheusRule(t *model.Topology, r model.Region) object {
 	o.Metadata.Labels[names.RegionLabel] = r.Name
 	o.Spec.Groups = prometheus.RegionGroups(t)
 	return object{kind: "PrometheusRule", name: prometheus.PrometheusRuleName, v: o}
+}
+
+// metricsEndpoint is a ServiceMonitor endpoint scraping port's /metrics
+// every 30 s, with the series labelled by the region they come from
+// (names.SeriesRegionLabel): the federation and the alerts group by it.
+func metricsEndpoint(port string, r model.Region) map[string]any {
+	return map[string]any{
+		"port":     port,
+		"path":     "/metrics",
+		"interval": "30s",
+		"relabelings": []any{map[string]any{
+			"action":      "replace",
+			"targetLabel": names.SeriesRegionLabel,
+			"replacement": r.Name,
+		}},
+	}
 }

@@ -136,16 +136,7 @@ func buildProbe(t *model.Topology, r model.Region) []object {
 		"spec": map[string]any{
 			"selector":          map[string]any{"matchLabels": probeLabels()},
 			"namespaceSelector": map[string]any{"matchNames": []string{ns}},
-			"endpoints": []any{map[string]any{
-				"port":     portNameProbe,
-				"path":     "/metrics",
-				"interval": "30s",
-				"relabelings": []any{map[string]any{
-					"action":      "replace",
-					"targetLabel": names.SeriesRegionLabel,
-					"replacement": r.Name,
-				}},
-			}},
+			"endpoints":         []any{metricsEndpoint(portNameProbe, r)},
 		},
 	}}
 	// default-deny covers the probe: it takes scrapes from the monitoring
