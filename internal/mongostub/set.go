@@ -32,7 +32,7 @@ type Set struct {
 	reqID          int32
 	// role is how the members were started (--configsvr, --shardsvr, or
 	// a mongos); cluster is the sharded cluster they belong to (nil for a
-	// plain replica set). sharding.go.
+	// plain replica set). cluster.go.
 	role    role
 	cluster *Cluster
 }
