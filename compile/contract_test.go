@@ -564,8 +564,16 @@ var contractCases = []struct{ name, dir string }{
 	{"one-member", "../golden/one-member/input"},
 }
 
+// render loads and compiles the topology in dir, once per test binary:
+// several tests read the same trees, and none changes what it gets (the
+// mutation cases copy the file map first).
 func render(t *testing.T, dir string) (*model.Topology, map[string][]byte) {
 	t.Helper()
+	renders.mu.Lock()
+	defer renders.mu.Unlock()
+	if r, ok := renders.byDir[dir]; ok {
+		return r.topo, r.files
+	}
 	topo := testtopo.Load(t, dir)
 	tree, err := Compile(topo, Options{})
 	if err != nil {
@@ -575,8 +583,19 @@ func render(t *testing.T, dir string) (*model.Topology, map[string][]byte) {
 	for _, f := range tree.Files() {
 		files[f.Path] = f.Data
 	}
+	renders.byDir[dir] = rendered{topo, files}
 	return topo, files
 }
+
+type rendered struct {
+	topo  *model.Topology
+	files map[string][]byte
+}
+
+var renders = struct {
+	mu    sync.Mutex
+	byDir map[string]rendered
+}{byDir: map[string]rendered{}}
 
 // TestDeployabilityContract: every need of every region's tree, in both
 // delivery flavours, is produced, except the Terraform resources still

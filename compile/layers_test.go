@@ -2,6 +2,7 @@ package compile
 
 import (
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -10,9 +11,15 @@ import (
 // may import"): what reads the model never links CUE or the loader, and no
 // package imports one above it. One `go list` gives every package's
 // transitive dependencies, so indirect imports count.
+//
+// A target's tests import no other target than its code does: a test
+// tying two targets reads the rendered tree here in compile
+// (crosstarget_test.go, delivery_test.go, contract_test.go), so each
+// generator's test binary links that generator only (each further target
+// is seconds of link time on every `go test` run).
 func TestLayers(t *testing.T) {
 	const mod = "github.com/topogen/topogen/"
-	b, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Deps " "}}`, "../...").CombinedOutput()
+	b, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Deps " "}} | {{join .Imports " "}} | {{join .TestImports " "}} {{join .XTestImports " "}}`, "../...").CombinedOutput()
 	if err != nil {
 		t.Fatalf("go list: %v\n%s", err, b)
 	}
@@ -27,8 +34,18 @@ func TestLayers(t *testing.T) {
 	}
 	checked := 0
 	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-		fields := strings.Fields(line)
+		parts := strings.Split(line, " | ")
+		fields := strings.Fields(parts[0])
 		pkg, deps := fields[0], fields[1:]
+		if target, ok := strings.CutPrefix(pkg, mod+"generators/"); ok && target != "names" {
+			imports := strings.Fields(parts[1])
+			for _, ti := range strings.Fields(parts[2]) {
+				other, isTarget := strings.CutPrefix(ti, mod+"generators/")
+				if isTarget && other != target && other != "names" && !slices.Contains(imports, ti) {
+					t.Errorf("%s's tests import the target %s, which its code does not: move the test to compile, where every target is rendered", pkg, ti)
+				}
+			}
+		}
 		for _, r := range rules {
 			if !hasAnyPrefix(pkg, r.pkgs) {
 				continue

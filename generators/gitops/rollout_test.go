@@ -5,10 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"sigs.k8s.io/yaml"
-
 	"github.com/topogen/topogen/analysis"
-	"github.com/topogen/topogen/generators/kubernetes"
 	"github.com/topogen/topogen/generators/names"
 )
 
@@ -144,60 +141,4 @@ func TestRegionRolloutTimeout(t *testing.T) {
 			t.Errorf("%d members: %s, want %s", members, got, want)
 		}
 	}
-}
-
-// TestRestartBudgetMatchesStatefulSet reads the generated StatefulSet back:
-// the Flux timeout's budget (names.Member*) must be what the pods do.
-func TestRestartBudgetMatchesStatefulSet(t *testing.T) {
-	topo := load(t, "../../regions")
-	files, err := kubernetes.Generate(topo)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := topo.Regions[0]
-	want := names.KubernetesDir(r) + "/" + names.ObjectFile("StatefulSet", names.StatefulSet(topo, r))
-	for _, f := range files {
-		if f.Path != want {
-			continue
-		}
-		type probe struct {
-			PeriodSeconds    int `json:"periodSeconds"`
-			FailureThreshold int `json:"failureThreshold"`
-		}
-		var sts struct {
-			Spec struct {
-				Template struct {
-					Spec struct {
-						TerminationGracePeriodSeconds int `json:"terminationGracePeriodSeconds"`
-						Containers                    []struct {
-							Name           string `json:"name"`
-							StartupProbe   *probe `json:"startupProbe"`
-							ReadinessProbe *probe `json:"readinessProbe"`
-						} `json:"containers"`
-					} `json:"spec"`
-				} `json:"template"`
-			} `json:"spec"`
-		}
-		if err := yaml.Unmarshal(f.Data, &sts); err != nil {
-			t.Fatal(err)
-		}
-		ps := sts.Spec.Template.Spec
-		if ps.TerminationGracePeriodSeconds != names.MemberTerminationGraceSeconds {
-			t.Errorf("terminationGracePeriodSeconds %d, want %d", ps.TerminationGracePeriodSeconds, names.MemberTerminationGraceSeconds)
-		}
-		for _, c := range ps.Containers {
-			if c.Name != "mongod" {
-				continue
-			}
-			if c.StartupProbe == nil || c.StartupProbe.PeriodSeconds*c.StartupProbe.FailureThreshold != names.MemberStartupProbePeriodSeconds*names.MemberStartupProbeFailures {
-				t.Errorf("mongod startupProbe %+v, want %d s × %d", c.StartupProbe, names.MemberStartupProbePeriodSeconds, names.MemberStartupProbeFailures)
-			}
-			if c.ReadinessProbe == nil || c.ReadinessProbe.PeriodSeconds != names.MemberReadinessPeriodSeconds {
-				t.Errorf("mongod readinessProbe %+v, want period %d s", c.ReadinessProbe, names.MemberReadinessPeriodSeconds)
-			}
-			return
-		}
-		t.Fatal("no mongod container")
-	}
-	t.Fatalf("%s not generated", want)
 }
