@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"maps"
 	"sync"
 	"testing"
 
@@ -40,13 +41,26 @@ func load(t *testing.T, dir string) *model.Topology {
 	return topo
 }
 
+var (
+	generatedMu sync.Mutex
+	generated   = map[*model.Topology]map[string][]byte{}
+)
+
+// generate renders topo once per test binary (the tests only read the
+// files; each gets its own map).
 func generate(t *testing.T, topo *model.Topology) map[string][]byte {
 	t.Helper()
+	generatedMu.Lock()
+	defer generatedMu.Unlock()
+	if files, ok := generated[topo]; ok {
+		return maps.Clone(files)
+	}
 	files, err := Generate(topo)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return byPath(files)
+	generated[topo] = byPath(files)
+	return maps.Clone(generated[topo])
 }
 
 func byPath(files []generators.File) map[string][]byte {

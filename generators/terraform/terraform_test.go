@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
@@ -35,6 +36,29 @@ type tfBlock struct {
 
 // parse parses every file with hclsyntax and returns its top-level blocks
 // in file, then source order.
+var (
+	parsedMu sync.Mutex
+	parsed   = map[string]*hcl.File{} // by path and content
+)
+
+// parseFile parses one rendered file, once per path and content: the tests
+// parse the same generated stacks many times and only read the result.
+func parseFile(t *testing.T, p string, data []byte) *hcl.File {
+	t.Helper()
+	key := p + "\x00" + string(data)
+	parsedMu.Lock()
+	defer parsedMu.Unlock()
+	if f, ok := parsed[key]; ok {
+		return f
+	}
+	f, diags := hclsyntax.ParseConfig(data, p, hcl.InitialPos)
+	if diags.HasErrors() {
+		t.Fatalf("%s does not parse: %s", p, diags.Error())
+	}
+	parsed[key] = f
+	return f
+}
+
 func parse(t *testing.T, files map[string][]byte) []tfBlock {
 	t.Helper()
 	var paths []string
@@ -46,11 +70,7 @@ func parse(t *testing.T, files map[string][]byte) []tfBlock {
 	slices.Sort(paths)
 	var out []tfBlock
 	for _, p := range paths {
-		f, diags := hclsyntax.ParseConfig(files[p], p, hcl.InitialPos)
-		if diags.HasErrors() {
-			t.Fatalf("%s does not parse: %s", p, diags.Error())
-		}
-		for _, b := range f.Body.(*hclsyntax.Body).Blocks {
+		for _, b := range parseFile(t, p, files[p]).Body.(*hclsyntax.Body).Blocks {
 			key := b.Type + " " + strings.Join(b.Labels, ".")
 			switch b.Type {
 			case "provider":
