@@ -1,6 +1,8 @@
 package prometheus
 
 import (
+	"slices"
+	"sync"
 	"testing"
 
 	"github.com/topogen/topogen/internal/testtopo"
@@ -20,13 +22,37 @@ var cases = []struct{ name, dir string }{
 	{"eu-residency", "../../golden/eu-residency/input"},
 }
 
-func load(t *testing.T, dir string) *model.Topology { return testtopo.Load(t, dir) }
+var (
+	memoMu   sync.Mutex
+	loaded   = map[string]*model.Topology{}
+	rendered = map[*model.Topology][]generators.File{}
+)
 
+// load loads a topology once per test binary; the tests only read it.
+func load(t *testing.T, dir string) *model.Topology {
+	t.Helper()
+	memoMu.Lock()
+	defer memoMu.Unlock()
+	if topo, ok := loaded[dir]; ok {
+		return topo
+	}
+	loaded[dir] = testtopo.Load(t, dir)
+	return loaded[dir]
+}
+
+// renderTopo renders topo once per test binary; each caller gets its own
+// slice (the files' bytes are only read).
 func renderTopo(t *testing.T, topo *model.Topology) []generators.File {
 	t.Helper()
+	memoMu.Lock()
+	defer memoMu.Unlock()
+	if files, ok := rendered[topo]; ok {
+		return slices.Clone(files)
+	}
 	files, err := Generate(topo)
 	if err != nil {
 		t.Fatalf("Generate: %v", err)
 	}
-	return files
+	rendered[topo] = files
+	return slices.Clone(files)
 }
