@@ -6,6 +6,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
@@ -16,20 +17,36 @@ import (
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/internal/testtopo"
+	"github.com/topogen/topogen/schema"
 )
 
 // Cross-target contracts checked on the rendered default tree: facts one
 // target writes and another relies on, each defined once (names, model),
 // seen from both sides here.
 
+// defaultTree is the default topology's tree, compiled once per test
+// binary (the tests only read it).
 func defaultTree(t *testing.T) *generators.Tree {
 	t.Helper()
-	tree, err := Compile(testtopo.Load(t, "../regions"), Options{})
-	if err != nil {
-		t.Fatal(err)
+	defaultOnce.Do(func() {
+		topo, diags := schema.Load("../regions")
+		if diags.HasErrors() {
+			defaultErr = diags
+			return
+		}
+		defaultCompiled, defaultErr = Compile(topo, Options{})
+	})
+	if defaultErr != nil {
+		t.Fatal(defaultErr)
 	}
-	return tree
+	return defaultCompiled
 }
+
+var (
+	defaultOnce     sync.Once
+	defaultCompiled *generators.Tree
+	defaultErr      error
+)
 
 // TestExporterCollectors: every region's exporter sidecar runs exactly
 // names.ExporterCollectors, and whatever the Prometheus target writes
