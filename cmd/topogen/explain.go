@@ -19,9 +19,15 @@ func newExplainCmd(stdout, stderr io.Writer) *cobra.Command {
     left, majority kept, where the primary goes, whether w:majority writes
     still succeed, and the estimated time to a new primary;
   - latency: estimated w:majority write, local and cross-region read latency
-    from the inter-region round-trip matrix, each against its SLO.`,
+    from the inter-region round-trip matrix, each against its SLO.
+In the zone-sharded mode (a sharding block) it also prints the residency
+table (each zone: its jurisdiction, shard, members per region, the
+locations it holds), what crosses borders (config servers, routers), the
+failure table of each set (the config servers and every shard) and the
+write latency to each zone from each region; the SLOs are judged per set.`,
 		Example: `  topogen explain
-  topogen explain -t golden/two-regions/input --format json | jq .failures`,
+  topogen explain -t golden/two-regions/input --format json | jq .failures
+  topogen explain -t golden/eu-residency/input`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != "text" && format != "json" {
