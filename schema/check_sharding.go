@@ -229,3 +229,43 @@ func (c *checker) shardedCollection(ns string, raw rawCollection, location strin
 	}
 	return col, true
 }
+
+// checkStorageClasses: the sets with members in one region share that
+// region's StorageClass of a name, and a StorageClass's parameters (gp3
+// iops and throughput) are those of every volume it provisions; the
+// Kubernetes target renders one StorageClass per name and region. So two
+// sets with members in a region that name one class must ask for the same
+// volume performance.
+func (c *checker) checkStorageClasses(t *model.Topology) {
+	s := t.Sharding
+	paths := map[string][]string{s.ConfigServers.ReplicaSet.Name: configServersPath()}
+	what := map[string]string{s.ConfigServers.ReplicaSet.Name: "the config servers " + s.ConfigServers.ReplicaSet.Name}
+	for _, sh := range s.Shards {
+		paths[sh.Set.ReplicaSet.Name] = shardPath(sh.Zone)
+		what[sh.Set.ReplicaSet.Name] = "shard " + sh.Name
+	}
+	reported := map[[2]string]bool{}
+	for _, r := range t.Regions {
+		owner := map[string]model.MemberSet{} // storage class → first set naming it here
+		for _, set := range s.Sets() {
+			if len(set.RegionMembers(r.Name)) == 0 {
+				continue
+			}
+			sz := set.Sizing
+			first, seen := owner[sz.StorageClass]
+			if !seen {
+				owner[sz.StorageClass] = set
+				continue
+			}
+			pair := [2]string{first.ReplicaSet.Name, set.ReplicaSet.Name}
+			if (first.Sizing.IOPS == sz.IOPS && first.Sizing.Throughput == sz.Throughput) || reported[pair] {
+				continue
+			}
+			reported[pair] = true
+			c.errorf(append(slices.Clone(paths[set.ReplicaSet.Name]), "sizing", "storageClass"),
+				fmt.Sprintf("give %s its own storageClass name, or the iops and throughput of %s", what[set.ReplicaSet.Name], what[first.ReplicaSet.Name]),
+				"%s and %s both have members in region %q and name StorageClass %q, with other volume performance (iops %d, throughput %d MiB/s against iops %d, throughput %d MiB/s): a StorageClass's parameters are its volumes'",
+				what[set.ReplicaSet.Name], what[first.ReplicaSet.Name], r.Name, sz.StorageClass, sz.IOPS, sz.Throughput, first.Sizing.IOPS, first.Sizing.Throughput)
+		}
+	}
+}

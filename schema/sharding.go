@@ -129,6 +129,7 @@ func (c *checker) shardingMembers(t *model.Topology, raw rawTopology) {
 	c.buildSet(t, &s.ConfigServers, configServersPath(), members, cs.Voters, "config servers "+s.ConfigServers.ReplicaSet.Name,
 		"give the config servers members in other regions (sharding.configServers.members): every write needs a CSRS majority for its metadata")
 	c.checkHosts(t)
+	c.checkStorageClasses(t)
 }
 
 // shardOneRegionFix is the fix of a one-region shard: a second region of
