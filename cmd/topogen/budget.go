@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,15 +20,26 @@ import (
 // An input that needs 20× that is pathological (a one-line
 // list.Range(0, 20000000, 1) otherwise ends in "fatal error: out of
 // memory" and a goroutine dump).
-// TOPOGEN_LOAD_HEAP_MIB and TOPOGEN_LOAD_SECONDS override it (tests, or a
-// very slow machine).
-var loadBudget = watchdog.Budget{Heap: envInt("TOPOGEN_LOAD_HEAP_MIB", 1024) << 20, Time: time.Duration(envInt("TOPOGEN_LOAD_SECONDS", 30)) * time.Second}
+// TOPOGEN_LOAD_HEAP_MIB (whole MiB) and TOPOGEN_LOAD_SECONDS (seconds, a
+// fraction allowed: 0.25) override it (tests, or a very slow machine);
+// an unset, malformed or non-positive value keeps the default.
+var loadBudget = watchdog.Budget{Heap: envInt("TOPOGEN_LOAD_HEAP_MIB", 1024) << 20, Time: envSeconds("TOPOGEN_LOAD_SECONDS", 30*time.Second)}
 
 func envInt(name string, def uint64) uint64 {
 	if n, err := strconv.ParseUint(os.Getenv(name), 10, 32); err == nil && n > 0 {
 		return n
 	}
 	return def
+}
+
+// envSeconds reads a duration in seconds, to the millisecond; whole
+// seconds accepted as before (up to 2^32-1).
+func envSeconds(name string, def time.Duration) time.Duration {
+	s, err := strconv.ParseFloat(os.Getenv(name), 64)
+	if err != nil || !(s >= 0.001 && s <= math.MaxUint32) {
+		return def
+	}
+	return time.Duration(s*1000) * time.Millisecond
 }
 
 // bigValue matches the CUE constructs that can build huge values: a list

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"fmt"
 	"maps"
@@ -42,10 +43,42 @@ func treeHash(t *testing.T, dir string) string {
 	return fmt.Sprintf("%x", h.Sum(nil))
 }
 
-// TestKillGen SIGKILLs `topogen gen` processes at random points while they
-// replace out/ (at most 30 runs and ~15 s), alternating
-// between two topologies. After every kill out/ must be entirely the old
-// or the new tree, never missing or mixed; after the next complete run no
+// TestKillGen kills killSpread gens at points spread evenly over a whole
+// gen, then killFocus at random points around where out/ turns from the
+// old tree to the new one: the new tree is written beside it just before.
+const (
+	killSpread = 8
+	killFocus  = 8
+)
+
+// treeOf names the tree dir holds, reading every file: "A" or "B" when it
+// is byte for byte one of them, "" when dir is missing, else "mixed".
+func treeOf(t *testing.T, dir string, trees map[string]map[string][]byte) string {
+	t.Helper()
+	if _, err := os.Lstat(dir); err != nil {
+		return ""
+	}
+	s, err := outdir.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Others) > 0 {
+		t.Fatalf("%s holds non-regular files: %v", dir, s.Others)
+	}
+	for name, files := range trees {
+		if maps.EqualFunc(s.Files, files, bytes.Equal) {
+			return name
+		}
+	}
+	return "mixed"
+}
+
+// TestKillGen SIGKILLs `topogen gen` processes while they replace out/,
+// each gen writing the tree out/ does not hold (of two topologies), at
+// points spread over the whole of a gen and a quarter after it (the
+// process may not have started yet or may be done; under load, later), and
+// at a few random ones. After every kill out/ must be entirely the old or
+// the new tree, never missing or mixed; after the next complete run no
 // temporary directory may remain beside it.
 func TestKillGen(t *testing.T) {
 	if testing.Short() {
@@ -64,67 +97,93 @@ func TestKillGen(t *testing.T) {
 	if string(euB) == string(euA) {
 		t.Fatal("eu.cue has no priority: 6 to change")
 	}
+	eu := map[string][]byte{"A": euA, "B": euB}
+	other := map[string]string{"A": "B", "B": "A"}
 	out := filepath.Join(work, "out")
-	gen := func(eu []byte, dir string) *exec.Cmd {
-		if err := os.WriteFile(filepath.Join(topo, "eu.cue"), eu, 0o644); err != nil {
+	gen := func(tree, dir string) *exec.Cmd {
+		if err := os.WriteFile(filepath.Join(topo, "eu.cue"), eu[tree], 0o644); err != nil {
 			t.Fatal(err)
 		}
 		cmd := exec.Command(os.Args[0], "gen", "-t", topo, "-o", dir)
 		cmd.Env = append(os.Environ(), runAsMain+"=1")
 		return cmd
 	}
-	// The two trees, and how long a whole gen takes.
-	if b, err := gen(euB, filepath.Join(work, "outB")).CombinedOutput(); err != nil {
-		t.Fatalf("gen B: %v\n%s", err, b)
+	// The two trees, and how long a whole gen takes: B into an empty
+	// out/, then A over it, timed, as every gen below replaces the tree
+	// out/ holds (it reads and compares it first).
+	var took time.Duration
+	trees := map[string]map[string][]byte{}
+	for _, tree := range []string{"B", "A"} {
+		start := time.Now()
+		if b, err := gen(tree, out).CombinedOutput(); err != nil {
+			t.Fatalf("gen %s: %v\n%s", tree, err, b)
+		}
+		took = time.Since(start)
+		s, err := outdir.Read(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		trees[tree] = s.Files
 	}
-	start := time.Now()
-	if b, err := gen(euA, out).CombinedOutput(); err != nil {
-		t.Fatalf("gen A: %v\n%s", err, b)
-	}
-	took := time.Since(start)
-	hashA, hashB := treeHash(t, out), treeHash(t, filepath.Join(work, "outB"))
-	if hashA == hashB || hashA == "" || hashB == "" {
+	if maps.EqualFunc(trees["A"], trees["B"], bytes.Equal) || len(trees["A"]) == 0 || len(trees["B"]) == 0 {
 		t.Fatal("the two topologies must give two different trees")
 	}
-	os.RemoveAll(filepath.Join(work, "outB"))
 
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 16))
 	seen := map[string]int{}
 	deadline := time.Now().Add(15 * time.Second)
+	now := "A"
+	// The latest spread point that left the old tree and the earliest
+	// that left the new one; the focus points fall between (the swap),
+	// widened by one spread step either side as timings vary.
+	lastOld, firstNew := 0.0, 1.0
+	var log []string // per run: kill point, tree left, temp dirs left
 	runs := 0
-	for ; runs < 30 && time.Now().Before(deadline); runs++ {
-		eu := euA
-		if runs%2 == 0 {
-			eu = euB
+	for ; runs < killSpread+killFocus && time.Now().Before(deadline); runs++ {
+		// at is a fraction of 1.25 gens: the process may not have started
+		// yet, or may be done.
+		at := float64(runs) / killSpread
+		if runs >= killSpread {
+			lo, hi := max(0, min(lastOld, firstNew)-1.0/killSpread), min(1, firstNew+1.0/killSpread)
+			at = lo + rng.Float64()*(hi-lo)
 		}
-		cmd := gen(eu, out)
+		// gen writes the tree out/ does not hold: every run replaces it.
+		cmd := gen(other[now], out)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		// Anywhere from before the process starts to after it ends.
-		time.Sleep(time.Duration(rng.Int64N(int64(took) * 5 / 4)))
+		time.Sleep(time.Duration(at * float64(took) * 5 / 4))
 		cmd.Process.Signal(syscall.SIGKILL)
 		cmd.Wait()
-		switch h := treeHash(t, out); h {
-		case hashA:
-			seen["A"]++
-		case hashB:
-			seen["B"]++
+		switch tree := treeOf(t, out, trees); tree {
+		case now:
+			seen["old"]++
+			if runs < killSpread {
+				lastOld = max(lastOld, at)
+			}
+		case other[now]:
+			seen["new"]++
+			if runs < killSpread {
+				firstNew = min(firstNew, at)
+			}
+			now = tree
 		case "":
 			t.Fatalf("run %d: out/ is missing after SIGKILL", runs)
 		default:
 			t.Fatalf("run %d: out/ is neither tree after SIGKILL", runs)
 		}
-		if left, _ := filepath.Glob(filepath.Join(work, ".out.*")); len(left) > 0 {
+		left, _ := filepath.Glob(filepath.Join(work, ".out.*"))
+		if len(left) > 0 {
 			seen["temp dirs left"]++
 		}
+		log = append(log, fmt.Sprintf("%.2f:%s/%d", at, now, len(left)))
 	}
 	// One complete run: out/ is whole and nothing is left beside it.
-	if b, err := gen(euB, out).CombinedOutput(); err != nil {
+	if b, err := gen(other[now], out).CombinedOutput(); err != nil {
 		t.Fatalf("final gen: %v\n%s", err, b)
 	}
-	if treeHash(t, out) != hashB {
-		t.Error("the final gen did not write tree B")
+	if tree := treeOf(t, out, trees); tree != other[now] {
+		t.Errorf("the final gen did not write tree %s", other[now])
 	}
 	entries, _ := os.ReadDir(work)
 	for _, e := range entries {
@@ -132,5 +191,5 @@ func TestKillGen(t *testing.T) {
 			t.Errorf("left beside out/ after a complete run: %s", e.Name())
 		}
 	}
-	t.Logf("%d runs killed (a gen takes %v): %v", runs, took, seen)
+	t.Logf("%d runs killed (a gen takes %v): %v; at (× 1.25 gens):tree/temp dirs: %s", runs, took, seen, strings.Join(log, " "))
 }
