@@ -53,12 +53,16 @@ const MEMBERS_WAIT_SECS = Number(env.TOPOGEN_MEMBERS_WAIT_SECS || {{.MembersWait
 // heartbeatTimeoutSecs + 2 x electionTimeoutMillis + catch-up.
 const PRIMARY_WAIT_SECS = Number(env.TOPOGEN_PRIMARY_WAIT_SECS || {{.PrimaryWait}});
 const OPTIONS = env.TOPOGEN_URI_OPTIONS || "tls=true";
+// Each member connection's timeouts; an option TOPOGEN_URI_OPTIONS names
+// replaces the one here (and authSource).
+const TIMEOUTS = "serverSelectionTimeoutMS=5000&connectTimeoutMS=5000&socketTimeoutMS=10000";
 
 // Error codes (mongodb/mongo src/mongo/base/error_codes.yml).
 const ALREADY_INITIALIZED = 23;
 const NOT_YET_INITIALIZED = 94;
 
 {{template "helpers"}}
+{{template "uriOptions"}}
 // Credentials come from files, never from the command line (/proc/<pid>/cmdline
 // is world-readable).
 function userinfo() {
@@ -77,9 +81,8 @@ const connections = {};
 // throws when the member does not answer.
 function admin(host) {
   if (connections[host] === undefined) {
-    const uri = "mongodb://" + auth + host + "/admin?directConnection=true" +
-      "&serverSelectionTimeoutMS=5000&connectTimeoutMS=5000&socketTimeoutMS=10000" +
-      (auth ? "&authSource=admin" : "") + "&" + OPTIONS;
+    const uri = "mongodb://" + auth + host + "/admin?directConnection=true&" +
+      uriOptions(TIMEOUTS + (auth ? "&authSource=admin" : ""), OPTIONS);
     connections[host] = new Mongo(uri).getDB("admin");
   }
   return connections[host];
@@ -225,7 +228,7 @@ for (;;) {
   if (Date.now() >= primaryDeadline) {
     fail("initiated, but no primary was elected within " + PRIMARY_WAIT_SECS + " s; check rs.status() on " + initiator);
   }
-  sleep(1000);
+  sleep(Math.min(1000, PRIMARY_WAIT_SECS * 100));
 }
 `))
 

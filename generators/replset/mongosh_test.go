@@ -51,8 +51,17 @@ func writes(cmds []mongostub.Command) []mongostub.Command {
 	return out
 }
 
-// fastWaits keeps the scripts' bounded waits short in tests.
-var fastWaits = []string{"TOPOGEN_URI_OPTIONS=tls=false", "TOPOGEN_MEMBERS_WAIT_SECS=3", "TOPOGEN_PRIMARY_WAIT_SECS=10"}
+// fastWaits keeps the scripts' bounded waits short in tests, through
+// their documented knobs: a stalled member fails its hello after 1 s (the
+// connection timeouts, 5 s in production, replaced through
+// TOPOGEN_URI_OPTIONS), which spends the 1 s members budget; the election
+// wait polls every 200 ms (a tenth of its 2 s budget) instead of every
+// second. The stub answers in milliseconds.
+var fastWaits = []string{
+	"TOPOGEN_URI_OPTIONS=tls=false&serverSelectionTimeoutMS=1000&connectTimeoutMS=1000",
+	"TOPOGEN_MEMBERS_WAIT_SECS=1",
+	"TOPOGEN_PRIMARY_WAIT_SECS=2",
+}
 
 func writeScript(t *testing.T, name string, data []byte) string {
 	t.Helper()

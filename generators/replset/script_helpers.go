@@ -20,9 +20,29 @@ function describe(e) {
 }
 `
 
-// scriptHelpers defines the template "helpers" (jsHelpers) on t, for
-// {{template "helpers"}} in a script template.
+// jsURIOptions joins a script's default connection-string options with
+// TOPOGEN_URI_OPTIONS, an option named in both taking the latter's value:
+// the driver refuses a connection string naming an option twice (mongodb
+// 7.9.1, the pinned mongosh's driver, lib/connection_string.js
+// parseOptions: 'URI option "..." cannot appear more than once in the
+// connection string'), so appending could never replace a default. Option
+// names are case-insensitive (its CaseInsensitiveMap). With no name in
+// common the result is the defaults, "&", the options: the connection
+// string the scripts built before.
+const jsURIOptions = `// uriOptions: the defaults ("k=v&k=v") whose names options does not set,
+// then options (option names are case-insensitive).
+function uriOptions(defaults, options) {
+  const name = (o) => o.split("=")[0].toLowerCase();
+  const given = options.split("&").map(name);
+  return defaults.split("&").filter((o) => !given.includes(name(o))).concat(options).join("&");
+}
+`
+
+// scriptHelpers defines the templates "helpers" (jsHelpers) and
+// "uriOptions" (jsURIOptions) on t, for {{template "helpers"}} in a script
+// template.
 func scriptHelpers(t *template.Template) *template.Template {
 	template.Must(t.New("helpers").Parse(jsHelpers))
+	template.Must(t.New("uriOptions").Parse(jsURIOptions))
 	return t
 }

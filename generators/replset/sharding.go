@@ -154,8 +154,12 @@ const MONGOS = env.TOPOGEN_MONGOS || "{{.Mongos}}";
 // The mongos answers once the config server replica set has a primary.
 const MONGOS_WAIT_SECS = Number(env.TOPOGEN_MONGOS_WAIT_SECS || {{.MongosWait}});
 const OPTIONS = env.TOPOGEN_URI_OPTIONS || "tls=true";
+// The mongos connection's timeouts; an option TOPOGEN_URI_OPTIONS names
+// replaces the one here (and authSource).
+const TIMEOUTS = "serverSelectionTimeoutMS=5000&connectTimeoutMS=5000";
 
 {{template "helpers"}}
+{{template "uriOptions"}}
 function userinfo() {
   const dir = env.TOPOGEN_CREDENTIALS_DIR;
   if (!dir) {
@@ -183,8 +187,8 @@ let admin, config;
 const deadline = Date.now() + MONGOS_WAIT_SECS * 1000;
 for (;;) {
   try {
-    const uri = "mongodb://" + auth + MONGOS + "/admin?serverSelectionTimeoutMS=5000&connectTimeoutMS=5000" +
-      (auth ? "&authSource=admin" : "") + "&" + OPTIONS;
+    const uri = "mongodb://" + auth + MONGOS + "/admin?" +
+      uriOptions(TIMEOUTS + (auth ? "&authSource=admin" : ""), OPTIONS);
     admin = new Mongo(uri).getDB("admin");
     const h = admin.adminCommand({ hello: 1 });
     if (h.msg !== "isdbgrid") {

@@ -302,12 +302,12 @@ func TestShardingScriptWithoutConfigServers(t *testing.T) {
 	parallel(t)
 	topo := testtopo.Sharded(t)
 	c, mongos := newCluster(t, topo)
-	env := append([]string{"TOPOGEN_MONGOS_WAIT_SECS=2"}, fastWaits...)
+	env := append([]string{"TOPOGEN_MONGOS_WAIT_SECS=1"}, fastWaits...)
 	res := mongoshtest.Run(t, c, env, "--nodb", "--quiet", "--file", writeScript(t, "init-sharding.js", ShardingScript(topo)))
 	if w := clusterWrites(c.Commands()); len(w) > 0 {
 		t.Errorf("writes sent without config servers: %v", w)
 	}
-	if want := "topogen: no mongos at " + mongos + " read the config database within 2 s"; res.Exit != 1 || !strings.Contains(res.Stdout, want) {
+	if want := "topogen: no mongos at " + mongos + " read the config database within 1 s"; res.Exit != 1 || !strings.Contains(res.Stdout, want) {
 		t.Errorf("exit %d, want 1 and %q; stdout:\n%s\nstderr:\n%s", res.Exit, want, res.Stdout, res.Stderr)
 	}
 }

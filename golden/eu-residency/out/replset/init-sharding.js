@@ -1710,6 +1710,9 @@ const MONGOS = env.TOPOGEN_MONGOS || "mongos.mongodb.svc.cluster.local:27017";
 // The mongos answers once the config server replica set has a primary.
 const MONGOS_WAIT_SECS = Number(env.TOPOGEN_MONGOS_WAIT_SECS || 540);
 const OPTIONS = env.TOPOGEN_URI_OPTIONS || "tls=true";
+// The mongos connection's timeouts; an option TOPOGEN_URI_OPTIONS names
+// replaces the one here (and authSource).
+const TIMEOUTS = "serverSelectionTimeoutMS=5000&connectTimeoutMS=5000";
 
 function log(msg) {
   print("topogen: " + msg);
@@ -1722,6 +1725,14 @@ function fail(msg) {
 
 function describe(e) {
   return e.code === undefined ? String(e.message) : e.codeName + " (" + e.code + "): " + e.message;
+}
+
+// uriOptions: the defaults ("k=v&k=v") whose names options does not set,
+// then options (option names are case-insensitive).
+function uriOptions(defaults, options) {
+  const name = (o) => o.split("=")[0].toLowerCase();
+  const given = options.split("&").map(name);
+  return defaults.split("&").filter((o) => !given.includes(name(o))).concat(options).join("&");
 }
 
 function userinfo() {
@@ -1751,8 +1762,8 @@ let admin, config;
 const deadline = Date.now() + MONGOS_WAIT_SECS * 1000;
 for (;;) {
   try {
-    const uri = "mongodb://" + auth + MONGOS + "/admin?serverSelectionTimeoutMS=5000&connectTimeoutMS=5000" +
-      (auth ? "&authSource=admin" : "") + "&" + OPTIONS;
+    const uri = "mongodb://" + auth + MONGOS + "/admin?" +
+      uriOptions(TIMEOUTS + (auth ? "&authSource=admin" : ""), OPTIONS);
     admin = new Mongo(uri).getDB("admin");
     const h = admin.adminCommand({ hello: 1 });
     if (h.msg !== "isdbgrid") {

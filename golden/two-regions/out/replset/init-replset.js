@@ -99,6 +99,9 @@ const MEMBERS_WAIT_SECS = Number(env.TOPOGEN_MEMBERS_WAIT_SECS || 480);
 // heartbeatTimeoutSecs + 2 x electionTimeoutMillis + catch-up.
 const PRIMARY_WAIT_SECS = Number(env.TOPOGEN_PRIMARY_WAIT_SECS || 60);
 const OPTIONS = env.TOPOGEN_URI_OPTIONS || "tls=true";
+// Each member connection's timeouts; an option TOPOGEN_URI_OPTIONS names
+// replaces the one here (and authSource).
+const TIMEOUTS = "serverSelectionTimeoutMS=5000&connectTimeoutMS=5000&socketTimeoutMS=10000";
 
 // Error codes (mongodb/mongo src/mongo/base/error_codes.yml).
 const ALREADY_INITIALIZED = 23;
@@ -115,6 +118,14 @@ function fail(msg) {
 
 function describe(e) {
   return e.code === undefined ? String(e.message) : e.codeName + " (" + e.code + "): " + e.message;
+}
+
+// uriOptions: the defaults ("k=v&k=v") whose names options does not set,
+// then options (option names are case-insensitive).
+function uriOptions(defaults, options) {
+  const name = (o) => o.split("=")[0].toLowerCase();
+  const given = options.split("&").map(name);
+  return defaults.split("&").filter((o) => !given.includes(name(o))).concat(options).join("&");
 }
 
 // Credentials come from files, never from the command line (/proc/<pid>/cmdline
@@ -135,9 +146,8 @@ const connections = {};
 // throws when the member does not answer.
 function admin(host) {
   if (connections[host] === undefined) {
-    const uri = "mongodb://" + auth + host + "/admin?directConnection=true" +
-      "&serverSelectionTimeoutMS=5000&connectTimeoutMS=5000&socketTimeoutMS=10000" +
-      (auth ? "&authSource=admin" : "") + "&" + OPTIONS;
+    const uri = "mongodb://" + auth + host + "/admin?directConnection=true&" +
+      uriOptions(TIMEOUTS + (auth ? "&authSource=admin" : ""), OPTIONS);
     connections[host] = new Mongo(uri).getDB("admin");
   }
   return connections[host];
@@ -283,5 +293,5 @@ for (;;) {
   if (Date.now() >= primaryDeadline) {
     fail("initiated, but no primary was elected within " + PRIMARY_WAIT_SECS + " s; check rs.status() on " + initiator);
   }
-  sleep(1000);
+  sleep(Math.min(1000, PRIMARY_WAIT_SECS * 100));
 }
