@@ -15,11 +15,14 @@ import (
 	"github.com/topogen/topogen/model"
 )
 
-// Loading and rendering are memoized: the tests only read the results
-// (TestSizingChangeIsLocal mutates a fresh copy from loadFresh).
+// Loading, rendering and parsing are memoized: the tests only read the
+// results (TestSizingChangeIsLocal mutates a fresh copy from loadFresh;
+// the parsed nodes are only looked up, kyaml.Lookup creates nothing).
 var (
 	loaded   = map[string]*model.Topology{}
 	rendered = map[*model.Topology][]generators.File{}
+	// parsedObjects: a manifest's objects by path and content.
+	parsedObjects = map[string][]*kyaml.RNode{}
 )
 
 func load(t *testing.T, dir string) *model.Topology {
@@ -99,9 +102,14 @@ func objectsIn(t *testing.T, files []generators.File, region string) []parsed {
 		if !strings.HasPrefix(f.Path, prefix) || strings.HasSuffix(f.Path, "/"+KustomizationFile) {
 			continue
 		}
-		nodes, err := kio.FromBytes(f.Data)
-		if err != nil {
-			t.Fatalf("%s: %v", f.Path, err)
+		key := f.Path + "\x00" + string(f.Data)
+		nodes, ok := parsedObjects[key]
+		if !ok {
+			var err error
+			if nodes, err = kio.FromBytes(f.Data); err != nil {
+				t.Fatalf("%s: %v", f.Path, err)
+			}
+			parsedObjects[key] = nodes
 		}
 		if len(nodes) != 1 {
 			t.Fatalf("%s holds %d objects, want 1", f.Path, len(nodes))
