@@ -261,8 +261,12 @@ func TestInitScriptInMongosh(t *testing.T) {
 		})
 
 		t.Run(tc.name+"/member-times-out", func(t *testing.T) {
-			if tc.name != "default" && tc.name != "seven-by-seven" {
-				t.Skip("the stalled-member case runs on the smallest and the largest topology")
+			// One topology proves it: the wait and its failure do not
+			// depend on the set (every member gets one hello per pass,
+			// which seven-by-seven/uninitiated proves for 49 members),
+			// and each other one only adds its members' hellos.
+			if tc.name != "default" {
+				t.Skip("the stalled-member case runs on the default topology")
 			}
 			parallel(t)
 			set := mongostub.New(t, hosts)
