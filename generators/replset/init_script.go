@@ -63,19 +63,7 @@ const NOT_YET_INITIALIZED = 94;
 
 {{template "helpers"}}
 {{template "uriOptions"}}
-// Credentials come from files, never from the command line (/proc/<pid>/cmdline
-// is world-readable).
-function userinfo() {
-  const dir = env.TOPOGEN_CREDENTIALS_DIR;
-  if (!dir) {
-    return "";
-  }
-  const fs = require("fs");
-  const read = (f) => fs.readFileSync(dir + "/" + f, "utf8").trim();
-  return encodeURIComponent(read("username")) + ":" + encodeURIComponent(read("password")) + "@";
-}
-const auth = userinfo();
-
+{{template "credentials"}}
 const connections = {};
 // admin returns the admin database of a direct connection to host; it
 // throws when the member does not answer.

@@ -38,11 +38,31 @@ function uriOptions(defaults, options) {
 }
 `
 
-// scriptHelpers defines the templates "helpers" (jsHelpers) and
-// "uriOptions" (jsURIOptions) on t, for {{template "helpers"}} in a script
-// template.
+// jsCredentials sets auth, the userinfo part of the scripts' connection
+// strings, from the files username and password in
+// TOPOGEN_CREDENTIALS_DIR (the mounted admin Secret); "" without it. It
+// uses the helpers' fail and a const env = process.env.
+const jsCredentials = `// Credentials come from files, never from the command line (/proc/<pid>/cmdline
+// is world-readable).
+function readCredential(dir, f) {
+  try {
+    return require("fs").readFileSync(dir + "/" + f, "utf8").trim();
+  } catch (e) {
+    fail("cannot read " + dir + "/" + f + ": " + e.message);
+  }
+}
+const credentialsDir = env.TOPOGEN_CREDENTIALS_DIR;
+const auth = credentialsDir
+  ? encodeURIComponent(readCredential(credentialsDir, "username")) + ":" + encodeURIComponent(readCredential(credentialsDir, "password")) + "@"
+  : "";
+`
+
+// scriptHelpers defines the templates "helpers" (jsHelpers),
+// "uriOptions" (jsURIOptions) and "credentials" (jsCredentials) on t, for
+// {{template "helpers"}} and the others in a script template.
 func scriptHelpers(t *template.Template) *template.Template {
 	template.Must(t.New("helpers").Parse(jsHelpers))
 	template.Must(t.New("uriOptions").Parse(jsURIOptions))
+	template.Must(t.New("credentials").Parse(jsCredentials))
 	return t
 }

@@ -160,17 +160,7 @@ const TIMEOUTS = "serverSelectionTimeoutMS=5000&connectTimeoutMS=5000";
 
 {{template "helpers"}}
 {{template "uriOptions"}}
-function userinfo() {
-  const dir = env.TOPOGEN_CREDENTIALS_DIR;
-  if (!dir) {
-    return "";
-  }
-  const fs = require("fs");
-  const read = (f) => fs.readFileSync(dir + "/" + f, "utf8").trim();
-  return encodeURIComponent(read("username")) + ":" + encodeURIComponent(read("password")) + "@";
-}
-const auth = userinfo();
-
+{{template "credentials"}}
 // Extended JSON text of a value, for comparing keys and bounds with what
 // the config database returns (field order is significant in both).
 function ejson(v) {

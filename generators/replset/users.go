@@ -120,12 +120,7 @@ function read(dir, f) {
   }
 }
 
-let auth = "";
-if (env.TOPOGEN_CREDENTIALS_DIR) {
-  const dir = env.TOPOGEN_CREDENTIALS_DIR;
-  auth = encodeURIComponent(read(dir, "username")) + ":" + encodeURIComponent(read(dir, "password")) + "@";
-}
-
+{{template "credentials"}}
 // A replica-set connection: the driver finds the primary.
 let admin;
 try {

@@ -156,3 +156,25 @@ func TestInitScriptAuthenticates(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingCredentialsFail: a TOPOGEN_CREDENTIALS_DIR without the
+// username file (a Secret not mounted, a key renamed) stops the init and
+// users scripts with the file named, before they send any command.
+func TestMissingCredentialsFail(t *testing.T) {
+	mongoshtest.Find(t)
+	topo := testtopo.Load(t, "../../golden/two-regions/input")
+	dir := filepath.Join(t.TempDir(), "absent")
+	for name, script := range map[string][]byte{"init-replset.js": InitScript(topo), "users.js": UsersScript(topo)} {
+		t.Run(name, func(t *testing.T) {
+			set := mongostub.New(t, memberHosts(topo))
+			res := mongoshtest.Run(t, set, append([]string{"TOPOGEN_CREDENTIALS_DIR=" + dir}, fastWaits...), "--nodb", "--quiet", "--file", writeScript(t, name, script))
+			want := "topogen: cannot read " + dir + "/username: "
+			if res.Exit != 1 || !strings.HasPrefix(res.Stdout, want) {
+				t.Errorf("exit %d, stdout:\n%s\nwant exit 1 and a first line starting %q; stderr:\n%s", res.Exit, res.Stdout, want, res.Stderr)
+			}
+			if cmds := set.Commands(); len(cmds) > 0 {
+				t.Errorf("commands sent without credentials: %v", cmds)
+			}
+		})
+	}
+}

@@ -1735,16 +1735,19 @@ function uriOptions(defaults, options) {
   return defaults.split("&").filter((o) => !given.includes(name(o))).concat(options).join("&");
 }
 
-function userinfo() {
-  const dir = env.TOPOGEN_CREDENTIALS_DIR;
-  if (!dir) {
-    return "";
+// Credentials come from files, never from the command line (/proc/<pid>/cmdline
+// is world-readable).
+function readCredential(dir, f) {
+  try {
+    return require("fs").readFileSync(dir + "/" + f, "utf8").trim();
+  } catch (e) {
+    fail("cannot read " + dir + "/" + f + ": " + e.message);
   }
-  const fs = require("fs");
-  const read = (f) => fs.readFileSync(dir + "/" + f, "utf8").trim();
-  return encodeURIComponent(read("username")) + ":" + encodeURIComponent(read("password")) + "@";
 }
-const auth = userinfo();
+const credentialsDir = env.TOPOGEN_CREDENTIALS_DIR;
+const auth = credentialsDir
+  ? encodeURIComponent(readCredential(credentialsDir, "username")) + ":" + encodeURIComponent(readCredential(credentialsDir, "password")) + "@"
+  : "";
 
 // Extended JSON text of a value, for comparing keys and bounds with what
 // the config database returns (field order is significant in both).

@@ -130,16 +130,17 @@ function uriOptions(defaults, options) {
 
 // Credentials come from files, never from the command line (/proc/<pid>/cmdline
 // is world-readable).
-function userinfo() {
-  const dir = env.TOPOGEN_CREDENTIALS_DIR;
-  if (!dir) {
-    return "";
+function readCredential(dir, f) {
+  try {
+    return require("fs").readFileSync(dir + "/" + f, "utf8").trim();
+  } catch (e) {
+    fail("cannot read " + dir + "/" + f + ": " + e.message);
   }
-  const fs = require("fs");
-  const read = (f) => fs.readFileSync(dir + "/" + f, "utf8").trim();
-  return encodeURIComponent(read("username")) + ":" + encodeURIComponent(read("password")) + "@";
 }
-const auth = userinfo();
+const credentialsDir = env.TOPOGEN_CREDENTIALS_DIR;
+const auth = credentialsDir
+  ? encodeURIComponent(readCredential(credentialsDir, "username")) + ":" + encodeURIComponent(readCredential(credentialsDir, "password")) + "@"
+  : "";
 
 const connections = {};
 // admin returns the admin database of a direct connection to host; it
