@@ -142,6 +142,7 @@ func quoteIfNeeded(n string) string {
 // out/: each must exit 2 with every line "file:line:col: ...; fix", name
 // its field, print no stack trace, and leave out/ byte-identical.
 func TestHostileInputs(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs gen over 100 inputs")
 	}

@@ -81,6 +81,7 @@ func treeOf(t *testing.T, dir string, trees map[string]map[string][]byte) string
 // the new tree, never missing or mixed; after the next complete run no
 // temporary directory may remain beside it.
 func TestKillGen(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs gen as a process many times")
 	}

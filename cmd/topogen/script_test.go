@@ -87,6 +87,7 @@ func copyTree(from, to string) error {
 // codes, stdout/stderr text, output directory behaviour. TOPOGEN_UPDATE=1
 // rewrites the expected files in the scripts.
 func TestScript(t *testing.T) {
+	t.Parallel()
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		RequireExplicitExec: true,
