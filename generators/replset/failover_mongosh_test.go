@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -27,7 +28,7 @@ func TestFailoverConfigsInMongosh(t *testing.T) {
 	findOnce.Do(func() { mongoshtest.Find(t) })
 	for _, tc := range mongoshCases {
 		if tc.name == "seven-by-seven" {
-			continue // 14 more mongosh runs; the five-region case covers the shapes
+			continue // 14 more reconfigs; the five-region case covers the shapes
 		}
 		topo := testtopo.Load(t, tc.input)
 		var running map[string]any
@@ -47,69 +48,74 @@ func TestFailoverConfigsInMongosh(t *testing.T) {
 				primaryHost = m.HostPort()
 			}
 		}
+		// Every region's reconfigs run in one mongosh, one after another,
+		// each as the runbook types it: the stub records each
+		// replSetReconfig and keeps running version 7, so each
+		// rs.reconfig reads version 7 and must send 8, as it would alone.
+		type reconfig struct {
+			name, opts string
+			cfg        map[string]any
+		}
+		var runs []reconfig
+		var script strings.Builder
 		for _, r := range topo.Regions {
 			b, err := os.ReadFile(filepath.Join(tc.out, "replset", "failover", r.Name+".json"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			var file map[string]map[string]any
 			var raw map[string]json.RawMessage
 			if err := json.Unmarshal(b, &raw); err != nil {
 				t.Fatal(err)
 			}
-			file = map[string]map[string]any{}
-			for _, k := range []string{"prefer", "forcedReconfig"} {
-				if v, ok := raw[k]; ok {
-					var m map[string]any
-					if err := json.Unmarshal(v, &m); err != nil {
-						t.Fatal(err)
-					}
-					file[k] = m
-				}
-			}
-			for kind, opts := range map[string]string{"prefer": "", "forcedReconfig": ", {force: true}"} {
-				entry, ok := file[kind]
+			for _, k := range []struct{ kind, opts string }{{"prefer", ""}, {"forcedReconfig", ", {force: true}"}} {
+				v, ok := raw[k.kind]
 				if !ok {
 					continue
 				}
+				var entry map[string]any
+				if err := json.Unmarshal(v, &entry); err != nil {
+					t.Fatal(err)
+				}
 				cfg, _ := entry["config"].(map[string]any)
-				t.Run(fmt.Sprintf("%s/%s/%s", tc.name, r.Name, kind), func(t *testing.T) {
-					parallel(t)
-					set := mongostub.New(t, hosts)
-					if err := set.Run(bsonDoc(t, runningDoc)); err != nil {
-						t.Fatal(err)
-					}
-					cfgJSON, err := json.Marshal(cfg)
-					if err != nil {
-						t.Fatal(err)
-					}
-					script := fmt.Sprintf("const cfg = %s; rs.reconfig(cfg%s); print('reconfigured')", cfgJSON, opts)
-					res := mongoshtest.Run(t, set, []string{"TOPOGEN_URI_OPTIONS=tls=false"},
-						"mongodb://"+primaryHost+"/?directConnection=true", "--quiet", "--eval", script)
-					if res.Exit != 0 || res.Stdout != "reconfigured\n" {
-						t.Fatalf("exit %d, stdout %q, stderr %s", res.Exit, res.Stdout, res.Stderr)
-					}
-					w := writes(set.Commands())
-					if len(w) != 1 || w[0].Name != "replSetReconfig" {
-						t.Fatalf("write commands %v, want exactly one replSetReconfig", w)
-					}
-					want := map[string]any{}
-					for k, v := range cfg {
-						want[k] = v
-					}
-					want["version"] = 8.0
-					// The files carry no protocolVersion; the running
-					// config's is 1 (mongod stores protocolVersion: 1).
-					want["protocolVersion"] = 1.0
-					if d := cmp.Diff(want, asJSON(t, w[0].Doc[0].Value)); d != "" {
-						t.Errorf("replSetReconfig config differs from the file's with version 8 (-want +sent):\n%s", d)
-					}
-					force := lookupDoc(w[0], "force")
-					if (opts != "") != (force == true) {
-						t.Errorf("force = %v, want %v", force, opts != "")
-					}
-				})
+				cfgJSON, err := json.Marshal(cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fmt.Fprintf(&script, "{ const cfg = %s; rs.reconfig(cfg%s); print('reconfigured %d'); }\n", cfgJSON, k.opts, len(runs))
+				runs = append(runs, reconfig{fmt.Sprintf("%s/%s/%s", tc.name, r.Name, k.kind), k.opts, cfg})
 			}
+		}
+		set := mongostub.New(t, hosts)
+		if err := set.Run(bsonDoc(t, runningDoc)); err != nil {
+			t.Fatal(err)
+		}
+		res := mongoshtest.Run(t, set, []string{"TOPOGEN_URI_OPTIONS=tls=false"},
+			"mongodb://"+primaryHost+"/?directConnection=true", "--quiet", "--eval", script.String())
+		w := writes(set.Commands())
+		for i, run := range runs {
+			t.Run(run.name, func(t *testing.T) {
+				if res.Exit != 0 || !strings.Contains(res.Stdout, fmt.Sprintf("reconfigured %d\n", i)) {
+					t.Fatalf("exit %d, stdout %q, stderr %s", res.Exit, res.Stdout, res.Stderr)
+				}
+				if len(w) != len(runs) || w[i].Name != "replSetReconfig" {
+					t.Fatalf("write commands %v, want exactly one replSetReconfig per reconfig (%d)", w, len(runs))
+				}
+				want := map[string]any{}
+				for k, v := range run.cfg {
+					want[k] = v
+				}
+				want["version"] = 8.0
+				// The files carry no protocolVersion; the running
+				// config's is 1 (mongod stores protocolVersion: 1).
+				want["protocolVersion"] = 1.0
+				if d := cmp.Diff(want, asJSON(t, w[i].Doc[0].Value)); d != "" {
+					t.Errorf("replSetReconfig config differs from the file's with version 8 (-want +sent):\n%s", d)
+				}
+				force := lookupDoc(w[i], "force")
+				if (run.opts != "") != (force == true) {
+					t.Errorf("force = %v, want %v", force, run.opts != "")
+				}
+			})
 		}
 	}
 }
