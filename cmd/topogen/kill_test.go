@@ -47,8 +47,8 @@ func treeHash(t *testing.T, dir string) string {
 // gen, then killFocus at random points around where out/ turns from the
 // old tree to the new one: the new tree is written beside it just before.
 const (
-	killSpread = 8
-	killFocus  = 8
+	killSpread = 6
+	killFocus  = 6
 )
 
 // treeOf names the tree dir holds, reading every file: "A" or "B" when it
@@ -136,7 +136,7 @@ func TestKillGen(t *testing.T) {
 	now := "A"
 	// The latest spread point that left the old tree and the earliest
 	// that left the new one; the focus points fall between (the swap),
-	// widened by one spread step either side as timings vary.
+	// widened by half a spread step either side as timings vary.
 	lastOld, firstNew := 0.0, 1.0
 	var log []string // per run: kill point, tree left, temp dirs left
 	runs := 0
@@ -145,7 +145,7 @@ func TestKillGen(t *testing.T) {
 		// yet, or may be done.
 		at := float64(runs) / killSpread
 		if runs >= killSpread {
-			lo, hi := max(0, min(lastOld, firstNew)-1.0/killSpread), min(1, firstNew+1.0/killSpread)
+			lo, hi := max(0, min(lastOld, firstNew)-0.5/killSpread), min(1, firstNew+0.5/killSpread)
 			at = lo + rng.Float64()*(hi-lo)
 		}
 		// gen writes the tree out/ does not hold: every run replaces it.
