@@ -170,8 +170,11 @@ func checkInitiated(t *testing.T, topo *model.Topology, initiate []byte, set *mo
 }
 
 // limit bounds the mongosh processes running at once (each is a Node.js
-// process; the machine is shared).
-var limit = make(chan struct{}, 2)
+// process; the machine is shared). Every test that runs mongosh is
+// parallel, so that the mongoshtest servers are never idle while a test
+// waits; a test whose subtests run mongosh only calls t.Parallel (holding
+// no slot while its subtests wait for one).
+var limit = make(chan struct{}, mongoshtest.Servers)
 
 func parallel(t *testing.T) {
 	t.Parallel()
@@ -183,6 +186,7 @@ var findOnce sync.Once
 
 func TestInitScriptInMongosh(t *testing.T) {
 	findOnce.Do(func() { mongoshtest.Find(t) })
+	t.Parallel()
 	for _, tc := range mongoshCases {
 		topo := testtopo.Load(t, tc.input)
 		initiate := readInitiate(t, tc.out)
@@ -289,6 +293,7 @@ func TestInitScriptInMongosh(t *testing.T) {
 // (NodeNotElectable 104); the script initiates on the next region's.
 func TestInitScriptNonElectablePreferredRegion(t *testing.T) {
 	mongoshtest.Find(t)
+	parallel(t)
 	const dir = "../../golden/five-regions/input"
 	files := testtopo.ReadDir(t, dir)
 	for file, voters := range map[string]string{"use.cue": "0", "usw.cue": "2", "euw.cue": "1", "apse.cue": "1", "sae.cue": "1"} {
@@ -324,6 +329,7 @@ func TestInitScriptNonElectablePreferredRegion(t *testing.T) {
 // before replSetInitiate. The checks above must reject it.
 func TestInitScriptV0Fails(t *testing.T) {
 	mongoshtest.Find(t)
+	parallel(t)
 	topo := testtopo.Load(t, "../../regions")
 	v0, err := os.ReadFile("testdata/init-replset.v0.js")
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 // lib/connection_string.js: CaseInsensitiveMap).
 func TestURIOptionsInMongosh(t *testing.T) {
 	findOnce.Do(func() { mongoshtest.Find(t) })
+	parallel(t)
 	const job = "tls=true&tlsCAFile=/etc/mongodb/tls/ca.crt"
 	cases := []struct{ defaults, options, want string }{
 		// init-replset.js, with and without credentials.

@@ -215,6 +215,7 @@ func shardedTopologies(t *testing.T) map[string]*model.Topology {
 
 func TestShardedInitSequenceInMongosh(t *testing.T) {
 	findOnce.Do(func() { mongoshtest.Find(t) })
+	t.Parallel()
 	for name, topo := range shardedTopologies(t) {
 		t.Run(name, func(t *testing.T) {
 			parallel(t)

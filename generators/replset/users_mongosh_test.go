@@ -33,6 +33,7 @@ func writeCredentials(t *testing.T, dir, user, pwd string) {
 // each on the primary with majority write concern and the documented roles.
 func TestEnsureUsersInMongosh(t *testing.T) {
 	mongoshtest.Find(t)
+	parallel(t)
 	topo := testtopo.Load(t, "../../regions")
 	set := mongostub.New(t, memberHosts(topo))
 	if err := set.Run(bsonDoc(t, readInitiate(t, "../../out"))); err != nil {
@@ -137,6 +138,7 @@ func TestEnsureUsersInMongosh(t *testing.T) {
 // connection before any command that needs it.
 func TestInitScriptAuthenticates(t *testing.T) {
 	mongoshtest.Find(t)
+	parallel(t)
 	topo := testtopo.Load(t, "../../golden/two-regions/input")
 	set := mongostub.New(t, memberHosts(topo))
 	set.RequireAuth()
@@ -162,10 +164,12 @@ func TestInitScriptAuthenticates(t *testing.T) {
 // users scripts with the file named, before they send any command.
 func TestMissingCredentialsFail(t *testing.T) {
 	mongoshtest.Find(t)
+	t.Parallel()
 	topo := testtopo.Load(t, "../../golden/two-regions/input")
 	dir := filepath.Join(t.TempDir(), "absent")
 	for name, script := range map[string][]byte{"init-replset.js": InitScript(topo), "users.js": UsersScript(topo)} {
 		t.Run(name, func(t *testing.T) {
+			parallel(t)
 			set := mongostub.New(t, memberHosts(topo))
 			res := mongoshtest.Run(t, set, append([]string{"TOPOGEN_CREDENTIALS_DIR=" + dir}, fastWaits...), "--nodb", "--quiet", "--file", writeScript(t, name, script))
 			want := "topogen: cannot read " + dir + "/username: "
