@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/topogen/topogen/internal/testtopo"
@@ -18,7 +19,9 @@ import (
 // Loading, rendering and parsing are memoized: the tests only read the
 // results (TestSizingChangeIsLocal mutates a fresh copy from loadFresh;
 // the parsed nodes are only looked up, kyaml.Lookup creates nothing).
+// memo guards the maps: the mongosh tests run in parallel.
 var (
+	memo     sync.Mutex
 	loaded   = map[string]*model.Topology{}
 	rendered = map[*model.Topology][]generators.File{}
 	// parsedObjects: a manifest's objects by path and content.
@@ -27,6 +30,8 @@ var (
 
 func load(t *testing.T, dir string) *model.Topology {
 	t.Helper()
+	memo.Lock()
+	defer memo.Unlock()
 	if topo, ok := loaded[dir]; ok {
 		return topo
 	}
@@ -53,6 +58,8 @@ const externalSecretsCUE = "package %s\n\nkubernetes: externalSecrets: enabled: 
 
 func withExternalSecrets(t *testing.T, dir string) *model.Topology {
 	t.Helper()
+	memo.Lock()
+	defer memo.Unlock()
 	if topo, ok := loaded["es:"+dir]; ok {
 		return topo
 	}
@@ -76,6 +83,8 @@ func withExternalSecrets(t *testing.T, dir string) *model.Topology {
 
 func generate(t *testing.T, topo *model.Topology) []generators.File {
 	t.Helper()
+	memo.Lock()
+	defer memo.Unlock()
 	if files, ok := rendered[topo]; ok {
 		return files
 	}
@@ -96,6 +105,8 @@ type parsed struct {
 // objectsIn parses every manifest of one region (kustomization.yaml aside).
 func objectsIn(t *testing.T, files []generators.File, region string) []parsed {
 	t.Helper()
+	memo.Lock()
+	defer memo.Unlock()
 	var out []parsed
 	prefix := "kubernetes/" + region + "/"
 	for _, f := range files {

@@ -73,6 +73,7 @@ func podSet(t *testing.T, topo *model.Topology, state string) (*mongostub.Set, s
 
 func TestProbesInMongosh(t *testing.T) {
 	mongoshtest.Find(t)
+	t.Parallel()
 	topo := load(t, cases["default"])
 	c := mongodOf(t, topo, topo.Regions[0])
 	probes := map[string]*corev1.Probe{"startup": c.StartupProbe, "liveness": c.LivenessProbe, "readiness": c.ReadinessProbe}
@@ -117,6 +118,7 @@ var readOnlyCmd = map[string]bool{"hello": true, "isMaster": true, "ismaster": t
 // and steps down (60 s, 30 s catch-up); a secondary does nothing.
 func TestPreStopInMongosh(t *testing.T) {
 	mongoshtest.Find(t)
+	t.Parallel()
 	topo := load(t, cases["default"])
 	c := mongodOf(t, topo, topo.Regions[0])
 	script := shell(t, c.Lifecycle.PreStop.Exec.Command)
@@ -125,6 +127,7 @@ func TestPreStopInMongosh(t *testing.T) {
 	}
 	for _, state := range []string{"primary", "secondary"} {
 		t.Run(state, func(t *testing.T) {
+			t.Parallel()
 			set, self := podSet(t, topo, state)
 			set.RequireAuth()
 			set.AddUser("root", "s3cret", bson.A{})
@@ -159,6 +162,7 @@ func TestPreStopInMongosh(t *testing.T) {
 // tls-reloader user from its Secret's files and runs rotateCertificates.
 func TestTLSReloaderInMongosh(t *testing.T) {
 	mongoshtest.Find(t)
+	t.Parallel()
 	topo := load(t, cases["default"])
 	set, self := podSet(t, topo, "primary")
 	set.RequireAuth()

@@ -20,6 +20,7 @@ import (
 // authentication, for three rounds.
 func TestClientProbeInMongosh(t *testing.T) {
 	mongoshtest.Find(t)
+	t.Parallel()
 	topo := load(t, cases["default"])
 	r := topo.Regions[0]
 	objs := buildProbe(topo, r)
@@ -40,6 +41,7 @@ func TestClientProbeInMongosh(t *testing.T) {
 		{"wrong-password", "wrong", "3", "0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			set, _ := podSet(t, topo, "primary")
 			set.RequireAuth()
 			set.AddUser("probe-user", "pr0be:@/%pw", bson.A{bson.D{{Key: "role", Value: "readWrite"}, {Key: "db", Value: "topogen_probe"}}})

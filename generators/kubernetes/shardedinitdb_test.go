@@ -24,6 +24,7 @@ import (
 // not create root twice.
 func TestInitDBScript(t *testing.T) {
 	mongoshtest.Find(t)
+	t.Parallel()
 	topo := testtopo.Sharded(t)
 	const host = "initdb.local:27017"
 	for _, tc := range []struct {
@@ -37,6 +38,7 @@ func TestInitDBScript(t *testing.T) {
 		{name: "crashed-after-createUser", hasRoot: true, wantMongod: []string{"start", "shutdown"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			dir := t.TempDir()
 			data := filepath.Join(dir, "data")
 			if err := os.Mkdir(data, 0o755); err != nil {
