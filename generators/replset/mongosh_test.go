@@ -52,16 +52,20 @@ func writes(cmds []mongostub.Command) []mongostub.Command {
 }
 
 // fastWaits keeps the scripts' bounded waits short in tests, through
-// their documented knobs: a stalled member fails its hello after 1 s (the
-// connection timeouts, 5 s in production, replaced through
-// TOPOGEN_URI_OPTIONS), which spends the 1 s members budget; the election
-// wait polls every 200 ms (a tenth of its 2 s budget) instead of every
-// second. The stub answers in milliseconds.
-var fastWaits = []string{
+// their documented knobs, with room for a loaded machine (the stub answers
+// in milliseconds, mongosh takes up to ~0.2 s a connection then): the
+// election wait polls every 400 ms (a tenth of its 4 s budget) instead of
+// every second.
+var fastWaits = []string{"TOPOGEN_URI_OPTIONS=tls=false", "TOPOGEN_MEMBERS_WAIT_SECS=3", "TOPOGEN_PRIMARY_WAIT_SECS=4"}
+
+// stalledWaits are fastWaits for a set with a member that never answers:
+// its hello fails after 1 s (the connection timeouts, 5 s in production,
+// replaced through TOPOGEN_URI_OPTIONS), which spends the 1 s members
+// budget. A healthy member slower than that only adds its name to the
+// failure the case expects, so nothing else gets these short timeouts.
+var stalledWaits = append(slices.Clone(fastWaits),
 	"TOPOGEN_URI_OPTIONS=tls=false&serverSelectionTimeoutMS=1000&connectTimeoutMS=1000",
-	"TOPOGEN_MEMBERS_WAIT_SECS=1",
-	"TOPOGEN_PRIMARY_WAIT_SECS=2",
-}
+	"TOPOGEN_MEMBERS_WAIT_SECS=1")
 
 func writeScript(t *testing.T, name string, data []byte) string {
 	t.Helper()
@@ -74,8 +78,15 @@ func writeScript(t *testing.T, name string, data []byte) string {
 
 func runInit(t *testing.T, set *mongostub.Set, script []byte) mongoshtest.Result {
 	t.Helper()
+	return runInitEnv(t, set, script, fastWaits)
+}
+
+// runInitEnv runs script with env (a later KEY=VALUE replaces an earlier
+// one, as in exec.Cmd).
+func runInitEnv(t *testing.T, set *mongostub.Set, script []byte, env []string) mongoshtest.Result {
+	t.Helper()
 	p := writeScript(t, "init-replset.js", script)
-	return mongoshtest.Run(t, set, fastWaits, "--nodb", "--quiet", "--file", p)
+	return mongoshtest.Run(t, set, env, "--nodb", "--quiet", "--file", p)
 }
 
 func readInitiate(t *testing.T, out string) []byte {
@@ -276,7 +287,7 @@ func TestInitScriptInMongosh(t *testing.T) {
 			set := mongostub.New(t, hosts)
 			stalled := hosts[len(hosts)-1]
 			set.Hang(stalled)
-			res := runInit(t, set, script)
+			res := runInitEnv(t, set, script, stalledWaits)
 			if w := writes(set.Commands()); len(w) > 0 {
 				t.Errorf("write commands sent while %s does not answer: %v", stalled, w)
 			}
