@@ -40,8 +40,10 @@ function uriOptions(defaults, options) {
 
 // jsCredentials sets auth, the userinfo part of the scripts' connection
 // strings, from the files username and password in
-// TOPOGEN_CREDENTIALS_DIR (the mounted admin Secret); "" without it. It
-// uses the helpers' fail and a const env = process.env.
+// TOPOGEN_CREDENTIALS_DIR (the mounted admin Secret); "" without it.
+// readCredential, one file of a mounted Secret or fail naming it, also
+// reads the users script's users. It uses the helpers' fail and a
+// const env = process.env.
 const jsCredentials = `// Credentials come from files, never from the command line (/proc/<pid>/cmdline
 // is world-readable).
 function readCredential(dir, f) {

@@ -29,6 +29,9 @@ func TestURIOptionsInMongosh(t *testing.T) {
 		// init-sharding.js.
 		{"serverSelectionTimeoutMS=5000&connectTimeoutMS=5000&authSource=admin", job,
 			"serverSelectionTimeoutMS=5000&connectTimeoutMS=5000&authSource=admin&" + job},
+		// ensure-users.js, with and without credentials.
+		{"serverSelectionTimeoutMS=120000", job, "serverSelectionTimeoutMS=120000&" + job},
+		{"serverSelectionTimeoutMS=120000&authSource=admin", job, "serverSelectionTimeoutMS=120000&authSource=admin&" + job},
 		// Replaced, any case.
 		{"serverSelectionTimeoutMS=5000&connectTimeoutMS=5000&socketTimeoutMS=10000", "tls=false&serverselectiontimeoutms=1000&connectTimeoutMS=1000",
 			"socketTimeoutMS=10000&tls=false&serverselectiontimeoutms=1000&connectTimeoutMS=1000"},

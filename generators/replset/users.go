@@ -107,25 +107,20 @@ const roles = {{.RolesJSON}};
 const users = {{.UsersJSON}};
 
 const env = process.env;
-const fs = require("fs");
 const OPTIONS = env.TOPOGEN_URI_OPTIONS || "tls=true";
+// The primary may take a while to appear after the set initiates; an
+// option TOPOGEN_URI_OPTIONS names replaces the one here (and authSource).
+const TIMEOUTS = "serverSelectionTimeoutMS=120000";
 const USERS_DIR = env.TOPOGEN_USERS_DIR || "/etc/mongodb/users";
 
 {{template "helpers"}}
-function read(dir, f) {
-  try {
-    return fs.readFileSync(dir + "/" + f, "utf8").trim();
-  } catch (e) {
-    fail("cannot read " + dir + "/" + f + ": " + e.message);
-  }
-}
-
+{{template "uriOptions"}}
 {{template "credentials"}}
 // A replica-set connection: the driver finds the primary.
 let admin;
 try {
-  admin = new Mongo("mongodb://" + auth + "{{.Hosts}}/admin?replicaSet={{.Name}}&serverSelectionTimeoutMS=120000" +
-    (auth ? "&authSource=admin" : "") + "&" + OPTIONS).getDB("admin");
+  admin = new Mongo("mongodb://" + auth + "{{.Hosts}}/admin?replicaSet={{.Name}}&" +
+    uriOptions(TIMEOUTS + (auth ? "&authSource=admin" : ""), OPTIONS)).getDB("admin");
 } catch (e) {
   fail("cannot connect to replica set {{.Name}}: " + describe(e));
 }
@@ -148,8 +143,8 @@ for (const r of roles) {
 
 for (const u of users) {
   const dir = USERS_DIR + "/" + u.secret;
-  const user = read(dir, "username");
-  const pwd = read(dir, "password");
+  const user = readCredential(dir, "username");
+  const pwd = readCredential(dir, "password");
   if (!user || !pwd) {
     fail("the " + u.name + " user's Secret " + u.secret + " has an empty username or password");
   }
