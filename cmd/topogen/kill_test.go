@@ -22,11 +22,12 @@ import (
 // topogen (see TestMain), so tests can run and kill it as a process.
 const runAsMain = "TOPOGEN_TEST_AS_MAIN"
 
-// treeHash hashes every file of dir (path and bytes); "" when dir is missing.
-func treeHash(t *testing.T, dir string) string {
+// readTree reads every file of dir by path; ok is false when dir is
+// missing. Anything but regular files fails the test.
+func readTree(t *testing.T, dir string) (files map[string][]byte, ok bool) {
 	t.Helper()
 	if _, err := os.Lstat(dir); err != nil {
-		return ""
+		return nil, false
 	}
 	s, err := outdir.Read(dir)
 	if err != nil {
@@ -35,10 +36,20 @@ func treeHash(t *testing.T, dir string) string {
 	if len(s.Others) > 0 {
 		t.Fatalf("%s holds non-regular files: %v", dir, s.Others)
 	}
+	return s.Files, true
+}
+
+// treeHash hashes every file of dir (path and bytes); "" when dir is missing.
+func treeHash(t *testing.T, dir string) string {
+	t.Helper()
+	files, ok := readTree(t, dir)
+	if !ok {
+		return ""
+	}
 	h := sha256.New()
-	for _, p := range slices.Sorted(maps.Keys(s.Files)) {
-		fmt.Fprintf(h, "%s\x00%d\x00", p, len(s.Files[p]))
-		h.Write(s.Files[p])
+	for _, p := range slices.Sorted(maps.Keys(files)) {
+		fmt.Fprintf(h, "%s\x00%d\x00", p, len(files[p]))
+		h.Write(files[p])
 	}
 	return fmt.Sprintf("%x", h.Sum(nil))
 }
@@ -55,18 +66,12 @@ const (
 // is byte for byte one of them, "" when dir is missing, else "mixed".
 func treeOf(t *testing.T, dir string, trees map[string]map[string][]byte) string {
 	t.Helper()
-	if _, err := os.Lstat(dir); err != nil {
+	got, ok := readTree(t, dir)
+	if !ok {
 		return ""
 	}
-	s, err := outdir.Read(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(s.Others) > 0 {
-		t.Fatalf("%s holds non-regular files: %v", dir, s.Others)
-	}
 	for name, files := range trees {
-		if maps.EqualFunc(s.Files, files, bytes.Equal) {
+		if maps.EqualFunc(got, files, bytes.Equal) {
 			return name
 		}
 	}
