@@ -28,17 +28,7 @@ var (
 	parsedObjects = map[string][]*kyaml.RNode{}
 )
 
-func load(t *testing.T, dir string) *model.Topology {
-	t.Helper()
-	memo.Lock()
-	defer memo.Unlock()
-	if topo, ok := loaded[dir]; ok {
-		return topo
-	}
-	topo := loadFresh(t, dir)
-	loaded[dir] = topo
-	return topo
-}
+func load(t *testing.T, dir string) *model.Topology { return testtopo.Shared(t, dir) }
 
 func loadFresh(t *testing.T, dir string) *model.Topology { return testtopo.Load(t, dir) }
 

@@ -24,21 +24,11 @@ var cases = []struct{ name, dir string }{
 
 var (
 	memoMu   sync.Mutex
-	loaded   = map[string]*model.Topology{}
 	rendered = map[*model.Topology][]generators.File{}
 )
 
 // load loads a topology once per test binary; the tests only read it.
-func load(t *testing.T, dir string) *model.Topology {
-	t.Helper()
-	memoMu.Lock()
-	defer memoMu.Unlock()
-	if topo, ok := loaded[dir]; ok {
-		return topo
-	}
-	loaded[dir] = testtopo.Load(t, dir)
-	return loaded[dir]
-}
+func load(t *testing.T, dir string) *model.Topology { return testtopo.Shared(t, dir) }
 
 // renderTopo renders topo once per test binary; each caller gets its own
 // slice (the files' bytes are only read).

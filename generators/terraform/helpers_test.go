@@ -22,24 +22,9 @@ var goldenCases = []struct{ name, input string }{
 	{"eu-residency", "../../golden/eu-residency/input"},
 }
 
-var (
-	loadMu sync.Mutex
-	loaded = map[string]*model.Topology{}
-)
-
 // load loads a topology once per test binary (CUE evaluation dominates the
 // test time).
-func load(t *testing.T, dir string) *model.Topology {
-	t.Helper()
-	loadMu.Lock()
-	defer loadMu.Unlock()
-	if topo, ok := loaded[dir]; ok {
-		return topo
-	}
-	topo := testtopo.Load(t, dir)
-	loaded[dir] = topo
-	return topo
-}
+func load(t *testing.T, dir string) *model.Topology { return testtopo.Shared(t, dir) }
 
 var (
 	generatedMu sync.Mutex

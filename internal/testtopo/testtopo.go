@@ -4,6 +4,7 @@
 package testtopo
 
 import (
+	"sync"
 	"testing"
 
 	"github.com/topogen/topogen/model"
@@ -39,4 +40,24 @@ func LoadFiles(t testing.TB, dir string, files map[string][]byte) *model.Topolog
 		t.Fatalf("loading %s: %v", dir, diags)
 	}
 	return topo
+}
+
+var (
+	sharedMu sync.Mutex
+	shared   = map[string]*model.Topology{}
+)
+
+// Shared is Load once per test binary and directory: tests that render
+// the same topologies many times share one load (CUE evaluation is most
+// of a load). The topology is shared, so callers only read it; a test
+// that changes one uses Load.
+func Shared(t testing.TB, dir string) *model.Topology {
+	t.Helper()
+	sharedMu.Lock()
+	defer sharedMu.Unlock()
+	if topo, ok := shared[dir]; ok {
+		return topo
+	}
+	shared[dir] = Load(t, dir)
+	return shared[dir]
 }
