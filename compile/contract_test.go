@@ -16,6 +16,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"sigs.k8s.io/yaml"
 
+	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/internal/testtopo"
 	"github.com/topogen/topogen/model"
@@ -583,12 +584,22 @@ func render(t *testing.T, dir string) (*model.Topology, map[string][]byte) {
 	for _, f := range tree.Files() {
 		files[f.Path] = f.Data
 	}
-	renders.byDir[dir] = rendered{topo, files}
+	renders.byDir[dir] = rendered{topo, tree, files}
 	return topo, files
+}
+
+// renderedTree is render's tree itself, for the tests that walk its files.
+func renderedTree(t *testing.T, dir string) *generators.Tree {
+	t.Helper()
+	render(t, dir)
+	renders.mu.Lock()
+	defer renders.mu.Unlock()
+	return renders.byDir[dir].tree
 }
 
 type rendered struct {
 	topo  *model.Topology
+	tree  *generators.Tree
 	files map[string][]byte
 }
 

@@ -6,7 +6,6 @@ import (
 	"path"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
@@ -17,7 +16,6 @@ import (
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/internal/testtopo"
-	"github.com/topogen/topogen/schema"
 )
 
 // Cross-target contracts checked on the rendered default tree: facts one
@@ -25,28 +23,8 @@ import (
 // seen from both sides here.
 
 // defaultTree is the default topology's tree, compiled once per test
-// binary (the tests only read it).
-func defaultTree(t *testing.T) *generators.Tree {
-	t.Helper()
-	defaultOnce.Do(func() {
-		topo, diags := schema.Load("../regions")
-		if diags.HasErrors() {
-			defaultErr = diags
-			return
-		}
-		defaultCompiled, defaultErr = Compile(topo, Options{})
-	})
-	if defaultErr != nil {
-		t.Fatal(defaultErr)
-	}
-	return defaultCompiled
-}
-
-var (
-	defaultOnce     sync.Once
-	defaultCompiled *generators.Tree
-	defaultErr      error
-)
+// binary (render's; the tests only read it).
+func defaultTree(t *testing.T) *generators.Tree { return renderedTree(t, "../regions") }
 
 // TestExporterCollectors: every region's exporter sidecar runs exactly
 // names.ExporterCollectors, and whatever the Prometheus target writes

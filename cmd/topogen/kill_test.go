@@ -54,7 +54,7 @@ func treeHash(t *testing.T, dir string) string {
 	return fmt.Sprintf("%x", h.Sum(nil))
 }
 
-// TestKillGen kills killSpread gens at points spread evenly over a whole
+// TestKillGen's kills: killSpread at points spread evenly over a whole
 // gen, then killFocus at random points around where out/ turns from the
 // old tree to the new one: the new tree is written beside it just before.
 const (
@@ -80,9 +80,9 @@ func treeOf(t *testing.T, dir string, trees map[string]map[string][]byte) string
 
 // TestKillGen SIGKILLs `topogen gen` processes while they replace out/,
 // each gen writing the tree out/ does not hold (of two topologies), at
-// points spread over the whole of a gen and a quarter after it (the
-// process may not have started yet or may be done; under load, later), and
-// at a few random ones. After every kill out/ must be entirely the old or
+// killSpread points k/killSpread × 1.25 gens (k = 0 … killSpread-1: from
+// before the process starts to just after a gen's length; under load the
+// gen runs later), and at killFocus random ones around the swap. After every kill out/ must be entirely the old or
 // the new tree, never missing or mixed; after the next complete run no
 // temporary directory may remain beside it.
 func TestKillGen(t *testing.T) {
@@ -125,11 +125,7 @@ func TestKillGen(t *testing.T) {
 			t.Fatalf("gen %s: %v\n%s", tree, err, b)
 		}
 		took = time.Since(start)
-		s, err := outdir.Read(out)
-		if err != nil {
-			t.Fatal(err)
-		}
-		trees[tree] = s.Files
+		trees[tree], _ = readTree(t, out)
 	}
 	if maps.EqualFunc(trees["A"], trees["B"], bytes.Equal) || len(trees["A"]) == 0 || len(trees["B"]) == 0 {
 		t.Fatal("the two topologies must give two different trees")

@@ -31,14 +31,7 @@ func TestInitiateConfigFollowsMongoDBRules(t *testing.T) {
 			t.Fatalf("%s: %v", dir, diags)
 		}
 		// The sharded mode: each set is a replica set of its own.
-		views := []*model.Topology{topo}
-		if topo.Sharding != nil {
-			views = nil
-			for _, set := range topo.Sharding.Sets() {
-				views = append(views, topo.SetView(set))
-			}
-		}
-		for _, topo := range views {
+		for _, topo := range topo.SetViews() {
 			checkInitiateConfig(t, dir, topo)
 		}
 	}

@@ -34,8 +34,6 @@ type tfBlock struct {
 	lbls []string
 }
 
-// parse parses every file with hclsyntax and returns its top-level blocks
-// in file, then source order.
 var (
 	parsedMu sync.Mutex
 	parsed   = map[string]*hcl.File{} // by path and content
@@ -59,6 +57,8 @@ func parseFile(t *testing.T, p string, data []byte) *hcl.File {
 	return f
 }
 
+// parse parses every file with hclsyntax and returns its top-level blocks
+// in file, then source order.
 func parse(t *testing.T, files map[string][]byte) []tfBlock {
 	t.Helper()
 	var paths []string
