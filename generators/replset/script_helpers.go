@@ -21,14 +21,16 @@ function describe(e) {
 `
 
 // jsURIOptions joins a script's default connection-string options with
-// TOPOGEN_URI_OPTIONS, an option named in both taking the latter's value:
-// the driver refuses a connection string naming an option twice (mongodb
-// 7.9.1, the pinned mongosh's driver, lib/connection_string.js
-// parseOptions: 'URI option "..." cannot appear more than once in the
-// connection string'), so appending could never replace a default. Option
-// names are case-insensitive (its CaseInsensitiveMap). With no name in
-// common the result is the defaults, "&", the options: the connection
-// string the scripts built before.
+// TOPOGEN_URI_OPTIONS, an option named in both taking the latter's value.
+// Appending could never replace a default: the driver (mongodb 7.9.1, the
+// pinned mongosh's, lib/connection_string.js parseOptions) refuses a name
+// spelled twice the same way ('URI option "..." cannot appear more than
+// once in the connection string') and, option names being
+// case-insensitive (its CaseInsensitiveMap), keeps the first spelling of
+// a name in another case and drops the later one silently. With no name
+// in common the result is the defaults, "&", the options: the connection
+// string the scripts built before. TestScriptConnectionsInMongosh checks
+// each script's connections.
 const jsURIOptions = `// uriOptions: the defaults ("k=v&k=v") whose names options does not set,
 // then options (option names are case-insensitive).
 function uriOptions(defaults, options) {
