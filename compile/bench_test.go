@@ -16,16 +16,18 @@ var benchTopologies = []struct{ name, dir string }{
 }
 
 // loadChecked loads and validates a topology and runs the model checks, as
-// every command does first.
-func loadChecked(b *testing.B, dir string) *model.Topology {
+// every command does first; it returns what the checks built, which gen
+// hands to Compile.
+func loadChecked(b *testing.B, dir string) (*model.Topology, Checked) {
 	t, diags := schema.Load(dir)
 	if t == nil {
 		b.Fatal(diags)
 	}
-	if diags = append(diags, Check(t)...); diags.HasErrors() {
+	checked, more := Check(t)
+	if diags = append(diags, more...); diags.HasErrors() {
 		b.Fatal(diags)
 	}
-	return t
+	return t, checked
 }
 
 // BenchmarkGen measures what `topogen gen` does in-process: load and
@@ -35,7 +37,8 @@ func BenchmarkGen(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := Compile(loadChecked(b, bc.dir), Options{}); err != nil {
+				t, checked := loadChecked(b, bc.dir)
+				if _, err := Compile(t, Options{Checked: checked}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -52,7 +55,7 @@ func BenchmarkCore(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				t := loadChecked(b, bc.dir)
+				t, _ := loadChecked(b, bc.dir)
 				if _, err := replset.Generate(t); err != nil {
 					b.Fatal(err)
 				}
@@ -69,7 +72,7 @@ func BenchmarkCore(b *testing.B) {
 // BenchmarkGen's time goes.
 func BenchmarkTarget(b *testing.B) {
 	for _, bc := range benchTopologies {
-		t := loadChecked(b, bc.dir)
+		t, _ := loadChecked(b, bc.dir)
 		for _, target := range Targets {
 			if target.After {
 				continue // needs the other targets' files

@@ -20,9 +20,10 @@ import (
 	"github.com/topogen/topogen/model"
 )
 
-// Options carry what the output directory held before this run: the
-// topology it was generated from and the base of a pending reconfig plan.
-// The zero value is a first generation.
+// Options carry what a compile starts from besides the topology: what the
+// output directory held before this run (the topology it was generated
+// from, the base of a pending reconfig plan) and what Check built. The
+// zero value is a first generation that builds everything.
 type Options struct {
 	// Previous is the topology out/topology.json was written from; nil when
 	// there is none.
@@ -30,6 +31,16 @@ type Options struct {
 	// ReconfigBase is the topology a pending reconfig plan in
 	// out/replset/reconfig starts from; nil when there is none.
 	ReconfigBase *model.Topology
+	// Checked is what Check built for this topology; Compile reuses it.
+	Checked Checked
+}
+
+// Checked is what Check built on its way that Compile would build again:
+// each patched region's Kubernetes tree (applying the patches is how
+// Check knows that they apply). It belongs to the topology Check ran on;
+// the zero value holds nothing.
+type Checked struct {
+	kubernetes kubernetes.Built
 }
 
 // SnapshotPath is the file of the output directory that records the
@@ -139,14 +150,15 @@ func ReconfigSteps(t *model.Topology, opts Options) ([]impact.Step, error) {
 }
 
 // Check runs the checks that need the resolved model and returns their
-// diagnostics; vet, gen, check and diff all run it: SLO feasibility
-// (analysis), user patches that match no object (kubernetes), AWS names
-// over AWS's length limits and the EKS version against the EKS release
-// calendar today (terraform).
-func Check(t *model.Topology) model.Diagnostics {
+// diagnostics, and what it built that Compile reuses (Options.Checked);
+// vet, explain, gen, check and diff all run it: SLO feasibility
+// (analysis), user patches that match no object or do not apply
+// (kubernetes), AWS names over AWS's length limits and the EKS version
+// against the EKS release calendar today (terraform).
+func Check(t *model.Topology) (Checked, model.Diagnostics) {
 	now, err := Today()
 	if err != nil {
-		return model.Diagnostics{{Severity: model.Error, Path: TodayEnv, Summary: err.Error(), Fix: "set it to a date such as 2026-12-03, or unset it"}}
+		return Checked{}, model.Diagnostics{{Severity: model.Error, Path: TodayEnv, Summary: err.Error(), Fix: "set it to a date such as 2026-12-03, or unset it"}}
 	}
 	return CheckAt(t, now)
 }
@@ -171,14 +183,15 @@ func Today() (time.Time, error) {
 
 // CheckAt is Check on the day now: the EKS calendar check is the only one
 // that depends on the date, and tests fix it.
-func CheckAt(t *model.Topology, now time.Time) model.Diagnostics {
+func CheckAt(t *model.Topology, now time.Time) (Checked, model.Diagnostics) {
 	var ds model.Diagnostics
 	ds = append(ds, terraform.CheckEKSVersion(t, now)...)
 	ds = append(ds, terraform.CheckEKSAccess(t)...)
 	ds = append(ds, analysis.Check(t)...)
 	ds = append(ds, analysis.CheckRollout(t)...)
-	ds = append(ds, kubernetes.CheckPatches(t)...)
+	built, patches := kubernetes.CheckPatches(t)
+	ds = append(ds, patches...)
 	ds = append(ds, terraform.CheckNames(t)...)
 	ds = append(ds, checkPorts(t)...)
-	return ds.Sort()
+	return Checked{kubernetes: built}, ds.Sort()
 }

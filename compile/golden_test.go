@@ -66,22 +66,26 @@ var goldenDay = time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)
 
 // loadCase loads a case the way the CLI does (schema.Load: the .cue files
 // and patches/), from the case's directory, so diagnostics name
-// "input/eu.cue" wherever the test runs; then the model checks.
-func loadCase(t *testing.T, c goldenCase) (*model.Topology, model.Diagnostics) {
+// "input/eu.cue" wherever the test runs; then the model checks, and what
+// they built for the compile.
+func loadCase(t *testing.T, c goldenCase) (*model.Topology, Checked, model.Diagnostics) {
 	t.Helper()
 	t.Chdir(c.root)
 	topo, diags := schema.Load(c.input)
+	var checked Checked
 	if topo != nil {
-		diags = append(diags, CheckAt(topo, goldenDay)...).Sort()
+		var more model.Diagnostics
+		checked, more = CheckAt(topo, goldenDay)
+		diags = append(diags, more...).Sort()
 	}
-	return topo, diags
+	return topo, checked, diags
 }
 
 func TestGolden(t *testing.T) {
 	for _, c := range goldenCases(t) {
 		dir := c.dir
 		t.Run(c.name, func(t *testing.T) {
-			topo, diags := loadCase(t, c)
+			topo, checked, diags := loadCase(t, c)
 			if diags.HasErrors() && dir == "" {
 				t.Fatalf("%s: %v", c.input, diags)
 			}
@@ -122,8 +126,13 @@ func TestGolden(t *testing.T) {
 			// vet accepted this topology (no error above), so gen must
 			// too: no generator may find a problem the check phase misses
 			// (a region named "global" once passed vet and failed in the
-			// terraform generator).
-			tree, err := Compile(topo, opts)
+			// terraform generator). The first render reuses what the
+			// checks built, as gen does; the second builds everything, so
+			// the patched regions Check built are the ones a compile
+			// builds.
+			reused := opts
+			reused.Checked = checked
+			tree, err := Compile(topo, reused)
 			if err != nil {
 				t.Fatalf("vet accepts %s, gen fails: %v", c.input, err)
 			}
@@ -132,7 +141,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			if d := cmp.Diff(treeMap(tree), treeMap(again)); d != "" {
-				t.Fatalf("two renders of the same topology differ (non-deterministic output):\n%s", d)
+				t.Fatalf("two renders of the same topology differ (non-deterministic output, or a patched region Check built is not the compile's):\n%s", d)
 			}
 			compareTree(t, c.out, tree)
 		})

@@ -52,7 +52,7 @@ func pure(g func(*model.Topology) ([]generators.File, error)) func(Input) ([]gen
 // one line here.
 var Targets = []Target{
 	{Name: "model", Paths: []string{snapshot.Path}, Generate: pure(snapshot.Generate)},
-	{Name: "kubernetes", Paths: []string{"kubernetes/"}, Generate: pure(kubernetes.Generate)},
+	{Name: "kubernetes", Paths: []string{"kubernetes/"}, Generate: generateKubernetes},
 	{Name: "terraform", Paths: []string{"terraform/"}, Generate: pure(terraform.Generate)},
 	{Name: "replset", Paths: []string{"replset/"}, Generate: pure(replset.Generate)},
 	{Name: "failover", Paths: []string{"replset/failover/"}, Generate: pure(failover.Generate)},
@@ -60,6 +60,12 @@ var Targets = []Target{
 	{Name: "prometheus", Paths: []string{"prometheus/", "grafana/"}, Generate: pure(prometheus.Generate)},
 	{Name: "gitops", Paths: []string{"gitops/"}, Generate: pure(gitops.Generate)},
 	{Name: "manifest", Paths: []string{outdir.ManifestPath}, Generate: generateManifest, After: true},
+}
+
+// generateKubernetes renders the Kubernetes trees, reusing the patched
+// regions Check built.
+func generateKubernetes(in Input) ([]generators.File, error) {
+	return kubernetes.GenerateFrom(in.Topology, in.Checked.kubernetes)
 }
 
 // generateReconfig writes the reconfig steps from the base ReconfigSteps

@@ -17,13 +17,16 @@ import (
 // (gen on a first generation): the load and check diagnostics, then the
 // compile error when vet passed.
 func vetThenGen(topo *model.Topology, diags model.Diagnostics) (model.Diagnostics, error) {
+	var checked Checked
 	if topo != nil {
-		diags = append(diags, Check(topo)...).Sort()
+		var more model.Diagnostics
+		checked, more = Check(topo)
+		diags = append(diags, more...).Sort()
 	}
 	if topo == nil || diags.HasErrors() {
 		return diags, nil
 	}
-	_, err := Compile(topo, Options{})
+	_, err := Compile(topo, Options{Checked: checked})
 	return diags, err
 }
 

@@ -33,7 +33,7 @@ write latency to each zone from each region; the SLOs are judged per set.`,
 			if format != "text" && format != "json" {
 				return usageError{fmt.Errorf("unknown --%s %q: want text or json", flagFormat, format)}
 			}
-			t, err := loadTopology(topo, stderr, stderr)
+			t, _, err := loadTopology(topo, stderr, stderr)
 			if err != nil {
 				return err
 			}

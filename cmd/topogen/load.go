@@ -38,18 +38,22 @@ func printDiagnostics(diags model.Diagnostics, stderr, warnOut io.Writer) bool {
 }
 
 // loadTopology loads and validates the topology, printing every
-// diagnostic; errors end the command with exit code 2.
-func loadTopology(dir string, stderr, warnOut io.Writer) (*model.Topology, error) {
+// diagnostic; errors end the command with exit code 2. It returns what
+// the checks built, for a compile of the topology to reuse.
+func loadTopology(dir string, stderr, warnOut io.Writer) (*model.Topology, compile.Checked, error) {
 	stop := watchLoad(dir, stderr)
 	t, diags := schema.Load(dir)
 	defer stop()
+	var checked compile.Checked
 	if t != nil {
-		diags = append(diags, compile.Check(t)...)
+		var more model.Diagnostics
+		checked, more = compile.Check(t)
+		diags = append(diags, more...)
 	}
 	if printDiagnostics(diags, stderr, warnOut) || t == nil {
-		return nil, exitError{exitInvalid}
+		return nil, compile.Checked{}, exitError{exitInvalid}
 	}
-	return t, nil
+	return t, checked, nil
 }
 
 // outFlags are the flags of the commands that compare with an output
@@ -90,7 +94,7 @@ type rendering struct {
 // changes and compiles every target in memory. dir is the opened output
 // directory (outdir.Open or OpenForWrite).
 func render(f outFlags, dir *outdir.Dir, stderr, warnOut io.Writer) (*rendering, error) {
-	t, err := loadTopology(f.topo, stderr, warnOut)
+	t, checked, err := loadTopology(f.topo, stderr, warnOut)
 	if err != nil {
 		return nil, err
 	}
@@ -115,6 +119,7 @@ func render(f outFlags, dir *outdir.Dir, stderr, warnOut io.Writer) (*rendering,
 			return nil, exitError{exitInvalid}
 		}
 	}
+	opts.Checked = checked
 	changes := compile.Changes(t, opts)
 	if printDiagnostics(impact.Unacknowledged(changes, t), stderr, warnOut) {
 		return nil, exitError{exitInvalid}

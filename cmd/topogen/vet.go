@@ -19,7 +19,7 @@ every problem: errors on stderr (exit 2), warnings on stdout.`,
   topogen vet -t golden/two-regions/input`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			t, err := loadTopology(topo, stderr, stdout)
+			t, _, err := loadTopology(topo, stderr, stdout)
 			if err != nil {
 				return err
 			}

@@ -20,13 +20,27 @@ import (
 const KustomizationFile = generators.KustomizationFile
 
 // Generate renders every region's tree.
-func Generate(t *model.Topology) ([]generators.File, error) {
+func Generate(t *model.Topology) ([]generators.File, error) { return GenerateFrom(t, Built{}) }
+
+// GenerateFrom is Generate with the patched regions CheckPatches built for
+// t taken from b rather than built again.
+func GenerateFrom(t *model.Topology, b Built) ([]generators.File, error) {
 	// kustomize builds dominate gen's time; regions are independent, so
 	// build them concurrently, at most one per CPU (more would only hold
 	// more builds in memory at once), and collect in region order.
 	results := make([][]generators.File, len(t.Regions))
 	errs := make([]error, len(t.Regions))
-	parallel.Do(len(t.Regions), 0, func(i int) { results[i], errs[i] = Region(t, t.Regions[i]) })
+	var todo []int
+	for i := range t.Regions {
+		var ok bool
+		if results[i], ok = b.region(t, i); !ok {
+			todo = append(todo, i)
+		}
+	}
+	parallel.Do(len(todo), 0, func(k int) {
+		i := todo[k]
+		results[i], errs[i] = Region(t, t.Regions[i])
+	})
 	var out []generators.File
 	for i := range t.Regions {
 		if errs[i] != nil {

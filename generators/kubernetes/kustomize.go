@@ -130,10 +130,11 @@ func build(t *model.Topology, r model.Region, base, overlay []object) ([]generat
 	if err != nil {
 		return nil, err
 	}
-	if len(t.RegionPatches(r.Name)) == 0 {
+	patches := t.RegionPatches(r.Name)
+	if len(patches) == 0 {
 		return buildIDs(baseDocs, overlayDocs)
 	}
-	return buildPatched(t, r, baseDocs, overlayDocs)
+	return buildPatched(patches, baseDocs, overlayDocs)
 }
 
 // buildIDs is build without patches. Then kustomize changes no object's

@@ -3,6 +3,7 @@ package kubernetes
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"sigs.k8s.io/kustomize/api/krusty"
@@ -13,6 +14,7 @@ import (
 	kyaml "sigs.k8s.io/kustomize/kyaml/yaml"
 
 	"github.com/topogen/topogen/generators"
+	"github.com/topogen/topogen/internal/parallel"
 	"github.com/topogen/topogen/model"
 )
 
@@ -21,22 +23,7 @@ import (
 // the objects reduced to their ResIds gives in the same order (as in
 // buildIDs, in a fraction of the time of the full objects); then the full
 // objects are built with the patches.
-func buildPatched(t *model.Topology, r model.Region, base, overlay []doc) ([]generators.File, error) {
-	patches := t.RegionPatches(r.Name)
-	key, err := buildKey(base, overlay, patches)
-	if err != nil {
-		return nil, err
-	}
-	if files, err, ok := patchedBuilds.get(key); ok {
-		return files, err
-	}
-	files, err := buildPatchedOnce(patches, base, overlay)
-	patchedBuilds.put(key, files, err)
-	return files, err
-}
-
-// buildPatchedOnce is buildPatched without the cache.
-func buildPatchedOnce(patches []model.Patch, base, overlay []doc) ([]generators.File, error) {
+func buildPatched(patches []model.Patch, base, overlay []doc) ([]generators.File, error) {
 	kz := krusty.MakeKustomizer(options())
 	idFS := filesys.MakeFsInMemory()
 	if _, err := writeTree(idFS, base, overlay, idOnly); err != nil {
@@ -133,28 +120,65 @@ func (e *PatchError) Error() string { return e.File + ": " + e.Msg }
 
 // CheckPatches applies the user's patches to every region and reports the
 // ones that fail as diagnostics on their files, for `topogen vet`/`gen` to
-// print with the invalid-input exit code.
-func CheckPatches(t *model.Topology) model.Diagnostics {
+// print with the invalid-input exit code. Applying them is building the
+// patched regions (kustomize's errors come from patching the whole
+// objects), so it returns those builds for GenerateFrom.
+func CheckPatches(t *model.Topology) (Built, model.Diagnostics) {
 	if len(t.Patches) == 0 {
-		return nil
+		return Built{}, nil
 	}
+	var patched []int
+	for i, r := range t.Regions {
+		if len(t.RegionPatches(r.Name)) > 0 {
+			patched = append(patched, i)
+		}
+	}
+	// Regions are independent: built concurrently, as Generate builds
+	// them, and reported in region order.
+	built := Built{t: t, regions: make([][]generators.File, len(t.Regions))}
+	errs := make([]error, len(t.Regions))
+	parallel.Do(len(patched), 0, func(k int) {
+		i := patched[k]
+		built.regions[i], errs[i] = Region(t, t.Regions[i])
+	})
 	var diags model.Diagnostics
 	seen := map[string]bool{}
-	for _, r := range t.Regions {
-		if len(t.RegionPatches(r.Name)) == 0 {
+	for _, i := range patched {
+		err := errs[i]
+		if err == nil {
 			continue
 		}
-		if _, err := Region(t, r); err != nil {
-			var pe *PatchError
-			d := model.Diagnostic{Summary: err.Error()}
-			if errors.As(err, &pe) {
-				d = model.Diagnostic{Pos: model.Pos{File: pe.File, Line: 1, Col: 1}, Summary: pe.Msg + " in region " + r.Name, Fix: pe.Fix}
-			}
-			if !seen[d.String()] {
-				seen[d.String()] = true
-				diags = append(diags, d)
-			}
+		built.regions[i] = nil
+		var pe *PatchError
+		d := model.Diagnostic{Summary: err.Error()}
+		if errors.As(err, &pe) {
+			d = model.Diagnostic{Pos: model.Pos{File: pe.File, Line: 1, Col: 1}, Summary: pe.Msg + " in region " + t.Regions[i].Name, Fix: pe.Fix}
+		}
+		if !seen[d.String()] {
+			seen[d.String()] = true
+			diags = append(diags, d)
 		}
 	}
-	return diags
+	return built, diags
+}
+
+// Built holds the trees of the regions with patches, as CheckPatches built
+// them, for GenerateFrom to reuse rather than build them again (a patched
+// build is most of a patched region's time). It belongs to the topology it
+// was built from, which must not change after; for any other topology it
+// holds nothing. The zero value holds nothing.
+type Built struct {
+	t *model.Topology
+	// regions are Region's files by region index; nil for a region not
+	// built (no patches, or patches that fail).
+	regions [][]generators.File
+}
+
+// region is region i's tree when b holds it for t. The files' bytes are
+// shared: callers only read them.
+func (b Built) region(t *model.Topology, i int) ([]generators.File, bool) {
+	if b.t != t || i >= len(b.regions) || b.regions[i] == nil {
+		return nil, false
+	}
+	return slices.Clone(b.regions[i]), true
 }

@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/model"
 )
@@ -83,7 +86,7 @@ func TestCheckPatches(t *testing.T) {
 	sts := names.StatefulSet(base, base.Regions[0])
 	bad := "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: " + sts + "\n"
 	topo := withPatches(t, model.Patch{Region: model.PatchesAll, File: "patches/all/sts.yaml", Data: []byte(bad)})
-	diags := CheckPatches(topo)
+	_, diags := CheckPatches(topo)
 	if len(diags) != 1 {
 		t.Fatalf("diagnostics %v, want one (the region the patch misses)", diags)
 	}
@@ -91,7 +94,58 @@ func TestCheckPatches(t *testing.T) {
 	if got := diags[0].String(); !strings.HasPrefix(got, want) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
-	if CheckPatches(base) != nil {
+	if _, diags := CheckPatches(base); diags != nil {
 		t.Error("diagnostics without patches")
 	}
+}
+
+// TestGenerateFromReusesChecked: GenerateFrom takes the patched regions
+// from CheckPatches' builds, for their topology only, and builds the
+// others (region 1 has no patch here); the bytes are Generate's.
+func TestGenerateFromReusesChecked(t *testing.T) {
+	base := loadFresh(t, cases["two-regions"])
+	r := base.Regions[0]
+	sts := "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: " + names.StatefulSet(base, r) + "\nspec:\n  replicas: 5\n"
+	topo := withPatches(t, model.Patch{Region: r.Name, File: "patches/" + r.Name + "/sts.yaml", Data: []byte(sts)})
+	built, diags := CheckPatches(topo)
+	if diags != nil {
+		t.Fatal(diags)
+	}
+	if built.regions[0] == nil || built.regions[1] != nil {
+		t.Fatalf("CheckPatches built regions %v, want the patched %s only", len(built.regions), r.Name)
+	}
+	fresh, err := Generate(topo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameBytes := func(a, b []byte) bool { return len(a) > 0 && len(b) > 0 && &a[0] == &b[0] }
+	for _, tc := range []struct {
+		name  string
+		topo  *model.Topology
+		reuse bool
+	}{
+		{"its topology", topo, true},
+		{"another topology", withPatches(t, topo.Patches...), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			files, err := GenerateFrom(tc.topo, built)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(fileMap(fresh), fileMap(files)); d != "" {
+				t.Fatalf("GenerateFrom differs from Generate (-Generate +GenerateFrom):\n%s", d)
+			}
+			if got := sameBytes(files[0].Data, built.regions[0][0].Data); got != tc.reuse {
+				t.Errorf("reused the build: %v, want %v", got, tc.reuse)
+			}
+		})
+	}
+}
+
+func fileMap(files []generators.File) map[string]string {
+	m := map[string]string{}
+	for _, f := range files {
+		m[f.Path] = string(f.Data)
+	}
+	return m
 }
