@@ -52,7 +52,6 @@ const env = process.env;
 const MEMBERS_WAIT_SECS = Number(env.TOPOGEN_MEMBERS_WAIT_SECS || {{.MembersWait}});
 // heartbeatTimeoutSecs + 2 x electionTimeoutMillis + catch-up.
 const PRIMARY_WAIT_SECS = Number(env.TOPOGEN_PRIMARY_WAIT_SECS || {{.PrimaryWait}});
-const OPTIONS = env.TOPOGEN_URI_OPTIONS || "tls=true";
 // Each member connection's timeouts; an option TOPOGEN_URI_OPTIONS names
 // replaces the one here (and authSource).
 const TIMEOUTS = "serverSelectionTimeoutMS=5000&connectTimeoutMS=5000&socketTimeoutMS=10000";
@@ -62,16 +61,14 @@ const ALREADY_INITIALIZED = 23;
 const NOT_YET_INITIALIZED = 94;
 
 {{template "helpers"}}
-{{template "uriOptions"}}
 {{template "credentials"}}
+{{template "connectionString"}}
 const connections = {};
 // admin returns the admin database of a direct connection to host; it
 // throws when the member does not answer.
 function admin(host) {
   if (connections[host] === undefined) {
-    const uri = "mongodb://" + auth + host + "/admin?directConnection=true&" +
-      uriOptions(TIMEOUTS + (auth ? "&authSource=admin" : ""), OPTIONS);
-    connections[host] = new Mongo(uri).getDB("admin");
+    connections[host] = new Mongo(mongodbURI(host, "directConnection=true&")).getDB("admin");
   }
   return connections[host];
 }

@@ -20,26 +20,6 @@ function describe(e) {
 }
 `
 
-// jsURIOptions joins a script's default connection-string options with
-// TOPOGEN_URI_OPTIONS, an option named in both taking the latter's value.
-// Appending could never replace a default: the driver (mongodb 7.9.1, the
-// pinned mongosh's, lib/connection_string.js parseOptions) refuses a name
-// spelled twice the same way ('URI option "..." cannot appear more than
-// once in the connection string') and, option names being
-// case-insensitive (its CaseInsensitiveMap), keeps the first spelling of
-// a name in another case and drops the later one silently. With no name
-// in common the result is the defaults, "&", the options: the connection
-// string the scripts built before. TestScriptConnectionsInMongosh checks
-// each script's connections.
-const jsURIOptions = `// uriOptions: the defaults ("k=v&k=v") whose names options does not set,
-// then options (option names are case-insensitive).
-function uriOptions(defaults, options) {
-  const name = (o) => o.split("=")[0].toLowerCase();
-  const given = options.split("&").map(name);
-  return defaults.split("&").filter((o) => !given.includes(name(o))).concat(options).join("&");
-}
-`
-
 // jsCredentials sets auth, the userinfo part of the scripts' connection
 // strings, from the files username and password in
 // TOPOGEN_CREDENTIALS_DIR (the mounted admin Secret); "" without it.
@@ -61,12 +41,49 @@ const auth = credentialsDir
   : "";
 `
 
+// jsConnectionString builds every connection string of a script:
+// mongodbURI(hosts, query) is "mongodb://" auth hosts "/admin?" query,
+// then the script's TIMEOUTS and, with credentials, authSource=admin (the
+// users live in admin), less the options TOPOGEN_URI_OPTIONS names, then
+// TOPOGEN_URI_OPTIONS (OPTIONS, default "tls=true"). Written once so that
+// no script assembles the authSource or the options its own way. It uses
+// the credentials' auth, a const env = process.env and the script's
+// TIMEOUTS ("k=v&k=v").
+//
+// uriOptions joins the defaults with the options, an option named in both
+// taking the latter's value. Appending could never replace a default: the
+// driver (mongodb 7.9.1, the pinned mongosh's, lib/connection_string.js
+// parseOptions) refuses a name spelled twice the same way ('URI option
+// "..." cannot appear more than once in the connection string') and,
+// option names being case-insensitive (its CaseInsensitiveMap), keeps the
+// first spelling of a name in another case and drops the later one
+// silently. With no name in common the result is the defaults, "&", the
+// options. TestScriptConnectionsInMongosh checks each script's
+// connections.
+const jsConnectionString = `// uriOptions: the defaults ("k=v&k=v") whose names options does not set,
+// then options (option names are case-insensitive).
+function uriOptions(defaults, options) {
+  const name = (o) => o.split("=")[0].toLowerCase();
+  const given = options.split("&").map(name);
+  return defaults.split("&").filter((o) => !given.includes(name(o))).concat(options).join("&");
+}
+const OPTIONS = env.TOPOGEN_URI_OPTIONS || "tls=true";
+// mongodbURI: a connection string to hosts ("host:port,..."), database
+// admin, query ("k=v&" or ""), then TIMEOUTS and, with credentials,
+// authSource=admin, except what OPTIONS names, then OPTIONS.
+function mongodbURI(hosts, query) {
+  return "mongodb://" + auth + hosts + "/admin?" + query +
+    uriOptions(TIMEOUTS + (auth ? "&authSource=admin" : ""), OPTIONS);
+}
+`
+
 // scriptHelpers defines the templates "helpers" (jsHelpers),
-// "uriOptions" (jsURIOptions) and "credentials" (jsCredentials) on t, for
-// {{template "helpers"}} and the others in a script template.
+// "credentials" (jsCredentials) and "connectionString"
+// (jsConnectionString, after "credentials") on t, for {{template
+// "helpers"}} and the others in a script template.
 func scriptHelpers(t *template.Template) *template.Template {
 	template.Must(t.New("helpers").Parse(jsHelpers))
-	template.Must(t.New("uriOptions").Parse(jsURIOptions))
 	template.Must(t.New("credentials").Parse(jsCredentials))
+	template.Must(t.New("connectionString").Parse(jsConnectionString))
 	return t
 }

@@ -153,14 +153,13 @@ const env = process.env;
 const MONGOS = env.TOPOGEN_MONGOS || "{{.Mongos}}";
 // The mongos answers once the config server replica set has a primary.
 const MONGOS_WAIT_SECS = Number(env.TOPOGEN_MONGOS_WAIT_SECS || {{.MongosWait}});
-const OPTIONS = env.TOPOGEN_URI_OPTIONS || "tls=true";
 // The mongos connection's timeouts; an option TOPOGEN_URI_OPTIONS names
 // replaces the one here (and authSource).
 const TIMEOUTS = "serverSelectionTimeoutMS=5000&connectTimeoutMS=5000";
 
 {{template "helpers"}}
-{{template "uriOptions"}}
 {{template "credentials"}}
+{{template "connectionString"}}
 // Extended JSON text of a value, for comparing keys and bounds with what
 // the config database returns (field order is significant in both).
 function ejson(v) {
@@ -177,9 +176,7 @@ let admin, config;
 const deadline = Date.now() + MONGOS_WAIT_SECS * 1000;
 for (;;) {
   try {
-    const uri = "mongodb://" + auth + MONGOS + "/admin?" +
-      uriOptions(TIMEOUTS + (auth ? "&authSource=admin" : ""), OPTIONS);
-    admin = new Mongo(uri).getDB("admin");
+    admin = new Mongo(mongodbURI(MONGOS, "")).getDB("admin");
     const h = admin.adminCommand({ hello: 1 });
     if (h.msg !== "isdbgrid") {
       fail(MONGOS + " is not a mongos (hello has no msg: \"isdbgrid\")");

@@ -107,20 +107,18 @@ const roles = {{.RolesJSON}};
 const users = {{.UsersJSON}};
 
 const env = process.env;
-const OPTIONS = env.TOPOGEN_URI_OPTIONS || "tls=true";
 // The primary may take a while to appear after the set initiates; an
 // option TOPOGEN_URI_OPTIONS names replaces the one here (and authSource).
 const TIMEOUTS = "serverSelectionTimeoutMS=120000";
 const USERS_DIR = env.TOPOGEN_USERS_DIR || "/etc/mongodb/users";
 
 {{template "helpers"}}
-{{template "uriOptions"}}
 {{template "credentials"}}
+{{template "connectionString"}}
 // A replica-set connection: the driver finds the primary.
 let admin;
 try {
-  admin = new Mongo("mongodb://" + auth + "{{.Hosts}}/admin?replicaSet={{.Name}}&" +
-    uriOptions(TIMEOUTS + (auth ? "&authSource=admin" : ""), OPTIONS)).getDB("admin");
+  admin = new Mongo(mongodbURI("{{.Hosts}}", "replicaSet={{.Name}}&")).getDB("admin");
 } catch (e) {
   fail("cannot connect to replica set {{.Name}}: " + describe(e));
 }

@@ -1709,7 +1709,6 @@ const env = process.env;
 const MONGOS = env.TOPOGEN_MONGOS || "mongos.mongodb.svc.cluster.local:27017";
 // The mongos answers once the config server replica set has a primary.
 const MONGOS_WAIT_SECS = Number(env.TOPOGEN_MONGOS_WAIT_SECS || 540);
-const OPTIONS = env.TOPOGEN_URI_OPTIONS || "tls=true";
 // The mongos connection's timeouts; an option TOPOGEN_URI_OPTIONS names
 // replaces the one here (and authSource).
 const TIMEOUTS = "serverSelectionTimeoutMS=5000&connectTimeoutMS=5000";
@@ -1727,14 +1726,6 @@ function describe(e) {
   return e.code === undefined ? String(e.message) : e.codeName + " (" + e.code + "): " + e.message;
 }
 
-// uriOptions: the defaults ("k=v&k=v") whose names options does not set,
-// then options (option names are case-insensitive).
-function uriOptions(defaults, options) {
-  const name = (o) => o.split("=")[0].toLowerCase();
-  const given = options.split("&").map(name);
-  return defaults.split("&").filter((o) => !given.includes(name(o))).concat(options).join("&");
-}
-
 // Credentials come from files, never from the command line (/proc/<pid>/cmdline
 // is world-readable).
 function readCredential(dir, f) {
@@ -1748,6 +1739,22 @@ const credentialsDir = env.TOPOGEN_CREDENTIALS_DIR;
 const auth = credentialsDir
   ? encodeURIComponent(readCredential(credentialsDir, "username")) + ":" + encodeURIComponent(readCredential(credentialsDir, "password")) + "@"
   : "";
+
+// uriOptions: the defaults ("k=v&k=v") whose names options does not set,
+// then options (option names are case-insensitive).
+function uriOptions(defaults, options) {
+  const name = (o) => o.split("=")[0].toLowerCase();
+  const given = options.split("&").map(name);
+  return defaults.split("&").filter((o) => !given.includes(name(o))).concat(options).join("&");
+}
+const OPTIONS = env.TOPOGEN_URI_OPTIONS || "tls=true";
+// mongodbURI: a connection string to hosts ("host:port,..."), database
+// admin, query ("k=v&" or ""), then TIMEOUTS and, with credentials,
+// authSource=admin, except what OPTIONS names, then OPTIONS.
+function mongodbURI(hosts, query) {
+  return "mongodb://" + auth + hosts + "/admin?" + query +
+    uriOptions(TIMEOUTS + (auth ? "&authSource=admin" : ""), OPTIONS);
+}
 
 // Extended JSON text of a value, for comparing keys and bounds with what
 // the config database returns (field order is significant in both).
@@ -1765,9 +1772,7 @@ let admin, config;
 const deadline = Date.now() + MONGOS_WAIT_SECS * 1000;
 for (;;) {
   try {
-    const uri = "mongodb://" + auth + MONGOS + "/admin?" +
-      uriOptions(TIMEOUTS + (auth ? "&authSource=admin" : ""), OPTIONS);
-    admin = new Mongo(uri).getDB("admin");
+    admin = new Mongo(mongodbURI(MONGOS, "")).getDB("admin");
     const h = admin.adminCommand({ hello: 1 });
     if (h.msg !== "isdbgrid") {
       fail(MONGOS + " is not a mongos (hello has no msg: \"isdbgrid\")");

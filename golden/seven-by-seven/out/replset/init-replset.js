@@ -528,7 +528,6 @@ const env = process.env;
 const MEMBERS_WAIT_SECS = Number(env.TOPOGEN_MEMBERS_WAIT_SECS || 480);
 // heartbeatTimeoutSecs + 2 x electionTimeoutMillis + catch-up.
 const PRIMARY_WAIT_SECS = Number(env.TOPOGEN_PRIMARY_WAIT_SECS || 60);
-const OPTIONS = env.TOPOGEN_URI_OPTIONS || "tls=true";
 // Each member connection's timeouts; an option TOPOGEN_URI_OPTIONS names
 // replaces the one here (and authSource).
 const TIMEOUTS = "serverSelectionTimeoutMS=5000&connectTimeoutMS=5000&socketTimeoutMS=10000";
@@ -550,14 +549,6 @@ function describe(e) {
   return e.code === undefined ? String(e.message) : e.codeName + " (" + e.code + "): " + e.message;
 }
 
-// uriOptions: the defaults ("k=v&k=v") whose names options does not set,
-// then options (option names are case-insensitive).
-function uriOptions(defaults, options) {
-  const name = (o) => o.split("=")[0].toLowerCase();
-  const given = options.split("&").map(name);
-  return defaults.split("&").filter((o) => !given.includes(name(o))).concat(options).join("&");
-}
-
 // Credentials come from files, never from the command line (/proc/<pid>/cmdline
 // is world-readable).
 function readCredential(dir, f) {
@@ -572,14 +563,28 @@ const auth = credentialsDir
   ? encodeURIComponent(readCredential(credentialsDir, "username")) + ":" + encodeURIComponent(readCredential(credentialsDir, "password")) + "@"
   : "";
 
+// uriOptions: the defaults ("k=v&k=v") whose names options does not set,
+// then options (option names are case-insensitive).
+function uriOptions(defaults, options) {
+  const name = (o) => o.split("=")[0].toLowerCase();
+  const given = options.split("&").map(name);
+  return defaults.split("&").filter((o) => !given.includes(name(o))).concat(options).join("&");
+}
+const OPTIONS = env.TOPOGEN_URI_OPTIONS || "tls=true";
+// mongodbURI: a connection string to hosts ("host:port,..."), database
+// admin, query ("k=v&" or ""), then TIMEOUTS and, with credentials,
+// authSource=admin, except what OPTIONS names, then OPTIONS.
+function mongodbURI(hosts, query) {
+  return "mongodb://" + auth + hosts + "/admin?" + query +
+    uriOptions(TIMEOUTS + (auth ? "&authSource=admin" : ""), OPTIONS);
+}
+
 const connections = {};
 // admin returns the admin database of a direct connection to host; it
 // throws when the member does not answer.
 function admin(host) {
   if (connections[host] === undefined) {
-    const uri = "mongodb://" + auth + host + "/admin?directConnection=true&" +
-      uriOptions(TIMEOUTS + (auth ? "&authSource=admin" : ""), OPTIONS);
-    connections[host] = new Mongo(uri).getDB("admin");
+    connections[host] = new Mongo(mongodbURI(host, "directConnection=true&")).getDB("admin");
   }
   return connections[host];
 }
