@@ -6,7 +6,6 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/model"
@@ -44,37 +43,20 @@ func buildBackupCronJob(t *model.Topology, r model.Region) object {
 	// A stuck run is killed before the next one is due (Forbid would skip it).
 	deadline := int64((t.Backup.Every - 5*time.Minute).Seconds())
 	starting := int64(600)
-	backoff, keepOK, keepFailed := int32(0), int32(3), int32(3)
+	backoff := int32(0)
 	utc := "Etc/UTC"
 	env := append(pbmBackupEnv(t),
 		corev1.EnvVar{Name: "PBM_WAIT_TIME", Value: t.BackupWait().String()},
 		corev1.EnvVar{Name: "PBM_RETENTION_DAYS", Value: strconv.Itoa(t.Backup.RetentionDays)},
 	)
-	podLabels := map[string]string{labelComponent: componentBackup, clientLabel: "true"}
-	cj := batchv1.CronJob{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "CronJob"},
-		ObjectMeta: meta("CronJob", names.BackupCronJob, t.Kubernetes.Namespace, componentBackup, nil),
-		Spec: batchv1.CronJobSpec{
-			Schedule:                   t.Backup.Schedule,
-			TimeZone:                   &utc,
-			ConcurrencyPolicy:          batchv1.ForbidConcurrent,
-			StartingDeadlineSeconds:    &starting,
-			SuccessfulJobsHistoryLimit: &keepOK,
-			FailedJobsHistoryLimit:     &keepFailed,
-			JobTemplate: batchv1.JobTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{labelComponent: componentBackup}},
-				Spec: batchv1.JobSpec{
-					// No retry: a second pbm backup right after a failed
-					// one fails the same way; the next schedule retries.
-					BackoffLimit:          &backoff,
-					ActiveDeadlineSeconds: &deadline,
-					Template: corev1.PodTemplateSpec{
-						ObjectMeta: metav1.ObjectMeta{Labels: podLabels},
-						Spec:       pbmPodSpec(t, r, "pbm-backup", "backup.sh", env),
-					},
-				},
-			},
-		},
-	}
+	cj := cronJob(t, names.BackupCronJob, componentBackup, t.Backup.Schedule, 3, batchv1.JobSpec{
+		// No retry: a second pbm backup right after a failed one fails the
+		// same way; the next schedule retries.
+		BackoffLimit:          &backoff,
+		ActiveDeadlineSeconds: &deadline,
+		Template:              clientPod(componentBackup, pbmPodSpec(t, r, "pbm-backup", "backup.sh", env)),
+	})
+	cj.Spec.TimeZone = &utc
+	cj.Spec.StartingDeadlineSeconds = &starting
 	return object{kind: "CronJob", name: names.BackupCronJob, v: cj}
 }

@@ -94,32 +94,23 @@ func initJobFor(t *model.Topology, r model.Region, script string, attemptSecs in
 			SecretName: s, DefaultMode: &secretMode,
 		}}})
 	}
-	ann := map[string]string{annHook: "PostSync", annHookDelete: "BeforeHookCreation"}
-	job := batchv1.Job{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
-		ObjectMeta: meta("Job", names.InitJob, t.Kubernetes.Namespace, componentInit, ann),
-		Spec: batchv1.JobSpec{
-			BackoffLimit:            &backoff,
-			ActiveDeadlineSeconds:   &deadline,
-			TTLSecondsAfterFinished: &ttl,
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{labelComponent: componentInit, clientLabel: "true"}},
-				Spec: corev1.PodSpec{
-					RestartPolicy:   corev1.RestartPolicyNever,
-					SecurityContext: restrictedPod(),
-					Containers: []corev1.Container{{
-						Name:            "init-replset",
-						Image:           t.MongoDB.Image,
-						Command:         []string{"sh", "-c", script},
-						Env:             env,
-						Resources:       requestsLimit("100m", "256Mi", "512Mi"),
-						VolumeMounts:    mounts,
-						SecurityContext: restrictedContainer(),
-					}},
-					Volumes: volumes,
-				},
-			},
-		},
-	}
-	return object{kind: "Job", name: names.InitJob, v: job}
+	return hookJob(t, names.InitJob, componentInit, batchv1.JobSpec{
+		BackoffLimit:            &backoff,
+		ActiveDeadlineSeconds:   &deadline,
+		TTLSecondsAfterFinished: &ttl,
+		Template: clientPod(componentInit, corev1.PodSpec{
+			RestartPolicy:   corev1.RestartPolicyNever,
+			SecurityContext: restrictedPod(),
+			Containers: []corev1.Container{{
+				Name:            "init-replset",
+				Image:           t.MongoDB.Image,
+				Command:         []string{"sh", "-c", script},
+				Env:             env,
+				Resources:       requestsLimit("100m", "256Mi", "512Mi"),
+				VolumeMounts:    mounts,
+				SecurityContext: restrictedContainer(),
+			}},
+			Volumes: volumes,
+		}),
+	})
 }

@@ -76,42 +76,66 @@ func objects(t *model.Topology, r model.Region) (base, overlay []object, err err
 	if t.Sharding != nil {
 		return shardedObjects(t, r)
 	}
-	base = append(base, buildNamespace(t))
-	base = append(base, buildExternalSecrets(t)...)
-
+	base, overlay, err = regionObjects(t, r, t)
+	if err != nil {
+		return nil, nil, err
+	}
 	conf, err := buildMongodConf(t, r)
 	if err != nil {
 		return nil, nil, err
 	}
-	sts := buildStatefulSet(t, r, conf)
-	pbmConfig, err := buildPBMConfigMap(t)
-	if err != nil {
-		return nil, nil, err
-	}
-	overlay = append(overlay, buildStorageClass(t, r), buildSecretStore(t, r))
-	overlay = append(overlay, buildCA(t, r)...)
-	overlay = append(overlay, buildClientCA(t)...)
 	overlay = append(overlay,
+		buildStorageClass(t, r),
 		buildMongodConfigMap(t, r, conf),
-		buildConnectionConfigMap(t, r),
 		buildCertificate(t, r),
-		buildBackupServiceAccount(t, r),
-		pbmConfig,
 		buildHeadless(t, r),
 		buildExporterService(t, r),
 	)
 	overlay = append(overlay, buildMemberServices(t, r)...)
-	overlay = append(overlay, sts, buildPDB(t, r))
+	overlay = append(overlay, buildStatefulSet(t, r, conf), buildPDB(t, r))
 	overlay = append(overlay, buildNetworkPolicies(t, r)...)
-	overlay = append(overlay, buildServiceMonitor(t, r), buildPrometheusRule(t, r))
-	overlay = append(overlay, buildProbe(t, r)...)
-	overlay = append(overlay, buildPBMRestore(t, r))
-	if len(t.Regions) > 1 {
-		overlay = append(overlay, buildPBMFailover(t, r))
-	}
 	if t.Preferred().Name == r.Name {
 		overlay = append(overlay, buildInitScripts(t), buildInitJob(t, r))
-		overlay = append(overlay, buildPBMConfigJob(t, r), buildBackupCronJob(t, r), buildPBMStatus(t, r))
+	}
+	return base, overlay, nil
+}
+
+// regionObjects are the objects of region r that both modes build alike,
+// whatever sets it holds: the namespace and credentials, the CAs, the
+// connection ConfigMap, monitoring, the client probe and PBM's
+// configuration, jobs and templates. PBM's come from pbm, the topology of
+// the one replica set PBM's CLI talks to: t itself in the replica-set
+// mode, the config servers' view in the sharded mode (PBM connect.Connect
+// resolves a sharded cluster to the config server replica set's primary
+// and refuses a mongos: pbm/connect/connect.go, ErrMongosUnsupported).
+// The order of the objects does not matter: kustomize orders them (build).
+func regionObjects(t *model.Topology, r model.Region, pbm *model.Topology) (base, overlay []object, err error) {
+	base = append(base, buildNamespace(t))
+	base = append(base, buildExternalSecrets(t)...)
+
+	pr := viewRegion(pbm, r)
+	pbmConfig, err := buildPBMConfigMap(pbm)
+	if err != nil {
+		return nil, nil, err
+	}
+	overlay = append(overlay, buildSecretStore(t, r))
+	overlay = append(overlay, buildCA(t, r)...)
+	overlay = append(overlay, buildClientCA(t)...)
+	overlay = append(overlay,
+		buildConnectionConfigMap(t, r),
+		buildBackupServiceAccount(t, r),
+		pbmConfig,
+	)
+	// The region's recording rules group by (region, rs_nm), so they
+	// serve every set of a cluster as they serve the one set.
+	overlay = append(overlay, buildServiceMonitor(t, r), buildPrometheusRule(t, r))
+	overlay = append(overlay, buildProbe(t, r)...)
+	overlay = append(overlay, buildPBMRestore(pbm, pr))
+	if len(t.Regions) > 1 {
+		overlay = append(overlay, buildPBMFailover(pbm, pr))
+	}
+	if t.Preferred().Name == r.Name {
+		overlay = append(overlay, buildPBMConfigJob(pbm, pr), buildBackupCronJob(pbm, pr), buildPBMStatus(pbm, pr))
 	}
 	return base, overlay, nil
 }

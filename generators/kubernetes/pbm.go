@@ -242,24 +242,14 @@ const pbmConfigWait = 10 * time.Minute
 // Under Flux a plain Job, retried the same way.
 func buildPBMConfigJob(t *model.Topology, r model.Region) object {
 	backoff, deadline, ttl := int32(10), int64(1800), int32(86400)
-	ann := map[string]string{annHook: "PostSync", annHookDelete: "BeforeHookCreation"}
-	m := meta("Job", names.PBMConfigJob, t.Kubernetes.Namespace, componentPBM, ann)
 	env := []corev1.EnvVar{
 		{Name: "PBM_CONFIG_FILE", Value: pbmDir + "/" + pbmConfigKey},
 		{Name: "PBM_WAIT_TIME", Value: pbmConfigWait.String()},
 	}
-	job := batchv1.Job{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"},
-		ObjectMeta: m,
-		Spec: batchv1.JobSpec{
-			BackoffLimit:            &backoff,
-			ActiveDeadlineSeconds:   &deadline,
-			TTLSecondsAfterFinished: &ttl,
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{labelComponent: componentPBM, clientLabel: "true"}},
-				Spec:       pbmPodSpec(t, r, "pbm-config", "config.sh", env),
-			},
-		},
-	}
-	return object{kind: "Job", name: names.PBMConfigJob, v: job}
+	return hookJob(t, names.PBMConfigJob, componentPBM, batchv1.JobSpec{
+		BackoffLimit:            &backoff,
+		ActiveDeadlineSeconds:   &deadline,
+		TTLSecondsAfterFinished: &ttl,
+		Template:                clientPod(componentPBM, pbmPodSpec(t, r, "pbm-config", "config.sh", env)),
+	})
 }

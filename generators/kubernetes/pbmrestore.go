@@ -6,7 +6,6 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/model"
@@ -39,33 +38,16 @@ func RestoreWait(t *model.Topology, r model.Region) time.Duration {
 // with the same identity and scripts as the scheduled Jobs.
 func suspendedTemplate(t *model.Topology, r model.Region, name, container, script string, deadline time.Duration, env []corev1.EnvVar) object {
 	yes := true
-	backoff, keep := int32(0), int32(3)
+	backoff := int32(0)
 	secs := int64(deadline.Seconds())
-	cj := batchv1.CronJob{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "CronJob"},
-		ObjectMeta: meta("CronJob", name, t.Kubernetes.Namespace, componentPBM, nil),
-		Spec: batchv1.CronJobSpec{
-			Schedule:                   neverSchedule,
-			Suspend:                    &yes,
-			ConcurrencyPolicy:          batchv1.ForbidConcurrent,
-			SuccessfulJobsHistoryLimit: &keep,
-			FailedJobsHistoryLimit:     &keep,
-			JobTemplate: batchv1.JobTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{labelComponent: componentPBM}},
-				Spec: batchv1.JobSpec{
-					// Never retried by Kubernetes: a restore or a storage
-					// switch is re-run by the operator after reading why it
-					// failed.
-					BackoffLimit:          &backoff,
-					ActiveDeadlineSeconds: &secs,
-					Template: corev1.PodTemplateSpec{
-						ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{labelComponent: componentPBM, clientLabel: "true"}},
-						Spec:       pbmPodSpec(t, r, container, script, env),
-					},
-				},
-			},
-		},
-	}
+	cj := cronJob(t, name, componentPBM, neverSchedule, 3, batchv1.JobSpec{
+		// Never retried by Kubernetes: a restore or a storage switch is
+		// re-run by the operator after reading why it failed.
+		BackoffLimit:          &backoff,
+		ActiveDeadlineSeconds: &secs,
+		Template:              clientPod(componentPBM, pbmPodSpec(t, r, container, script, env)),
+	})
+	cj.Spec.Suspend = &yes
 	return object{kind: "CronJob", name: name, v: cj}
 }
 

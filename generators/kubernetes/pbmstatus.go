@@ -5,7 +5,6 @@ import (
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/model"
@@ -67,29 +66,13 @@ func buildPBMStatus(t *model.Topology, r model.Region) object {
 			DefaultMode:          &mode,
 		}}},
 	)
-	backoff, keep, deadline, ttl, starting := int32(0), int32(1), int64(50), int32(120), int64(30)
-	cj := batchv1.CronJob{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "batch/v1", Kind: "CronJob"},
-		ObjectMeta: meta("CronJob", names.PBMStatusCronJob, t.Kubernetes.Namespace, componentPBM, nil),
-		Spec: batchv1.CronJobSpec{
-			Schedule:                   "* * * * *",
-			ConcurrencyPolicy:          batchv1.ForbidConcurrent,
-			StartingDeadlineSeconds:    &starting,
-			SuccessfulJobsHistoryLimit: &keep,
-			FailedJobsHistoryLimit:     &keep,
-			JobTemplate: batchv1.JobTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{labelComponent: componentPBM}},
-				Spec: batchv1.JobSpec{
-					BackoffLimit:            &backoff,
-					ActiveDeadlineSeconds:   &deadline,
-					TTLSecondsAfterFinished: &ttl,
-					Template: corev1.PodTemplateSpec{
-						ObjectMeta: metav1.ObjectMeta{Labels: map[string]string{labelComponent: componentPBM, clientLabel: "true"}},
-						Spec:       spec,
-					},
-				},
-			},
-		},
-	}
+	backoff, deadline, ttl, starting := int32(0), int64(50), int32(120), int64(30)
+	cj := cronJob(t, names.PBMStatusCronJob, componentPBM, "* * * * *", 1, batchv1.JobSpec{
+		BackoffLimit:            &backoff,
+		ActiveDeadlineSeconds:   &deadline,
+		TTLSecondsAfterFinished: &ttl,
+		Template:                clientPod(componentPBM, spec),
+	})
+	cj.Spec.StartingDeadlineSeconds = &starting
 	return object{kind: "CronJob", name: names.PBMStatusCronJob, v: cj}
 }

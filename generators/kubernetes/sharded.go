@@ -92,17 +92,12 @@ func memberOU(t *model.Topology) string {
 
 // shardedObjects builds a region's objects in the sharded mode.
 func shardedObjects(t *model.Topology, r model.Region) (base, overlay []object, err error) {
-	base = append(base, buildNamespace(t))
-	base = append(base, buildExternalSecrets(t)...)
-
 	// Region-wide objects that the replica-set mode derives from its set
 	// come from the config server replica set here: it spans every region,
-	// and PBM's CLI talks to it (PBM connect.Connect resolves a sharded
-	// cluster to the config server replica set's primary and refuses a
-	// mongos: pbm/connect/connect.go, ErrMongosUnsupported).
+	// and PBM's CLI talks to it (regionObjects).
 	csrs := setView(t, t.Sharding.ConfigServers)
 	cr := viewRegion(csrs, r)
-	pbmConfig, err := buildPBMConfigMap(csrs)
+	base, overlay, err = regionObjects(t, r, csrs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -111,15 +106,7 @@ func shardedObjects(t *model.Topology, r model.Region) (base, overlay []object, 
 		return nil, nil, err
 	}
 	overlay = append(overlay, classes...)
-	overlay = append(overlay, buildSecretStore(t, r))
-	overlay = append(overlay, buildCA(t, r)...)
-	overlay = append(overlay, buildClientCA(t)...)
-	overlay = append(overlay,
-		buildConnectionConfigMap(t, r),
-		buildBackupServiceAccount(t, r),
-		pbmConfig,
-		buildShardedExporterService(t),
-	)
+	overlay = append(overlay, buildShardedExporterService(t))
 	policies := buildNetworkPolicies(csrs, cr)
 	overlay = append(overlay, policies[0], policies[2]) // default-deny, mongodb-clients
 	for _, cs := range clusterSets(t) {
@@ -130,17 +117,8 @@ func shardedObjects(t *model.Topology, r model.Region) (base, overlay []object, 
 		overlay = append(overlay, objs...)
 	}
 	overlay = append(overlay, buildMongos(t, r)...)
-	// The region's recording rules group by (region, rs_nm), so they
-	// serve every set of the cluster as they serve the one set.
-	overlay = append(overlay, buildServiceMonitor(t, r), buildPrometheusRule(t, r))
-	overlay = append(overlay, buildProbe(t, r)...)
-	overlay = append(overlay, buildPBMRestore(csrs, cr))
-	if len(t.Regions) > 1 {
-		overlay = append(overlay, buildPBMFailover(csrs, cr))
-	}
 	if t.Preferred().Name == r.Name {
 		overlay = append(overlay, buildShardedInitScripts(t), buildShardedInitJob(t, r))
-		overlay = append(overlay, buildPBMConfigJob(csrs, cr), buildBackupCronJob(csrs, cr), buildPBMStatus(csrs, cr))
 	}
 	return base, overlay, nil
 }
