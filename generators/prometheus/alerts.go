@@ -101,26 +101,43 @@ func (g *gen) testSecondary() model.Member {
 }
 
 // alertGroup builds the mongodb-alerts group, evaluated by the global
-// Prometheus on the federated exporter and kube-state-metrics series.
+// Prometheus on the federated exporter and kube-state-metrics series: the
+// one set's alerts, then the deployment's.
 func (g *gen) alertGroup() (ruleGroup, []testCase) {
-	rules, tests := concat(
+	rules, tests := concat(g.setAlerts, g.deploymentAlerts)
+	return ruleGroup{Name: "mongodb-alerts", Rules: rules}, tests
+}
+
+// setAlerts are the alerts about one replica set: its members, primary,
+// replication and oplog, and its members' certificates and disks. The
+// sharded mode gives every set these, on the set's own series (setGen).
+func (g *gen) setAlerts() ([]rule, []testCase) {
+	return concat(
 		g.memberAlerts,
 		g.stateAlert,
 		g.writableAlert,
 		g.primaryAlerts,
 		g.lagAlerts,
 		g.oplogAlert,
-		g.federationAlerts,
-		g.connectionAlerts,
 		g.replAlerts,
-		g.backupAlerts,
-		g.infraAlerts,
+		g.certAlerts,
+		g.diskAlerts,
 	)
-	return ruleGroup{Name: "mongodb-alerts", Rules: rules}, tests
 }
 
-// concat runs the rule builders in order and joins their rules and their
-// promtool cases: a group's rules are its builders' in this order.
+// deploymentAlerts are the alerts about the whole deployment, one copy
+// whatever the number of sets: federation, connections, backups, the
+// exporters answering, the watchdog.
+func (g *gen) deploymentAlerts() ([]rule, []testCase) {
+	return concat(
+		g.federationAlerts,
+		g.connectionAlerts,
+		g.backupAlerts,
+		g.exportersMissing,
+		g.watchdog,
+	)
+}
+
 func concat(builders ...func() ([]rule, []testCase)) ([]rule, []testCase) {
 	var rules []rule
 	var tests []testCase

@@ -58,15 +58,6 @@ func mustDuration(s string) time.Duration {
 // renewal has been failing for renewBefore/2.
 func certWarnLeft() time.Duration { return mustDuration(names.CertificateRenewBefore) / 2 }
 
-func (g *gen) infraAlerts() ([]rule, []testCase) {
-	return concat(
-		g.exportersMissing,
-		g.certAlerts,
-		g.diskAlerts,
-		g.watchdog,
-	)
-}
-
 // exportersMissing: per region, fewer exporter targets answer (up == 1 on
 // the exporter job, federated) than the region has members. It covers a
 // scrape failing (up 0) and targets gone (a ServiceMonitor not selected, the

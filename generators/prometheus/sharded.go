@@ -90,31 +90,16 @@ func setGen(t *model.Topology, set model.MemberSet) *gen {
 	return g
 }
 
-// setAlertGroup is the replica-set mode's set-level alerts of one set.
+// setAlertGroup is one set's rule group: the replica-set mode's set-level
+// alerts (setAlerts) on the set's series.
 func (g *gen) setAlertGroup() (ruleGroup, []testCase) {
-	rules, tests := concat(
-		g.memberAlerts,
-		g.stateAlert,
-		g.writableAlert,
-		g.primaryAlerts,
-		g.lagAlerts,
-		g.oplogAlert,
-		g.replAlerts,
-		g.certAlerts,
-		g.diskAlerts,
-	)
+	rules, tests := g.setAlerts()
 	return ruleGroup{Name: "mongodb-set-" + g.t.ReplicaSet.Name, Rules: rules}, tests
 }
 
 // clusterAlertGroup is the alerts about the whole cluster.
 func (g *gen) clusterAlertGroup() (ruleGroup, []testCase) {
-	rules, tests := concat(
-		g.federationAlerts,
-		g.connectionAlerts,
-		g.backupAlerts,
-		g.exportersMissing,
-		g.watchdog,
-	)
+	rules, tests := g.deploymentAlerts()
 	return ruleGroup{Name: "mongodb-alerts", Rules: rules}, tests
 }
 
@@ -187,16 +172,19 @@ func (g *gen) shardingAlertGroup(t *model.Topology) (ruleGroup, []testCase) {
 	// region runs one of two (degraded); the balancer is off; a shard is
 	// missing; one is draining.
 	pref, last := t.Preferred(), t.PreferredRegions()[len(t.Regions)-1]
+	available := func(m model.Mongos) int {
+		switch m.Region {
+		case last.Name:
+			return 0
+		case pref.Name:
+			return m.Replicas - 1
+		}
+		return m.Replicas
+	}
 	ksm := labelSet{{"job", KubeStateMetricsJob}, {"namespace", t.Kubernetes.Namespace}, {"deployment", names.Mongos}}
 	var in []inputSeries
 	for _, m := range sh.Mongos {
-		avail := m.Replicas
-		switch m.Region {
-		case last.Name:
-			avail = 0
-		case pref.Name:
-			avail = m.Replicas - 1
-		}
+		avail := available(m)
 		l := ksm.with(names.SeriesRegionLabel, m.Region)
 		in = append(in,
 			inputSeries{Series: series("kube_deployment_spec_replicas", l), Values: constant(float64(m.Replicas), 70)},
@@ -215,13 +203,7 @@ func (g *gen) shardingAlertGroup(t *model.Topology) (ruleGroup, []testCase) {
 	}
 	var downAt, degradedAt []expAlert
 	for _, m := range sh.Mongos {
-		avail := m.Replicas
-		switch m.Region {
-		case last.Name:
-			avail = 0
-		case pref.Name:
-			avail = m.Replicas - 1
-		}
+		avail := available(m)
 		l := labelSet{{names.SeriesRegionLabel, m.Region}}
 		if avail == 0 {
 			downAt = append(downAt, g.expect(down, l, 0))
