@@ -103,14 +103,59 @@ func checkSyncWaves(t *testing.T, topo *model.Topology, files []generators.File)
 				t.Errorf("%s (wave %d) needs %s %s (wave %d) applied first: %s", o.path, o.wave, dep.kind, dep.name, dep.wave, rule)
 			}
 		}
-		var sts obj
+		var sets []obj // the members: every StatefulSet of the region
 		for _, o := range all {
 			if o.kind == "StatefulSet" {
-				sts = o
+				sets = append(sets, o)
 			}
 		}
-		if sts.kind == "" {
+		if len(sets) == 0 {
 			t.Fatalf("%s: no StatefulSet", r.Name)
+		}
+		// watched are the StatefulSets o connects to or watches. A
+		// ServiceMonitor scrapes the pods its Services select: a
+		// StatefulSet's, or a Deployment's (the probe, the routers),
+		// which itself connects to every set. Everything else (a router,
+		// a CronJob, the rules) reaches every set: a mongos every shard
+		// through the config servers, PBM every set's agents, the rules
+		// every set's series.
+		templateLabels := func(o obj) map[string]any {
+			l, _ := at(o.m, "spec", "template", "metadata", "labels").(map[string]any)
+			return l
+		}
+		watched := func(o obj) []obj {
+			if o.kind != "ServiceMonitor" {
+				return sets
+			}
+			sel, _ := at(o.m, "spec", "selector", "matchLabels").(map[string]any)
+			seen := map[string]bool{}
+			var out []obj
+			for _, svc := range all {
+				labels, _ := at(svc.m, "metadata", "labels").(map[string]any)
+				if svc.kind != "Service" || !selects(sel, labels) {
+					continue
+				}
+				podSel, _ := at(svc.m, "spec", "selector").(map[string]any)
+				for _, w := range all {
+					if (w.kind != "StatefulSet" && w.kind != "Deployment") || !selects(podSel, templateLabels(w)) {
+						continue
+					}
+					reached := []obj{w}
+					if w.kind == "Deployment" {
+						reached = sets
+					}
+					for _, s := range reached {
+						if !seen[s.name] {
+							seen[s.name] = true
+							out = append(out, s)
+						}
+					}
+				}
+			}
+			if len(out) == 0 {
+				t.Errorf("%s: scrapes the pods of no StatefulSet or Deployment of the tree (%v)", o.path, sel)
+			}
+			return out
 		}
 		for _, o := range all {
 			if ns, ok := byKey["Namespace/"+o.ns]; ok && o.ns != "" {
@@ -164,7 +209,9 @@ func checkSyncWaves(t *testing.T, topo *model.Topology, files []generators.File)
 				}
 			case "Deployment", "CronJob", "ServiceMonitor", "PrometheusRule":
 				if o.m["metadata"].(map[string]any)["labels"].(map[string]any)[labelComponent] != "platform" {
-					healthy("connects to or watches the members", sts, o)
+					for _, sts := range watched(o) {
+						healthy("connects to or watches the members", sts, o)
+					}
 				}
 			}
 		}
@@ -260,6 +307,21 @@ func podRefs(kind string, m map[string]any) []string {
 		}
 	}
 	return refs
+}
+
+// selects tells whether a label selector (matchLabels, or a Service's
+// selector) selects an object with these labels; an empty one selects
+// nothing here, as no generated selector is empty.
+func selects(sel, labels map[string]any) bool {
+	if len(sel) == 0 {
+		return false
+	}
+	for k, v := range sel {
+		if labels[k] != v {
+			return false
+		}
+	}
+	return true
 }
 
 // at walks maps by key and lists by index ("0").
