@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/topogen/topogen/generators"
 	"github.com/topogen/topogen/generators/names"
+	"github.com/topogen/topogen/internal/testmemo"
 	"github.com/topogen/topogen/internal/testtopo"
 	"github.com/topogen/topogen/model"
 )
@@ -103,71 +103,58 @@ func parseYAML(t *testing.T, files map[string][]byte, dir string) map[string][]o
 		if !strings.HasPrefix(p, dir+"/") || path.Base(p) == "kustomization.yaml" || !strings.HasSuffix(p, ".yaml") {
 			continue
 		}
-		if objs := parsed.yamlObjects(t, p, b); len(objs) > 0 {
+		if objs := yamlObjects(t, p, b); len(objs) > 0 {
 			out[p] = objs
 		}
 	}
 	return out
 }
 
-// parsed memoises the parse of each rendered file by path and bytes: one
-// contract call reads every region's tree three times and the global
-// stack once per region and flavour, and each mutation case of
+// The parse of each rendered file, by path and bytes: one contract call
+// reads every region's tree three times and the global stack once per
+// region and flavour, and each mutation case of
 // TestContractCatchesRemovedProducers changes one file of the same tree.
 // The parsed values are only read.
-var parsed = &parseMemo{yaml: map[string]yamlParse{}, hcl: map[string]hclParse{}}
-
-type parseMemo struct {
-	mu   sync.Mutex
-	yaml map[string]yamlParse
-	hcl  map[string]hclParse
-}
-
-type yamlParse struct {
-	data []byte
-	objs []obj
-}
-
-type hclParse struct {
-	data []byte
-	file *hcl.File
-}
+var (
+	yamlParsed testmemo.Memo[string, []obj]
+	hclParsed  testmemo.Memo[string, *hcl.File]
+)
 
 // yamlObjects returns the objects of the YAML stream b (file p).
-func (m *parseMemo) yamlObjects(t *testing.T, p string, b []byte) []obj {
+func yamlObjects(t *testing.T, p string, b []byte) []obj {
 	t.Helper()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if e, ok := m.yaml[p]; ok && bytes.Equal(e.data, b) {
-		return e.objs
-	}
-	var objs []obj
-	for _, doc := range bytes.Split(b, []byte("\n---\n")) {
-		var o obj
-		if err := yaml.Unmarshal(doc, &o); err != nil {
-			t.Fatalf("%s: %v", p, err)
+	objs, err := yamlParsed.Get(p+"\x00"+string(b), func() ([]obj, error) {
+		var objs []obj
+		for _, doc := range bytes.Split(b, []byte("\n---\n")) {
+			var o obj
+			if err := yaml.Unmarshal(doc, &o); err != nil {
+				return nil, fmt.Errorf("%s: %v", p, err)
+			}
+			if o != nil {
+				objs = append(objs, o)
+			}
 		}
-		if o != nil {
-			objs = append(objs, o)
-		}
+		return objs, nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	m.yaml[p] = yamlParse{data: b, objs: objs}
 	return objs
 }
 
 // hclFile returns the parsed HCL file b (file p).
-func (m *parseMemo) hclFile(t *testing.T, p string, b []byte) *hcl.File {
+func hclFile(t *testing.T, p string, b []byte) *hcl.File {
 	t.Helper()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if e, ok := m.hcl[p]; ok && bytes.Equal(e.data, b) {
-		return e.file
+	file, err := hclParsed.Get(p+"\x00"+string(b), func() (*hcl.File, error) {
+		file, diags := hclsyntax.ParseConfig(b, p, hcl.InitialPos)
+		if diags.HasErrors() {
+			return nil, fmt.Errorf("%s: %v", p, diags)
+		}
+		return file, nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	file, diags := hclsyntax.ParseConfig(b, p, hcl.InitialPos)
-	if diags.HasErrors() {
-		t.Fatalf("%s: %v", p, diags)
-	}
-	m.hcl[p] = hclParse{data: b, file: file}
 	return file
 }
 
@@ -419,7 +406,7 @@ func terraformProduces(t *testing.T, p produced, files map[string][]byte, region
 			continue
 		}
 		stack := path.Dir(f)
-		file := parsed.hclFile(t, f, b)
+		file := hclFile(t, f, b)
 		for _, blk := range file.Body.(*hclsyntax.Body).Blocks {
 			if blk.Type != "resource" || len(blk.Labels) < 1 {
 				continue
@@ -570,31 +557,14 @@ var contractCases = []struct{ name, dir string }{
 // mutation cases copy the file map first).
 func render(t *testing.T, dir string) (*model.Topology, map[string][]byte) {
 	t.Helper()
-	renders.mu.Lock()
-	defer renders.mu.Unlock()
-	if r, ok := renders.byDir[dir]; ok {
-		return r.topo, r.files
-	}
-	topo := testtopo.Load(t, dir)
-	tree, err := Compile(topo, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string][]byte{}
-	for _, f := range tree.Files() {
-		files[f.Path] = f.Data
-	}
-	renders.byDir[dir] = rendered{topo, tree, files}
-	return topo, files
+	r := renderOnce(t, dir)
+	return r.topo, r.files
 }
 
 // renderedTree is render's tree itself, for the tests that walk its files.
 func renderedTree(t *testing.T, dir string) *generators.Tree {
 	t.Helper()
-	render(t, dir)
-	renders.mu.Lock()
-	defer renders.mu.Unlock()
-	return renders.byDir[dir].tree
+	return renderOnce(t, dir).tree
 }
 
 type rendered struct {
@@ -603,10 +573,27 @@ type rendered struct {
 	files map[string][]byte
 }
 
-var renders = struct {
-	mu    sync.Mutex
-	byDir map[string]rendered
-}{byDir: map[string]rendered{}}
+var renders testmemo.Memo[string, rendered]
+
+func renderOnce(t *testing.T, dir string) rendered {
+	t.Helper()
+	r, err := renders.Get(dir, func() (rendered, error) {
+		topo := testtopo.Load(t, dir)
+		tree, err := Compile(topo, Options{})
+		if err != nil {
+			return rendered{}, err
+		}
+		files := map[string][]byte{}
+		for _, f := range tree.Files() {
+			files[f.Path] = f.Data
+		}
+		return rendered{topo, tree, files}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
 
 // TestDeployabilityContract: every need of every region's tree, in both
 // delivery flavours, is produced, except the Terraform resources still

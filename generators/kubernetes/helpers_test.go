@@ -4,9 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/topogen/topogen/internal/testmemo"
 	"github.com/topogen/topogen/internal/testtopo"
 
 	"sigs.k8s.io/kustomize/kyaml/kio"
@@ -19,13 +19,12 @@ import (
 // Loading, rendering and parsing are memoized: the tests only read the
 // results (TestSizingChangeIsLocal mutates a fresh copy from loadFresh;
 // the parsed nodes are only looked up, kyaml.Lookup creates nothing).
-// memo guards the maps: the mongosh tests run in parallel.
+// The memos are safe for the mongosh tests, which run in parallel.
 var (
-	memo     sync.Mutex
-	loaded   = map[string]*model.Topology{}
-	rendered = map[*model.Topology][]generators.File{}
+	withES   testmemo.Memo[string, *model.Topology]
+	rendered testmemo.Memo[*model.Topology, []generators.File]
 	// parsedObjects: a manifest's objects by path and content.
-	parsedObjects = map[string][]*kyaml.RNode{}
+	parsedObjects testmemo.Memo[string, []*kyaml.RNode]
 )
 
 func load(t *testing.T, dir string) *model.Topology { return testtopo.Shared(t, dir) }
@@ -48,41 +47,34 @@ const externalSecretsCUE = "package %s\n\nkubernetes: externalSecrets: enabled: 
 
 func withExternalSecrets(t *testing.T, dir string) *model.Topology {
 	t.Helper()
-	memo.Lock()
-	defer memo.Unlock()
-	if topo, ok := loaded["es:"+dir]; ok {
-		return topo
-	}
-	pkg := "regions"
-	if !strings.HasSuffix(dir, "regions") {
-		b, err := os.ReadFile(filepath.Join(dir, "global.cue"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, l := range strings.Split(string(b), "\n") {
-			if p, ok := strings.CutPrefix(l, "package "); ok {
-				pkg = strings.TrimSpace(p)
-				break
+	topo, err := withES.Get(dir, func() (*model.Topology, error) {
+		pkg := "regions"
+		if !strings.HasSuffix(dir, "regions") {
+			b, err := os.ReadFile(filepath.Join(dir, "global.cue"))
+			if err != nil {
+				return nil, err
+			}
+			for _, l := range strings.Split(string(b), "\n") {
+				if p, ok := strings.CutPrefix(l, "package "); ok {
+					pkg = strings.TrimSpace(p)
+					break
+				}
 			}
 		}
+		return loadWith(t, dir, map[string]string{"zz_external_secrets.cue": strings.Replace(externalSecretsCUE, "%s", pkg, 1)}), nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	topo := loadWith(t, dir, map[string]string{"zz_external_secrets.cue": strings.Replace(externalSecretsCUE, "%s", pkg, 1)})
-	loaded["es:"+dir] = topo
 	return topo
 }
 
 func generate(t *testing.T, topo *model.Topology) []generators.File {
 	t.Helper()
-	memo.Lock()
-	defer memo.Unlock()
-	if files, ok := rendered[topo]; ok {
-		return files
-	}
-	files, err := Generate(topo)
+	files, err := rendered.Get(topo, func() ([]generators.File, error) { return Generate(topo) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	rendered[topo] = files
 	return files
 }
 
@@ -95,22 +87,15 @@ type parsed struct {
 // objectsIn parses every manifest of one region (kustomization.yaml aside).
 func objectsIn(t *testing.T, files []generators.File, region string) []parsed {
 	t.Helper()
-	memo.Lock()
-	defer memo.Unlock()
 	var out []parsed
 	prefix := "kubernetes/" + region + "/"
 	for _, f := range files {
 		if !strings.HasPrefix(f.Path, prefix) || strings.HasSuffix(f.Path, "/"+KustomizationFile) {
 			continue
 		}
-		key := f.Path + "\x00" + string(f.Data)
-		nodes, ok := parsedObjects[key]
-		if !ok {
-			var err error
-			if nodes, err = kio.FromBytes(f.Data); err != nil {
-				t.Fatalf("%s: %v", f.Path, err)
-			}
-			parsedObjects[key] = nodes
+		nodes, err := parsedObjects.Get(f.Path+"\x00"+string(f.Data), func() ([]*kyaml.RNode, error) { return kio.FromBytes(f.Data) })
+		if err != nil {
+			t.Fatalf("%s: %v", f.Path, err)
 		}
 		if len(nodes) != 1 {
 			t.Fatalf("%s holds %d objects, want 1", f.Path, len(nodes))

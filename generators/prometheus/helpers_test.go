@@ -2,9 +2,9 @@ package prometheus
 
 import (
 	"slices"
-	"sync"
 	"testing"
 
+	"github.com/topogen/topogen/internal/testmemo"
 	"github.com/topogen/topogen/internal/testtopo"
 
 	"github.com/topogen/topogen/generators"
@@ -22,10 +22,7 @@ var cases = []struct{ name, dir string }{
 	{"eu-residency", "../../golden/eu-residency/input"},
 }
 
-var (
-	memoMu   sync.Mutex
-	rendered = map[*model.Topology][]generators.File{}
-)
+var rendered testmemo.Memo[*model.Topology, []generators.File]
 
 // load loads a topology once per test binary; the tests only read it.
 func load(t *testing.T, dir string) *model.Topology { return testtopo.Shared(t, dir) }
@@ -34,15 +31,9 @@ func load(t *testing.T, dir string) *model.Topology { return testtopo.Shared(t, 
 // slice (the files' bytes are only read).
 func renderTopo(t *testing.T, topo *model.Topology) []generators.File {
 	t.Helper()
-	memoMu.Lock()
-	defer memoMu.Unlock()
-	if files, ok := rendered[topo]; ok {
-		return slices.Clone(files)
-	}
-	files, err := Generate(topo)
+	files, err := rendered.Get(topo, func() ([]generators.File, error) { return Generate(topo) })
 	if err != nil {
 		t.Fatalf("Generate: %v", err)
 	}
-	rendered[topo] = files
 	return slices.Clone(files)
 }

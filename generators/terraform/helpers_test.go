@@ -2,9 +2,9 @@ package terraform
 
 import (
 	"maps"
-	"sync"
 	"testing"
 
+	"github.com/topogen/topogen/internal/testmemo"
 	"github.com/topogen/topogen/internal/testtopo"
 
 	"github.com/topogen/topogen/generators"
@@ -26,26 +26,20 @@ var goldenCases = []struct{ name, input string }{
 // test time).
 func load(t *testing.T, dir string) *model.Topology { return testtopo.Shared(t, dir) }
 
-var (
-	generatedMu sync.Mutex
-	generated   = map[*model.Topology]map[string][]byte{}
-)
+var generated testmemo.Memo[*model.Topology, map[string][]byte]
 
 // generate renders topo once per test binary (the tests only read the
 // files; each gets its own map).
 func generate(t *testing.T, topo *model.Topology) map[string][]byte {
 	t.Helper()
-	generatedMu.Lock()
-	defer generatedMu.Unlock()
-	if files, ok := generated[topo]; ok {
-		return maps.Clone(files)
-	}
-	files, err := Generate(topo)
+	files, err := generated.Get(topo, func() (map[string][]byte, error) {
+		files, err := Generate(topo)
+		return byPath(files), err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	generated[topo] = byPath(files)
-	return maps.Clone(generated[topo])
+	return maps.Clone(files)
 }
 
 func byPath(files []generators.File) map[string][]byte {

@@ -9,7 +9,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/hashicorp/hcl/v2"
@@ -18,6 +17,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/topogen/topogen/generators/names"
+	"github.com/topogen/topogen/internal/testmemo"
 	"github.com/topogen/topogen/model"
 	"github.com/topogen/topogen/schema"
 )
@@ -34,26 +34,22 @@ type tfBlock struct {
 	lbls []string
 }
 
-var (
-	parsedMu sync.Mutex
-	parsed   = map[string]*hcl.File{} // by path and content
-)
+var parsed testmemo.Memo[string, *hcl.File] // by path and content
 
 // parseFile parses one rendered file, once per path and content: the tests
 // parse the same generated stacks many times and only read the result.
 func parseFile(t *testing.T, p string, data []byte) *hcl.File {
 	t.Helper()
-	key := p + "\x00" + string(data)
-	parsedMu.Lock()
-	defer parsedMu.Unlock()
-	if f, ok := parsed[key]; ok {
-		return f
+	f, err := parsed.Get(p+"\x00"+string(data), func() (*hcl.File, error) {
+		f, diags := hclsyntax.ParseConfig(data, p, hcl.InitialPos)
+		if diags.HasErrors() {
+			return nil, fmt.Errorf("%s does not parse: %s", p, diags.Error())
+		}
+		return f, nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	f, diags := hclsyntax.ParseConfig(data, p, hcl.InitialPos)
-	if diags.HasErrors() {
-		t.Fatalf("%s does not parse: %s", p, diags.Error())
-	}
-	parsed[key] = f
 	return f
 }
 

@@ -4,9 +4,10 @@
 package testtopo
 
 import (
-	"sync"
+	"fmt"
 	"testing"
 
+	"github.com/topogen/topogen/internal/testmemo"
 	"github.com/topogen/topogen/model"
 	"github.com/topogen/topogen/schema"
 )
@@ -42,10 +43,7 @@ func LoadFiles(t testing.TB, dir string, files map[string][]byte) *model.Topolog
 	return topo
 }
 
-var (
-	sharedMu sync.Mutex
-	shared   = map[string]*model.Topology{}
-)
+var shared testmemo.Memo[string, *model.Topology]
 
 // Shared is Load once per test binary and directory: tests that render
 // the same topologies many times share one load (CUE evaluation is most
@@ -53,11 +51,15 @@ var (
 // that changes one uses Load.
 func Shared(t testing.TB, dir string) *model.Topology {
 	t.Helper()
-	sharedMu.Lock()
-	defer sharedMu.Unlock()
-	if topo, ok := shared[dir]; ok {
-		return topo
+	topo, err := shared.Get(dir, func() (*model.Topology, error) {
+		topo, diags := schema.Load(dir)
+		if diags.HasErrors() {
+			return nil, fmt.Errorf("loading %s: %v", dir, diags)
+		}
+		return topo, nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	shared[dir] = Load(t, dir)
-	return shared[dir]
+	return topo
 }
