@@ -96,6 +96,9 @@ const (
 	rootUserinfo = "root:p%40ss%3Aw%2Frd%25@"
 )
 
+// rootRoles: the root user holds root on admin (the init Job's login).
+var rootRoles = bson.A{bson.D{{Key: "role", Value: "root"}, {Key: "db", Value: "admin"}}}
+
 // scriptConnection is one script's connection as the scenario specifies
 // it, for one run.
 type scriptConnection struct {
@@ -136,6 +139,18 @@ func TestScriptConnectionsInMongosh(t *testing.T) {
 	topo := testtopo.Load(t, "../../regions")
 	sharded := testtopo.Sharded(t)
 	hosts := memberHosts(topo)
+	// The default topology's set, running rs-initiate.json.
+	runningSet := func(t *testing.T, auth bool) mongoshtest.Stub {
+		set := mongostub.New(t, hosts)
+		if err := set.Run(bsonDoc(t, readInitiate(t, "../../out"))); err != nil {
+			t.Fatal(err)
+		}
+		if auth {
+			set.RequireAuth()
+			set.AddUser(rootUser, rootPassword, rootRoles)
+		}
+		return set
+	}
 
 	type script struct {
 		name string
@@ -151,18 +166,8 @@ func TestScriptConnectionsInMongosh(t *testing.T) {
 			// One direct connection to the first member, which answers
 			// with the set's config: the script compares and ends.
 			name: "init-replset.js", data: InitScript(topo),
-			stub: func(t *testing.T, auth bool) mongoshtest.Stub {
-				set := mongostub.New(t, hosts)
-				if err := set.Run(bsonDoc(t, readInitiate(t, "../../out"))); err != nil {
-					t.Fatal(err)
-				}
-				if auth {
-					set.RequireAuth()
-					set.AddUser(rootUser, rootPassword, bson.A{})
-				}
-				return set
-			},
-			env: fastWaits,
+			stub: runningSet,
+			env:  fastWaits,
 			want: scriptConnection{
 				hosts: hosts[0], path: "/admin?directConnection=true",
 				defaults: "serverSelectionTimeoutMS=5000&connectTimeoutMS=5000&socketTimeoutMS=10000",
@@ -189,7 +194,7 @@ func TestScriptConnectionsInMongosh(t *testing.T) {
 				}
 				if auth {
 					c.Mongos.RequireAuth()
-					c.Mongos.AddUser(rootUser, rootPassword, bson.A{})
+					c.Mongos.AddUser(rootUser, rootPassword, rootRoles)
 				}
 				return c
 			},
@@ -203,17 +208,7 @@ func TestScriptConnectionsInMongosh(t *testing.T) {
 		{
 			// A replica-set connection seeded with every member.
 			name: "ensure-users.js", data: UsersScript(topo),
-			stub: func(t *testing.T, auth bool) mongoshtest.Stub {
-				set := mongostub.New(t, hosts)
-				if err := set.Run(bsonDoc(t, readInitiate(t, "../../out"))); err != nil {
-					t.Fatal(err)
-				}
-				if auth {
-					set.RequireAuth()
-					set.AddUser(rootUser, rootPassword, bson.A{bson.D{{Key: "role", Value: "root"}, {Key: "db", Value: "admin"}}})
-				}
-				return set
-			},
+			stub: runningSet,
 			want: scriptConnection{
 				hosts: strings.Join(hosts, ","), path: "/admin?replicaSet=" + topo.ReplicaSet.Name,
 				defaults: "serverSelectionTimeoutMS=120000",

@@ -1,8 +1,6 @@
 package replset
 
 import (
-	"bytes"
-	"encoding/json"
 	"sort"
 	"strings"
 	"text/template"
@@ -230,24 +228,14 @@ func SetInitScript(s model.MemberSet, configsvr bool) []byte {
 }
 
 func renderInit(rs model.ReplicaSet, c Config, members []model.Member) []byte {
-	cfg := MarshalConfig(c)
-	electable, err := json.Marshal(electableHosts(members))
-	if err != nil {
-		panic(err)
-	}
 	b := SettingsBudgets(rs.Settings)
-	var buf bytes.Buffer
-	err = initScript.Execute(&buf, map[string]any{
+	return renderScript(initScript, map[string]any{
 		"Name":          rs.Name,
-		"ConfigJSON":    strings.TrimSuffix(string(cfg), "\n"),
-		"ElectableJSON": string(electable),
+		"ConfigJSON":    strings.TrimSuffix(string(MarshalConfig(c)), "\n"),
+		"ElectableJSON": scriptJSON(electableHosts(members), false),
 		"MembersWait":   b.MembersWaitSecs,
 		"PrimaryWait":   b.PrimaryWaitSecs,
 	})
-	if err != nil {
-		panic(err) // the template and its data are fixed
-	}
-	return buf.Bytes()
 }
 
 // ElectableHosts lists the members that may run replSetInitiate (priority

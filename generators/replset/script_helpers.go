@@ -1,6 +1,10 @@
 package replset
 
-import "text/template"
+import (
+	"bytes"
+	"encoding/json"
+	"text/template"
+)
 
 // jsHelpers are the functions every generated mongosh script starts with:
 // log with topogen's prefix, fail (log, exit 1), and describe, which tells
@@ -86,4 +90,32 @@ func scriptHelpers(t *template.Template) *template.Template {
 	template.Must(t.New("credentials").Parse(jsCredentials))
 	template.Must(t.New("connectionString").Parse(jsConnectionString))
 	return t
+}
+
+// renderScript executes a script template. Its data are the generator's
+// own, so an error is a bug in the template.
+func renderScript(t *template.Template, data any) []byte {
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
+}
+
+// scriptJSON renders v as a literal of a script: JSON (encoding/json,
+// whose escaping of "<", ">" and "&" is valid JavaScript), on one line or,
+// with indent, indented by two spaces. Its values are the generator's own
+// types, which always marshal.
+func scriptJSON(v any, indent bool) string {
+	var b []byte
+	var err error
+	if indent {
+		b, err = json.MarshalIndent(v, "", "  ")
+	} else {
+		b, err = json.Marshal(v)
+	}
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
 }

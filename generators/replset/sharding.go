@@ -1,7 +1,6 @@
 package replset
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 	"text/template"
@@ -96,13 +95,7 @@ func BoundDoc(key []model.ShardKeyField, bound []model.KeyBound) json.RawMessage
 	return json.RawMessage("{" + strings.Join(parts, ", ") + "}")
 }
 
-func jsonString(s string) string {
-	b, err := json.Marshal(s)
-	if err != nil {
-		panic(err)
-	}
-	return string(b)
-}
+func jsonString(s string) string { return scriptJSON(s, false) }
 
 // shardingScript joins the initiated sets into the cluster, through a
 // mongos, and changes only what config.* shows is missing, so a second
@@ -317,23 +310,10 @@ func ShardingScript(t *model.Topology) []byte {
 		}
 		cs = append(cs, cj)
 	}
-	shardsJS, err := json.MarshalIndent(ss, "", "  ")
-	if err != nil {
-		panic(err)
-	}
-	collsJS, err := json.MarshalIndent(cs, "", "  ")
-	if err != nil {
-		panic(err)
-	}
-	var buf bytes.Buffer
-	err = shardingScript.Execute(&buf, map[string]any{
+	return renderScript(shardingScript, map[string]any{
 		"Mongos":          mongos,
 		"MongosWait":      MongosWaitSecs(t),
-		"ShardsJSON":      string(shardsJS),
-		"CollectionsJSON": string(collsJS),
+		"ShardsJSON":      scriptJSON(ss, true),
+		"CollectionsJSON": scriptJSON(cs, true),
 	})
-	if err != nil {
-		panic(err)
-	}
-	return buf.Bytes()
 }

@@ -1,8 +1,6 @@
 package replset
 
 import (
-	"bytes"
-	"encoding/json"
 	"strings"
 	"text/template"
 
@@ -183,27 +181,14 @@ func usersScriptFor(name string, members []model.Member) []byte {
 	for _, u := range Users {
 		es = append(es, entry{u.Name, u.Secret, u.Roles})
 	}
-	js, err := json.MarshalIndent(es, "", "  ")
-	if err != nil {
-		panic(err)
-	}
-	rs, err := json.MarshalIndent(CustomRoles, "", "  ")
-	if err != nil {
-		panic(err)
-	}
 	var hosts []string
 	for _, m := range members {
 		hosts = append(hosts, m.HostPort())
 	}
-	var buf bytes.Buffer
-	err = usersScript.Execute(&buf, map[string]string{
+	return renderScript(usersScript, map[string]string{
 		"Name":      name,
-		"UsersJSON": string(js),
-		"RolesJSON": string(rs),
+		"UsersJSON": scriptJSON(es, true),
+		"RolesJSON": scriptJSON(CustomRoles, true),
 		"Hosts":     strings.Join(hosts, ","),
 	})
-	if err != nil {
-		panic(err)
-	}
-	return buf.Bytes()
 }

@@ -15,7 +15,7 @@ func (m *Member) crud(c *connState, name string, doc bson.D, initiated bool) bso
 		return notYetInitialized()
 	}
 	if name != "find" && m.set.primary != m.Host {
-		return commandError(CodeNotWritablePrimary, "NotWritablePrimary", "not primary")
+		return notWritablePrimary()
 	}
 	switch name {
 	case "insert":

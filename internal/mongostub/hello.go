@@ -27,14 +27,7 @@ var helloTime = time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC)
 // "Streaming protocol" needs it), which the stub does not implement.
 func (m *Member) hello(name string, doc bson.D) bson.D {
 	s := m.set
-	primaryKey := "isWritablePrimary"
-	if name != "hello" {
-		primaryKey = "ismaster"
-	}
-	var out bson.D
-	if lookup(doc, "helloOk") != nil {
-		out = append(out, bson.E{Key: "helloOk", Value: true})
-	}
+	primaryKey, out := helloStart(name, doc)
 	// saslSupportedMechs: "<db>.<user>" asks which mechanisms the user has
 	// (MongoDB manual, hello "saslSupportedMechs").
 	if who, isString := lookup(doc, "saslSupportedMechs").(string); isString {
@@ -88,41 +81,43 @@ func (m *Member) hello(name string, doc bson.D) bson.D {
 			out = append(out, bson.E{Key: "electionId", Value: bson.ObjectID{electionIDPrimaryMarker, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 1}})
 		}
 	}
-	return ok(append(out,
-		bson.E{Key: "maxBsonObjectSize", Value: int32(maxBsonObjectSize)},
-		bson.E{Key: "maxMessageSizeBytes", Value: int32(maxMessageSizeBytes)},
-		bson.E{Key: "maxWriteBatchSize", Value: int32(maxWriteBatchSize)},
-		bson.E{Key: "localTime", Value: bson.NewDateTimeFromTime(helloTime)},
-		bson.E{Key: "logicalSessionTimeoutMinutes", Value: int32(logicalSessionTimeout)},
-		bson.E{Key: "connectionId", Value: s.reqID + 1},
-		bson.E{Key: "minWireVersion", Value: int32(0)},
-		bson.E{Key: "maxWireVersion", Value: int32(maxWireVersion)},
-		bson.E{Key: "readOnly", Value: false},
-	)...)
+	return ok(append(out, s.serverFields()...)...)
+}
+
+// helloStart opens a hello reply: the name of its writable-primary field
+// (the legacy names answer ismaster instead of isWritablePrimary) and
+// helloOk: true when the client sent helloOk (MongoDB manual, "hello").
+func helloStart(name string, doc bson.D) (primaryKey string, out bson.D) {
+	primaryKey = "isWritablePrimary"
+	if name != "hello" {
+		primaryKey = "ismaster"
+	}
+	if lookup(doc, "helloOk") != nil {
+		out = append(out, bson.E{Key: "helloOk", Value: true})
+	}
+	return primaryKey, out
+}
+
+// serverFields close every hello reply, a mongod's or a mongos's: the
+// limits, the clock, the connection and the wire versions.
+func (s *Set) serverFields() []bson.E {
+	return []bson.E{
+		{Key: "maxBsonObjectSize", Value: int32(maxBsonObjectSize)},
+		{Key: "maxMessageSizeBytes", Value: int32(maxMessageSizeBytes)},
+		{Key: "maxWriteBatchSize", Value: int32(maxWriteBatchSize)},
+		{Key: "localTime", Value: bson.NewDateTimeFromTime(helloTime)},
+		{Key: "logicalSessionTimeoutMinutes", Value: int32(logicalSessionTimeout)},
+		{Key: "connectionId", Value: s.reqID + 1},
+		{Key: "minWireVersion", Value: int32(0)},
+		{Key: "maxWireVersion", Value: int32(maxWireVersion)},
+		{Key: "readOnly", Value: false},
+	}
 }
 
 // routerHello is a mongos's hello: writable, msg "isdbgrid", no set
 // (MongoDB manual, "hello": "msg: isdbgrid when connected to a mongos").
 func (m *Member) routerHello(name string, doc bson.D) bson.D {
-	primaryKey := "isWritablePrimary"
-	if name != "hello" {
-		primaryKey = "ismaster"
-	}
-	var out bson.D
-	if lookup(doc, "helloOk") != nil {
-		out = append(out, bson.E{Key: "helloOk", Value: true})
-	}
-	return ok(append(out,
-		bson.E{Key: primaryKey, Value: true},
-		bson.E{Key: "msg", Value: "isdbgrid"},
-		bson.E{Key: "maxBsonObjectSize", Value: int32(maxBsonObjectSize)},
-		bson.E{Key: "maxMessageSizeBytes", Value: int32(maxMessageSizeBytes)},
-		bson.E{Key: "maxWriteBatchSize", Value: int32(maxWriteBatchSize)},
-		bson.E{Key: "localTime", Value: bson.NewDateTimeFromTime(helloTime)},
-		bson.E{Key: "logicalSessionTimeoutMinutes", Value: int32(logicalSessionTimeout)},
-		bson.E{Key: "connectionId", Value: m.set.reqID + 1},
-		bson.E{Key: "minWireVersion", Value: int32(0)},
-		bson.E{Key: "maxWireVersion", Value: int32(maxWireVersion)},
-		bson.E{Key: "readOnly", Value: false},
-	)...)
+	primaryKey, out := helloStart(name, doc)
+	out = append(out, bson.E{Key: primaryKey, Value: true}, bson.E{Key: "msg", Value: "isdbgrid"})
+	return ok(append(out, m.set.serverFields()...)...)
 }

@@ -44,6 +44,12 @@ func commandError(code int, codeName, msg string) bson.D {
 
 func ok(fields ...bson.E) bson.D { return append(bson.D(fields), bson.E{Key: "ok", Value: 1.0}) }
 
+// notWritablePrimary: a write on a member that is not the primary
+// (NotWritablePrimary 10107, "not primary").
+func notWritablePrimary() bson.D {
+	return commandError(CodeNotWritablePrimary, "NotWritablePrimary", "not primary")
+}
+
 // notYetInitialized: ReplicationCoordinatorImpl::checkReplEnabledForCommand,
 // used by replSetGetStatus and replSetGetConfig before any config.
 func notYetInitialized() bson.D {

@@ -10,13 +10,7 @@ import (
 // usersInfo answers {usersInfo: {user, db}} or {usersInfo: "name"}
 // (MongoDB manual, usersInfo output: users[] with _id "<db>.<user>").
 func (m *Member) usersInfo(doc bson.D) bson.D {
-	var name string
-	switch v := doc[0].Value.(type) {
-	case string:
-		name = v
-	case bson.D:
-		name, _ = lookup(v, "user").(string)
-	}
+	name := infoName(doc, "user")
 	users := bson.A{}
 	if u, found := m.set.users[name]; found {
 		users = append(users, bson.D{
@@ -29,12 +23,26 @@ func (m *Member) usersInfo(doc bson.D) bson.D {
 	return ok(bson.E{Key: "users", Value: users})
 }
 
+// infoName is the name usersInfo / rolesInfo ask about: the command's
+// value, a name or a document {<field>: name, db} (MongoDB manual,
+// "usersInfo", "rolesInfo": a single user or role).
+func infoName(doc bson.D, field string) string {
+	switch v := doc[0].Value.(type) {
+	case string:
+		return v
+	case bson.D:
+		name, _ := lookup(v, field).(string)
+		return name
+	}
+	return ""
+}
+
 // writeUser answers createUser / updateUser on the primary; elsewhere
 // NotWritablePrimary ("not primary"), as any write.
 func (m *Member) writeUser(name string, doc bson.D) bson.D {
 	s := m.set
 	if s.cfg == nil || s.primary != m.Host {
-		return commandError(CodeNotWritablePrimary, "NotWritablePrimary", "not primary")
+		return notWritablePrimary()
 	}
 	user, _ := doc[0].Value.(string)
 	_, exists := s.users[user]
@@ -60,13 +68,7 @@ func (m *Member) writeUser(name string, doc bson.D) bson.D {
 // an unknown role is an empty list, which getRole turns into null
 // (MongoDB manual, "rolesInfo").
 func (m *Member) rolesInfo(doc bson.D) bson.D {
-	var name string
-	switch v := doc[0].Value.(type) {
-	case string:
-		name = v
-	case bson.D:
-		name, _ = lookup(v, "role").(string)
-	}
+	name := infoName(doc, "role")
 	roles := bson.A{}
 	if r, found := m.set.roles[name]; found {
 		roles = append(roles, append(bson.D{
@@ -86,7 +88,7 @@ func (m *Member) rolesInfo(doc bson.D) bson.D {
 func (m *Member) writeRole(name string, doc bson.D) bson.D {
 	s := m.set
 	if s.cfg == nil || s.primary != m.Host {
-		return commandError(CodeNotWritablePrimary, "NotWritablePrimary", "not primary")
+		return notWritablePrimary()
 	}
 	role, _ := doc[0].Value.(string)
 	_, exists := s.roles[role]
