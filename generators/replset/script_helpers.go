@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"text/template"
+
+	"github.com/topogen/topogen/generators"
 )
 
 // jsHelpers are the functions every generated mongosh script starts with:
@@ -81,11 +83,13 @@ function mongodbURI(hosts, query) {
 }
 `
 
-// scriptHelpers defines the templates "helpers" (jsHelpers),
+// scriptHelpers defines the templates "notice" (the first line of every
+// script: generators.Notice as a comment), "helpers" (jsHelpers),
 // "credentials" (jsCredentials) and "connectionString"
 // (jsConnectionString, after "credentials") on t, for {{template
 // "helpers"}} and the others in a script template.
 func scriptHelpers(t *template.Template) *template.Template {
+	template.Must(t.New("notice").Parse("// " + generators.Notice))
 	template.Must(t.New("helpers").Parse(jsHelpers))
 	template.Must(t.New("credentials").Parse(jsCredentials))
 	template.Must(t.New("connectionString").Parse(jsConnectionString))
