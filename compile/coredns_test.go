@@ -227,7 +227,7 @@ func corefileRewrites(t *testing.T, files map[string][]byte, r model.Region) rew
 		if path.Dir(p) != terraform.Dir+"/"+r.Name || path.Ext(p) != ".tf" {
 			continue
 		}
-		for _, blk := range parsed.hclFile(t, p, b).Body.(*hclsyntax.Body).Blocks {
+		for _, blk := range hclFile(t, p, b).Body.(*hclsyntax.Body).Blocks {
 			if blk.Type != "resource" || blk.Labels[0] != "aws_eks_addon" {
 				continue
 			}
