@@ -174,18 +174,17 @@ func buildCertificate(t *model.Topology, r model.Region) object {
 	for _, m := range t.RegionMembers(r.Name) {
 		dns = append(dns, m.Host)
 	}
-	svc := ".svc." + t.Kubernetes.ClusterDomain
 	for _, m := range t.RegionMembers(r.Name) {
 		dns = append(dns,
-			m.Pod+"."+headless+"."+ns+svc,
+			m.Pod+"."+names.ServiceHost(t, headless),
 			m.Pod+"."+headless+"."+ns+".svc",
-			m.Pod+"."+ns+svc, // the per-pod Service
+			names.ServiceHost(t, m.Pod), // the per-pod Service
 		)
 	}
 	// localhost and 127.0.0.1: the probes, the sidecars and an operator's
 	// kubectl exec connect over loopback with the host name checked, no
 	// tlsAllowInvalidHostnames.
-	dns = append(dns, headless+"."+ns+svc, headless+"."+ns+".svc", "localhost")
+	dns = append(dns, names.ServiceHost(t, headless), headless+"."+ns+".svc", "localhost")
 	name := names.StatefulSet(t, r)
 	return object{kind: "Certificate", name: name, v: map[string]any{
 		"apiVersion": "cert-manager.io/v1",

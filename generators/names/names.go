@@ -60,6 +60,15 @@ func HeadlessService(t *model.Topology, r model.Region) string {
 	return StatefulSet(t, r) + "-headless"
 }
 
+// ServiceHost is the in-cluster name of a Service of the topology's
+// namespace, "<service>.<namespace>.svc.<clusterDomain>" (Kubernetes DNS
+// for Services, A/AAAA records); a StatefulSet pod's own record is
+// "<pod>." + ServiceHost(<its governing Service>). The certificates, the
+// connection strings and the regions' CoreDNS rewrite all use it.
+func ServiceHost(t *model.Topology, service string) string {
+	return service + "." + t.Kubernetes.Namespace + ".svc." + t.Kubernetes.ClusterDomain
+}
+
 // BackupBucket is the region's S3 backup bucket (globally unique names, so
 // the topology name is part of it).
 func BackupBucket(t *model.Topology, r model.Region) string {

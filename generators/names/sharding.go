@@ -23,7 +23,7 @@ func RegionMongos(t *model.Topology, region string) (model.Mongos, bool) {
 // MongosHost is the in-cluster name of the mongos Service (each region's
 // cluster has its own, under the same name).
 func MongosHost(t *model.Topology) string {
-	return Mongos + "." + t.Kubernetes.Namespace + ".svc." + t.Kubernetes.ClusterDomain
+	return ServiceHost(t, Mongos)
 }
 
 // MongosAddress is host:port of region r's mongos Service, what the

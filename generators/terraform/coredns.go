@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -33,9 +34,6 @@ import (
 // CoreDNS compiles them with Go's regexp), anchored, on fully qualified
 // names (the trailing dot), so no other name is rewritten.
 
-// clusterDomain is the clusters' DNS domain (EKS's: cluster.local).
-const clusterDomain = "cluster.local"
-
 // eksDefaultCorefile is the Corefile the EKS coredns add-on installs (its
 // ConfigMap coredns in kube-system), split around where the rewrite goes:
 // a plugin's position in the file does not matter (CoreDNS orders plugins
@@ -48,7 +46,9 @@ const (
       }
     ready
 `
-	eksCorefileTail = `    kubernetes ` + clusterDomain + ` in-addr.arpa ip6.arpa {
+	// eksCorefileTail follows the kubernetes plugin's zone, the
+	// topology's kubernetes.clusterDomain (EKS's default: cluster.local).
+	eksCorefileTail = `    kubernetes %s in-addr.arpa ip6.arpa {
       pods insecure
       fallthrough in-addr.arpa ip6.arpa
     }
@@ -70,7 +70,7 @@ type selfRewrite struct {
 
 func regionSelfRewrite(t *model.Topology, r model.Region) selfRewrite {
 	pod := regexp.QuoteMeta(names.StatefulSet(t, r)) + "-[0-9]+"
-	inCluster := names.HeadlessService(t, r) + "." + t.Kubernetes.Namespace + ".svc." + clusterDomain + "."
+	inCluster := names.ServiceHost(t, names.HeadlessService(t, r)) + "."
 	return selfRewrite{
 		name:     "^(" + pod + `)\.` + regexp.QuoteMeta(r.DNSZone) + `\.$`,
 		nameTo:   "{1}." + inCluster,
@@ -98,7 +98,7 @@ func corefile(t *model.Topology, r model.Region) string {
 			"        answer name " + rw.answer + " " + rw.answerTo + "\n" +
 			"    }\n")
 	}
-	b.WriteString(eksCorefileTail)
+	fmt.Fprintf(&b, eksCorefileTail, t.Kubernetes.ClusterDomain)
 	return b.String()
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function/stdlib"
 
 	"github.com/topogen/topogen/generators/names"
+	"github.com/topogen/topogen/internal/testtopo"
 	"github.com/topogen/topogen/model"
 )
 
@@ -43,9 +44,25 @@ func coreDNSRewrite(t *testing.T, from, to, name string) (string, bool) {
 // and back in the answer; no other region's member touched; EKS's default
 // stanzas all present.
 func TestCoreDNSRewritesOwnMembers(t *testing.T) {
+	type corednsCase struct {
+		name   string
+		topo   func(t *testing.T) *model.Topology
+		domain string // the clusters' DNS domain the Corefile must serve
+	}
+	var cases []corednsCase
 	for _, c := range goldenCases {
+		cases = append(cases, corednsCase{c.name, func(t *testing.T) *model.Topology { return load(t, c.input) }, "cluster.local"})
+	}
+	// A cluster domain of the user's: the kubernetes zone and the rewrite
+	// follow it (the member certificates name the same records).
+	cases = append(cases, corednsCase{"cluster-domain", func(t *testing.T) *model.Topology {
+		files := testtopo.ReadDir(t, "../../regions")
+		files["zz_domain.cue"] = []byte("package regions\n\nkubernetes: clusterDomain: \"corp.internal\"\n")
+		return testtopo.LoadFiles(t, "../../regions", files)
+	}, "corp.internal"})
+	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			topo := load(t, c.input)
+			topo := c.topo(t)
 			byStack := stacks(generate(t, topo))
 			for _, r := range topo.Regions {
 				var cfg string
@@ -65,7 +82,7 @@ func TestCoreDNSRewritesOwnMembers(t *testing.T) {
 					}
 					cfg = m["corefile"]
 				}
-				for _, stanza := range []string{"errors", "health {", "lameduck 5s", "ready", "kubernetes cluster.local in-addr.arpa ip6.arpa {", "pods insecure", "fallthrough in-addr.arpa ip6.arpa", "prometheus :9153", "forward . /etc/resolv.conf", "cache 30", "loop", "reload", "loadbalance"} {
+				for _, stanza := range []string{"errors", "health {", "lameduck 5s", "ready", "kubernetes " + c.domain + " in-addr.arpa ip6.arpa {", "pods insecure", "fallthrough in-addr.arpa ip6.arpa", "prometheus :9153", "forward . /etc/resolv.conf", "cache 30", "loop", "reload", "loadbalance"} {
 					if !strings.Contains(cfg, "\n    "+stanza+"\n") && !strings.Contains(cfg, "\n      "+stanza+"\n") && !strings.Contains(cfg, "\n        "+stanza+"\n") {
 						t.Errorf("region %s: the Corefile lost EKS's default %q:\n%s", r.Name, stanza, cfg)
 					}
@@ -98,7 +115,7 @@ func TestCoreDNSRewritesOwnMembers(t *testing.T) {
 					return "", "", false
 				}
 				for _, v := range all {
-					headless := names.HeadlessService(v, r) + "." + topo.Kubernetes.Namespace + ".svc.cluster.local."
+					headless := names.HeadlessService(v, r) + "." + topo.Kubernetes.Namespace + ".svc." + c.domain + "."
 					for _, m := range v.Members {
 						got, back, ok := rewrite(m.Host + ".")
 						if m.Region != r.Name {
