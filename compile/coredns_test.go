@@ -2,6 +2,7 @@ package compile
 
 import (
 	"encoding/json"
+	"github.com/topogen/topogen/internal/testtopo"
 	"maps"
 	"path"
 	"regexp"
@@ -35,9 +36,9 @@ import (
 // rewrite nothing else: no other region's member, no name beside a member
 // host, no other region's pod record in an answer.
 func TestCoreDNSRewritesToStatefulSetPods(t *testing.T) {
-	for _, c := range deliveryCases {
-		t.Run(c.name, func(t *testing.T) {
-			topo, files := render(t, c.dir)
+	for _, c := range testtopo.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			topo, files := render(t, c.Dir)
 			members := renderedMembers(t, files)
 			pods := map[string]map[string]string{} // region → pod → record
 			for _, r := range topo.Regions {

@@ -2,6 +2,7 @@ package compile
 
 import (
 	"bytes"
+	"github.com/topogen/topogen/internal/testtopo"
 	"maps"
 	"path"
 	"regexp"
@@ -21,16 +22,6 @@ import (
 // run as (the kubernetes and terraform targets), read back from one
 // rendered tree per topology. They live here, where every target is
 // known, so that each generator's tests link that generator only.
-
-// deliveryCases are the default topology and the golden inputs.
-var deliveryCases = []struct{ name, dir string }{
-	{"regions", "../regions"},
-	{"two-regions", "../golden/two-regions/input"},
-	{"five-regions", "../golden/five-regions/input"},
-	{"one-member", "../golden/one-member/input"},
-	{"seven-by-seven", "../golden/seven-by-seven/input"},
-	{"eu-residency", "../golden/eu-residency/input"}, // the sharded mode
-}
 
 // object is what every test here reads of a Kubernetes object.
 type object struct {
@@ -77,9 +68,9 @@ type destination struct {
 // has a tree at that path. A new namespace or cluster-scoped kind in the
 // trees fails here instead of at the first sync.
 func TestProjectAdmitsTrees(t *testing.T) {
-	for _, c := range deliveryCases {
-		t.Run(c.name, func(t *testing.T) {
-			topo, files := render(t, c.dir)
+	for _, c := range testtopo.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			topo, files := render(t, c.Dir)
 			_, proj := specOf[struct {
 				Destinations             []destination `json:"destinations"`
 				ClusterResourceWhitelist []groupKind   `json:"clusterResourceWhitelist"`
@@ -149,9 +140,9 @@ var (
 // external-secrets' role may read; Flux gets no external-secrets; without
 // delivery.management there is no association at all.
 func TestManagementIdentities(t *testing.T) {
-	for _, c := range deliveryCases {
-		t.Run(c.name, func(t *testing.T) {
-			topo, files := render(t, c.dir)
+	for _, c := range testtopo.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			topo, files := render(t, c.Dir)
 			mgmtTF := string(files[terraform.Dir+"/"+terraform.BootstrapStack+"/management.tf"])
 			assoc := map[string]bool{} // "cluster ns/sa"
 			for _, m := range associationRE.FindAllStringSubmatch(mgmtTF, -1) {

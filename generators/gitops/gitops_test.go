@@ -16,17 +16,6 @@ import (
 	"github.com/topogen/topogen/model"
 )
 
-// cases are the topologies every test runs on: the default one and the
-// golden inputs.
-var cases = []struct{ name, dir string }{
-	{"regions", "../../regions"},
-	{"two-regions", "../../golden/two-regions/input"},
-	{"five-regions", "../../golden/five-regions/input"},
-	{"one-member", "../../golden/one-member/input"},
-	{"seven-by-seven", "../../golden/seven-by-seven/input"},
-	{"eu-residency", "../../golden/eu-residency/input"}, // the sharded mode
-}
-
 func load(t *testing.T, dir string) *model.Topology { return testtopo.Load(t, dir) }
 
 func generate(t *testing.T, topo *model.Topology) map[string][]byte {
@@ -78,9 +67,9 @@ func keys(m map[string][]byte) []string {
 // gives each region an Application on names.KubernetesDir of that region
 // in that region's cluster.
 func TestApplicationSet(t *testing.T) {
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			topo := load(t, c.dir)
+	for _, c := range testtopo.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			topo := load(t, c.Dir)
 			files := generate(t, topo)
 			obj, spec := decode[applicationSetSpec](t, files, ArgoCDDir+"/applicationset-"+topo.Name+".yaml")
 			if obj.Metadata.Namespace != topo.Delivery.ArgoCDNamespace {
@@ -172,9 +161,9 @@ func TestServerDestination(t *testing.T) {
 }
 
 func TestAppProject(t *testing.T) {
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			topo := load(t, c.dir)
+	for _, c := range testtopo.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			topo := load(t, c.Dir)
 			_, spec := decode[appProjectSpec](t, generate(t, topo), ArgoCDDir+"/appproject-"+topo.Name+".yaml")
 			if !slices.Equal(spec.SourceRepos, []string{topo.Delivery.RepoURL}) {
 				t.Errorf("sourceRepos %v", spec.SourceRepos)
@@ -200,9 +189,9 @@ func TestAppProject(t *testing.T) {
 }
 
 func TestFluxKustomizations(t *testing.T) {
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			topo := load(t, c.dir)
+	for _, c := range testtopo.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			topo := load(t, c.Dir)
 			files := generate(t, topo)
 			_, repo := decode[gitRepositorySpec](t, files, FluxDir+"/gitrepository-"+topo.Name+".yaml")
 			if repo.Ref.Branch != topo.Delivery.Revision {

@@ -1,6 +1,7 @@
 package gitops
 
 import (
+	"github.com/topogen/topogen/internal/testtopo"
 	"slices"
 	"strings"
 	"testing"
@@ -12,7 +13,7 @@ import (
 // handOrder is each case's rollout order counted from its input by hand:
 // non-preferred regions by ascending priority, the highest priority last.
 var handOrder = map[string][]string{
-	"regions":        {"apac", "eu", "us"},                       // apac 5, eu 6, us 7
+	"default":        {"apac", "eu", "us"},                       // apac 5, eu 6, us 7
 	"two-regions":    {"eu", "us"},                               // eu 6, us 7
 	"five-regions":   {"sae", "apse", "euw", "usw", "use"},       // 0, 4, 5, 6, 7
 	"one-member":     {"solo"},                                   // one region
@@ -27,14 +28,14 @@ var handOrder = map[string][]string{
 // in that order; the Flux Kustomizations form one dependsOn chain in the
 // same order.
 func TestRolloutOrderAcrossTargets(t *testing.T) {
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			topo := load(t, c.dir)
+	for _, c := range testtopo.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			topo := load(t, c.Dir)
 			var derived []string
 			for _, r := range analysis.RolloutRegions(topo) {
 				derived = append(derived, r.Name)
 			}
-			if want := handOrder[c.name]; !slices.Equal(derived, want) {
+			if want := handOrder[c.Name]; !slices.Equal(derived, want) {
 				t.Fatalf("derived order %v, want %v", derived, want)
 			}
 			files := generate(t, topo)

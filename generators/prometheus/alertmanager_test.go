@@ -2,6 +2,7 @@ package prometheus
 
 import (
 	"bytes"
+	"github.com/topogen/topogen/internal/testtopo"
 	"regexp"
 	"strings"
 	"testing"
@@ -28,9 +29,9 @@ func alertNames(t *testing.T, m map[string][]byte) map[string]bool {
 // Every alert name the routing and inhibition refer to is one the rules
 // define (a renamed alert would silently escape its inhibition).
 func TestAlertmanagerNamesAlerts(t *testing.T) {
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			topo := load(t, c.dir)
+	for _, c := range testtopo.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			topo := load(t, c.Dir)
 			defined := alertNames(t, fileMap(renderTopo(t, topo)))
 			tr := newGen(topo).amTree()
 			var ms []amMatcher

@@ -3,6 +3,7 @@ package prometheus
 import (
 	"encoding/json"
 	"errors"
+	"github.com/topogen/topogen/internal/testtopo"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -20,9 +21,9 @@ import (
 // and variables.
 func TestDashboardGrafanaSDKRoundTrip(t *testing.T) {
 	plugins.RegisterDefaultPlugins()
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			data := fileMap(renderTopo(t, load(t, c.dir)))[DashboardPath]
+	for _, c := range testtopo.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			data := fileMap(renderTopo(t, load(t, c.Dir)))[DashboardPath]
 			var d grafana.Dashboard
 			if err := sdkErr(d.UnmarshalJSONStrict(data)); err != nil {
 				t.Fatalf("strict decode into the Grafana dashboard schema: %v", err)

@@ -11,17 +11,6 @@ import (
 	"github.com/topogen/topogen/model"
 )
 
-// cases are the topologies every test renders: the default one and the
-// golden inputs.
-var cases = []struct{ name, dir string }{
-	{"default", "../../regions"},
-	{"two-regions", "../../golden/two-regions/input"},
-	{"five-regions", "../../golden/five-regions/input"},
-	{"one-member", "../../golden/one-member/input"},
-	{"seven-by-seven", "../../golden/seven-by-seven/input"},
-	{"eu-residency", "../../golden/eu-residency/input"},
-}
-
 var rendered testmemo.Memo[*model.Topology, []generators.File]
 
 // load loads a topology once per test binary; the tests only read it.

@@ -135,12 +135,12 @@ func selectorNames(name string, ms []*labels.Matcher) []string {
 }
 
 func TestRuleFilesParse(t *testing.T) {
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			m := fileMap(renderTopo(t, load(t, c.dir)))
+	for _, c := range testtopo.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			m := fileMap(renderTopo(t, load(t, c.Dir)))
 			paths := ruleFilePaths(m)
 			want := 3
-			if topo := load(t, c.dir); topo.Sharding != nil {
+			if topo := load(t, c.Dir); topo.Sharding != nil {
 				want += len(topo.Sharding.Sets()) // a rule file per set
 			}
 			if len(paths) != want {
@@ -163,9 +163,9 @@ func TestRuleFilesParse(t *testing.T) {
 // TestMetricNames: no expression reads a series the current exporter or
 // kube-state-metrics does not emit, unless a rule records it.
 func TestMetricNames(t *testing.T) {
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			topo := load(t, c.dir)
+	for _, c := range testtopo.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			topo := load(t, c.Dir)
 			m := fileMap(renderTopo(t, topo))
 			recorded := map[string]bool{}
 			var exprs [][2]string // where, expr
@@ -246,9 +246,9 @@ func TestMetricNames(t *testing.T) {
 // TestEveryRuleTested: each alert has a promtool case where it fires and
 // one where it stays silent; each recorded series has an expected value.
 func TestEveryRuleTested(t *testing.T) {
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			m := fileMap(renderTopo(t, load(t, c.dir)))
+	for _, c := range testtopo.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			m := fileMap(renderTopo(t, load(t, c.Dir)))
 			for _, p := range ruleFilePaths(m) {
 				testPath := Dir + "/" + TestsDir + "/" + filepath.Base(p)
 				var tf testFile
@@ -292,9 +292,9 @@ func TestEveryRuleTested(t *testing.T) {
 // TestRegionGroups: the groups handed to each region's PrometheusRule are
 // exactly those of rules/mongodb-recording.yml, and valid rules.
 func TestRegionGroups(t *testing.T) {
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			topo := load(t, c.dir)
+	for _, c := range testtopo.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			topo := load(t, c.Dir)
 			m := fileMap(renderTopo(t, topo))
 			var want ruleFile
 			if err := yaml.Unmarshal(m[Dir+"/"+RulesDir+"/"+RecordingFile], &want); err != nil {
@@ -311,9 +311,9 @@ func TestRegionGroups(t *testing.T) {
 }
 
 func TestConfig(t *testing.T) {
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			topo := load(t, c.dir)
+	for _, c := range testtopo.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			topo := load(t, c.Dir)
 			m := fileMap(renderTopo(t, topo))
 			var cfg promConfig
 			if err := yaml.Unmarshal(m[ConfigPath], &cfg); err != nil {
@@ -355,9 +355,9 @@ func TestConfig(t *testing.T) {
 // TestThresholds: thresholds follow the topology (RPO, backup interval,
 // availability, period).
 func TestThresholds(t *testing.T) {
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			topo := load(t, c.dir)
+	for _, c := range testtopo.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			topo := load(t, c.Dir)
 			m := fileMap(renderTopo(t, topo))
 			alerts := string(m[Dir+"/"+RulesDir+"/"+AlertsFile])
 			if topo.Sharding != nil {
@@ -409,9 +409,9 @@ func TestBurnFactors(t *testing.T) {
 }
 
 func TestDashboard(t *testing.T) {
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			m := fileMap(renderTopo(t, load(t, c.dir)))
+	for _, c := range testtopo.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			m := fileMap(renderTopo(t, load(t, c.Dir)))
 			var d dashboard
 			if err := json.Unmarshal(m[DashboardPath], &d); err != nil {
 				t.Fatal(err)

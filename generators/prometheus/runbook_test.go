@@ -1,6 +1,7 @@
 package prometheus
 
 import (
+	"github.com/topogen/topogen/internal/testtopo"
 	"strings"
 	"testing"
 )
@@ -8,9 +9,9 @@ import (
 // Every alert of every case has a RUNBOOK.md section, and its runbook_url
 // points at that section's anchor.
 func TestRunbookCoversEveryAlert(t *testing.T) {
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			topo := load(t, c.dir)
+	for _, c := range testtopo.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			topo := load(t, c.Dir)
 			m := fileMap(renderTopo(t, topo))
 			doc := string(m[RunbookPath])
 			headings := map[string]bool{}

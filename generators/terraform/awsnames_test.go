@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"github.com/topogen/topogen/internal/testtopo"
 	"strings"
 	"testing"
 
@@ -11,9 +12,9 @@ import (
 // CheckNames measures, so the check cannot miss a name added later; and
 // the golden topologies fit AWS's limits.
 func TestCheckNamesCoversEveryName(t *testing.T) {
-	for _, c := range goldenCases {
-		t.Run(c.name, func(t *testing.T) {
-			topo := load(t, c.input)
+	for _, c := range testtopo.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			topo := load(t, c.Dir)
 			if ds := CheckNames(topo); len(ds) > 0 {
 				t.Fatalf("CheckNames: %v", ds)
 			}

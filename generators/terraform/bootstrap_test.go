@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"fmt"
+	"github.com/topogen/topogen/internal/testtopo"
 	"path"
 	"slices"
 	"strings"
@@ -18,9 +19,9 @@ import (
 // bucket no backend uses. The global stack's remote-state reads must name
 // the regional backends exactly.
 func TestStateBucketsMatchBackends(t *testing.T) {
-	for _, c := range goldenCases {
-		t.Run(c.name, func(t *testing.T) {
-			topo := load(t, c.input)
+	for _, c := range testtopo.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			topo := load(t, c.Dir)
 			byStack := stacks(generate(t, topo))
 			type loc struct{ bucket, region, kms string }
 			backends := map[string]loc{} // stack dir → its backend

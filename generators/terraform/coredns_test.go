@@ -50,8 +50,8 @@ func TestCoreDNSRewritesOwnMembers(t *testing.T) {
 		domain string // the clusters' DNS domain the Corefile must serve
 	}
 	var cases []corednsCase
-	for _, c := range goldenCases {
-		cases = append(cases, corednsCase{c.name, func(t *testing.T) *model.Topology { return load(t, c.input) }, "cluster.local"})
+	for _, c := range testtopo.Cases(t) {
+		cases = append(cases, corednsCase{c.Name, func(t *testing.T) *model.Topology { return load(t, c.Dir) }, "cluster.local"})
 	}
 	// A cluster domain of the user's: the kubernetes zone and the rewrite
 	// follow it (the member certificates name the same records).

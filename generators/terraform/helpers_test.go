@@ -11,17 +11,6 @@ import (
 	"github.com/topogen/topogen/model"
 )
 
-// goldenCases are the topologies every test runs over: the default one and
-// each golden input.
-var goldenCases = []struct{ name, input string }{
-	{"default", "../../regions"},
-	{"two-regions", "../../golden/two-regions/input"},
-	{"five-regions", "../../golden/five-regions/input"},
-	{"one-member", "../../golden/one-member/input"},
-	{"seven-by-seven", "../../golden/seven-by-seven/input"},
-	{"eu-residency", "../../golden/eu-residency/input"},
-}
-
 // load loads a topology once per test binary (CUE evaluation dominates the
 // test time).
 func load(t *testing.T, dir string) *model.Topology { return testtopo.Shared(t, dir) }

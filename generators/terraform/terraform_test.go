@@ -3,6 +3,7 @@ package terraform
 import (
 	"bytes"
 	"fmt"
+	"github.com/topogen/topogen/internal/testtopo"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -130,9 +131,9 @@ func stacks(files map[string][]byte) map[string]map[string][]byte {
 func TestFormattedAsTerraformFmt(t *testing.T) {
 	regional := []string{LBControllerPolicyFile, "backup.tf", "dns.tf", "eks.tf", "iam.tf", "network.tf", "outputs.tf", "providers.tf", "secrets.tf", "versions.tf"}
 	global := []string{"backup.tf", "dns.tf", "monitoring.tf", "outputs.tf", "peering.tf", "providers.tf", "remote_state.tf", "secrets.tf", "versions.tf"}
-	for _, c := range goldenCases {
-		t.Run(c.name, func(t *testing.T) {
-			topo := load(t, c.input)
+	for _, c := range testtopo.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			topo := load(t, c.Dir)
 			files := generate(t, topo)
 			boot := []string{"outputs.tf", "providers.tf", "state.tf", "versions.tf"}
 			if topo.Delivery.Management != nil {
@@ -173,9 +174,9 @@ func TestFormattedAsTerraformFmt(t *testing.T) {
 // provider), and that each regional output the global stack reads through
 // terraform_remote_state is declared by that region's stack.
 func TestReferencesDefined(t *testing.T) {
-	for _, c := range goldenCases {
-		t.Run(c.name, func(t *testing.T) {
-			topo := load(t, c.input)
+	for _, c := range testtopo.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			topo := load(t, c.Dir)
 			byStack := stacks(generate(t, topo))
 			outputs := map[string]bool{} // "<region id>.<output>"
 			for _, r := range topo.Regions {
@@ -299,13 +300,13 @@ func count(blocks []tfBlock, typ string) int {
 }
 
 func TestPeeringMesh(t *testing.T) {
-	for _, c := range goldenCases {
-		t.Run(c.name, func(t *testing.T) {
-			topo := load(t, c.input)
+	for _, c := range testtopo.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			topo := load(t, c.Dir)
 			blocks := parse(t, generate(t, topo))
 			n := len(topo.Regions)
 			pairs := n * (n - 1) / 2
-			switch c.name {
+			switch c.Name {
 			case "default":
 				if pairs != 3 {
 					t.Fatalf("default has %d regions", n)
@@ -368,9 +369,9 @@ func findBlock(blocks []tfBlock, key string) *tfBlock {
 // private and one public per zone, and the generated cidr_blocks equal to
 // the model's.
 func TestSubnets(t *testing.T) {
-	for _, c := range goldenCases {
-		t.Run(c.name, func(t *testing.T) {
-			topo := load(t, c.input)
+	for _, c := range testtopo.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			topo := load(t, c.Dir)
 			var all []netip.Prefix
 			want := map[string]string{}
 			for _, r := range topo.Regions {
@@ -407,9 +408,9 @@ func TestSubnets(t *testing.T) {
 // set identifier, no location is routed twice, and there is one default.
 func TestRoute53Records(t *testing.T) {
 	policies := []string{"geolocation_routing_policy", "latency_routing_policy", "failover_routing_policy", "weighted_routing_policy", "geoproximity_routing_policy", "cidr_routing_policy"}
-	for _, c := range goldenCases {
-		t.Run(c.name, func(t *testing.T) {
-			topo := load(t, c.input)
+	for _, c := range testtopo.Cases(t) {
+		t.Run(c.Name, func(t *testing.T) {
+			topo := load(t, c.Dir)
 			seen := map[string]string{}
 			for _, b := range parse(t, generate(t, topo)) {
 				if b.typ != "resource" || b.lbls[0] != "aws_route53_record" {
