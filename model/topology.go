@@ -217,7 +217,8 @@ type Kubernetes struct {
 	AppNamespace        string
 	MonitoringNamespace string
 	// ClusterDomain is the clusters' DNS domain (kubelet clusterDomain),
-	// the suffix of in-cluster Service names.
+	// the suffix of in-cluster Service names (names.ServiceHost) and the
+	// zone of the regions' CoreDNS; schema accepts only EKS's.
 	ClusterDomain string
 	// ClientCIDRs are the blocks outside the VPCs allowed to reach the
 	// members' load balancers.

@@ -130,6 +130,7 @@ func (c *checker) resolveRaw(raw rawTopology) (*model.Topology, model.Diagnostic
 	}
 	c.checkBackup(t)
 	c.checkSecretsRegion(t)
+	c.checkClusterDomain(t)
 	if c.diags.HasErrors() {
 		return nil, c.diags.Sort()
 	}

@@ -138,6 +138,8 @@ func (g *gen) deploymentAlerts() ([]rule, []testCase) {
 	)
 }
 
+// concat runs the rule builders in order and joins their rules and their
+// promtool cases: a group's rules are its builders' in this order.
 func concat(builders ...func() ([]rule, []testCase)) ([]rule, []testCase) {
 	var rules []rule
 	var tests []testCase

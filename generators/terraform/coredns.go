@@ -15,14 +15,16 @@ import (
 // The coredns managed add-on's Corefile (the configuration value
 // "corefile" of the add-on's schema, `aws eks describe-addon-configuration
 // --addon-name coredns`; AWS Containers blog "Recent changes to the CoreDNS
-// add-on"): EKS's default Corefile, every stanza kept, plus one rewrite.
+// add-on"): EKS's default Corefile, every stanza kept (its kubernetes
+// zone is kubernetes.clusterDomain, which vet holds to EKS's
+// cluster.local), plus one rewrite per replica set in the region.
 // The value replaces the whole Corefile, hence the default stanzas here.
 //
 // The rewrite (README "Self-detection after a restart", from mongod's
 // src/mongo/db/repl/isself.cpp): the region's own member names,
 // "<pod>.<region>.<domain>", resolve inside the region's cluster to the
 // headless Service's per-pod records, "<pod>.<headless>.<namespace>.svc.
-// cluster.local", which exist before the pod is ready
+// <clusterDomain>" (names.ServiceHost), which exist before the pod is ready
 // (publishNotReadyAddresses). A restarted member then finds its own
 // address behind its config host at once (isSelf's fast path) instead of
 // waiting for its NLB target; other regions' member names are untouched

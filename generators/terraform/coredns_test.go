@@ -53,13 +53,6 @@ func TestCoreDNSRewritesOwnMembers(t *testing.T) {
 	for _, c := range testtopo.Cases(t) {
 		cases = append(cases, corednsCase{c.Name, func(t *testing.T) *model.Topology { return load(t, c.Dir) }, "cluster.local"})
 	}
-	// A cluster domain of the user's: the kubernetes zone and the rewrite
-	// follow it (the member certificates name the same records).
-	cases = append(cases, corednsCase{"cluster-domain", func(t *testing.T) *model.Topology {
-		files := testtopo.ReadDir(t, "../../regions")
-		files["zz_domain.cue"] = []byte("package regions\n\nkubernetes: clusterDomain: \"corp.internal\"\n")
-		return testtopo.LoadFiles(t, "../../regions", files)
-	}, "corp.internal"})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			topo := c.topo(t)
