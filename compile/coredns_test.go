@@ -2,7 +2,6 @@ package compile
 
 import (
 	"encoding/json"
-	"github.com/topogen/topogen/internal/testtopo"
 	"maps"
 	"path"
 	"regexp"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/generators/terraform"
+	"github.com/topogen/topogen/internal/testtopo"
 	"github.com/topogen/topogen/model"
 )
 

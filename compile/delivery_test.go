@@ -2,7 +2,6 @@ package compile
 
 import (
 	"bytes"
-	"github.com/topogen/topogen/internal/testtopo"
 	"maps"
 	"path"
 	"regexp"
@@ -15,6 +14,7 @@ import (
 	"github.com/topogen/topogen/generators/gitops"
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/generators/terraform"
+	"github.com/topogen/topogen/internal/testtopo"
 	"github.com/topogen/topogen/model"
 )
 

@@ -1,13 +1,13 @@
 package gitops
 
 import (
-	"github.com/topogen/topogen/internal/testtopo"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/topogen/topogen/analysis"
 	"github.com/topogen/topogen/generators/names"
+	"github.com/topogen/topogen/internal/testtopo"
 )
 
 // handOrder is each case's rollout order counted from its input by hand:

@@ -2,12 +2,13 @@ package prometheus
 
 import (
 	"bytes"
-	"github.com/topogen/topogen/internal/testtopo"
 	"regexp"
 	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/topogen/topogen/internal/testtopo"
 )
 
 // alertNames are the alerts the rule files of a rendered tree define.

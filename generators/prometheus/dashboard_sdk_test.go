@@ -3,7 +3,6 @@ package prometheus
 import (
 	"encoding/json"
 	"errors"
-	"github.com/topogen/topogen/internal/testtopo"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -12,6 +11,8 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/cog/variants"
 	grafana "github.com/grafana/grafana-foundation-sdk/go/dashboard"
 	promds "github.com/grafana/grafana-foundation-sdk/go/prometheus"
+
+	"github.com/topogen/topogen/internal/testtopo"
 )
 
 // The dashboard loads into Grafana's own dashboard model (the Grafana

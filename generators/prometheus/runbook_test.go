@@ -1,9 +1,10 @@
 package prometheus
 
 import (
-	"github.com/topogen/topogen/internal/testtopo"
 	"strings"
 	"testing"
+
+	"github.com/topogen/topogen/internal/testtopo"
 )
 
 // Every alert of every case has a RUNBOOK.md section, and its runbook_url

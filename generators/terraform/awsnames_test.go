@@ -1,10 +1,10 @@
 package terraform
 
 import (
-	"github.com/topogen/topogen/internal/testtopo"
 	"strings"
 	"testing"
 
+	"github.com/topogen/topogen/internal/testtopo"
 	"github.com/topogen/topogen/model"
 )
 

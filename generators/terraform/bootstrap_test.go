@@ -2,7 +2,6 @@ package terraform
 
 import (
 	"fmt"
-	"github.com/topogen/topogen/internal/testtopo"
 	"path"
 	"slices"
 	"strings"
@@ -10,6 +9,8 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/topogen/topogen/internal/testtopo"
 )
 
 // TestStateBucketsMatchBackends reads the rendered files only: every

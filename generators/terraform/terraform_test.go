@@ -3,7 +3,6 @@ package terraform
 import (
 	"bytes"
 	"fmt"
-	"github.com/topogen/topogen/internal/testtopo"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/topogen/topogen/generators/names"
 	"github.com/topogen/topogen/internal/testmemo"
+	"github.com/topogen/topogen/internal/testtopo"
 	"github.com/topogen/topogen/model"
 	"github.com/topogen/topogen/schema"
 )

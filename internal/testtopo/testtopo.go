@@ -15,11 +15,19 @@ import (
 // Load loads the topology in dir; any error fails the test.
 func Load(t testing.TB, dir string) *model.Topology {
 	t.Helper()
-	topo, diags := schema.Load(dir)
-	if diags.HasErrors() {
-		t.Fatalf("loading %s: %v", dir, diags)
+	topo, err := load(dir)
+	if err != nil {
+		t.Fatal(err)
 	}
 	return topo
+}
+
+func load(dir string) (*model.Topology, error) {
+	topo, diags := schema.Load(dir)
+	if diags.HasErrors() {
+		return nil, fmt.Errorf("loading %s: %v", dir, diags)
+	}
+	return topo, nil
 }
 
 // ReadDir reads dir's .cue files, keyed by base name, for schema.LoadFiles.
@@ -51,13 +59,7 @@ var shared testmemo.Memo[string, *model.Topology]
 // that changes one uses Load.
 func Shared(t testing.TB, dir string) *model.Topology {
 	t.Helper()
-	topo, err := shared.Get(dir, func() (*model.Topology, error) {
-		topo, diags := schema.Load(dir)
-		if diags.HasErrors() {
-			return nil, fmt.Errorf("loading %s: %v", dir, diags)
-		}
-		return topo, nil
-	})
+	topo, err := shared.Get(dir, func() (*model.Topology, error) { return load(dir) })
 	if err != nil {
 		t.Fatal(err)
 	}
